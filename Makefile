@@ -1,0 +1,46 @@
+# The README's two commands: `make demo` and `make test`. Both build .venv themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := demo-out
+
+.PHONY: demo test lint typecheck pytest workbooks bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+# The monthly flow on the demo ledger, end to end; every step prints what it wrote.
+demo: $(VENV)/.runtime
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check lib xl_addin tests bench
+	$(BIN)/ruff format --check lib xl_addin tests bench
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy --strict lib/
+
+pytest: $(VENV)/.dev
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck pytest
+
+# Regenerate the shipped workbooks (a test fails when they drift from the code).
+workbooks: $(VENV)/.runtime
+	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
+	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,65 @@
+"""The ``zhenggai`` command line: one thin command per library function.
+
+Each command parses its arguments, calls one function of the library and
+renders the result; errors become one Chinese message and an exit code here.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from .. import __version__
+from ..errors import ZhenggaiError
+from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from .init import init_command
+
+__all__ = ["cli", "main"]
+
+
+@click.group(cls=ZhGroup, context_settings={"max_content_width": 100})
+@click.version_option(
+    __version__, "--version", message="zhenggai %(version)s", help="显示版本并退出。"
+)
+def cli() -> None:
+    """整改台账工具：生成填报模板、汇总各单位报送、逾期预警、起草通报和整改报告。
+
+    每个命令的用法：zhenggai 命令 --help
+    """
+
+
+for command in (init_command,):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code instead of raising (entry point ``zhenggai``)."""
+    try:
+        result = cli.main(args=argv, prog_name="zhenggai", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            err.print(exc.ctx.get_usage().replace("Usage:", "用法："))
+            err.print(f"试试“{exc.ctx.command_path} --help”。")
+        err.print(f"[red]错误：[/]{usage_error_text(exc)}")
+        return EXIT_CANNOT_RUN
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err.print("已取消。")
+        return 130
+    except ZhenggaiError as exc:
+        err.print(f"[red]错误：[/]{exc}", markup=True)
+        return exc.exit_code
+    except Exception as exc:  # last resort: never a bare traceback without explanation
+        traceback.print_exc()
+        err.print(
+            f"[red]程序内部错误：[/]{type(exc).__name__}: {exc}。请把上面的信息发给维护人员。"
+        )
+        return 3
+    return result if isinstance(result, int) else 0
+
+
+def _entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())

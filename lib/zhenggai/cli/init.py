@@ -1,0 +1,28 @@
+"""``zhenggai init``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..create import create_master
+from ._base import EXIT_OK, ZhCommand, option, out
+
+
+@click.command("init", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@option("--demo", is_flag=True, help="填入示例台账（据示例整改报告重建，3 类 6 个问题）。")
+@option("--force", is_flag=True, help="文件已存在时覆盖。")
+def init_command(master: Path, demo: bool, force: bool) -> int:
+    """新建台账工作簿（台账、单位、字段、设置等全部工作表）。
+
+    例：zhenggai init 整改台账.xlsx --demo
+    """
+    path = create_master(master, demo=demo, force=force)
+    out.print(f"已新建台账：{path.resolve()}")
+    if demo:
+        out.print("已填入示例数据。下一步：zhenggai templates " + str(path))
+    else:
+        out.print("下一步：在“单位”表填写各单位邮箱，在“台账”表录入问题和措施。")
+    return EXIT_OK

@@ -1,0 +1,486 @@
+"""Writing the master safely: the only way any command changes the file.
+
+A save never leaves a half-written master. In order:
+
+1. refuse while Excel/WPS/LibreOffice holds the file (their owner files
+   ``~$name`` / ``.~lock.name#`` exist *and* the file cannot be locked), naming
+   the holder;
+2. take our own lock file beside the master, so two runs never interleave;
+3. back the master up into 备份/ (keeping the newest N);
+4. write a temp file in the same folder, fsync, re-read it with calamine and
+   check every changed cell;
+5. compare the parts of the old and new file: if openpyxl would drop pictures,
+   shapes, VBA or x14 extensions, keep the master and write the result beside
+   it instead, saying why;
+6. ``os.replace`` the master with the temp file, keeping its file mode.
+
+Example:
+    >>> with OpenpyxlMaster.open(path, op="汇总") as master:      # doctest: +SKIP
+    ...     master.apply(changes)
+    ...     result = master.save()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import re
+import shutil
+import socket
+import stat
+import sys
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .changes import ChangeSet
+from .errors import MasterBusyError, WorkbookError
+from .read import open_book
+from .settings import Settings
+from .sheets import SHEETS
+from .style import fill, style_header, write_table, write_value
+from .text import canonical
+
+__all__ = [
+    "MasterLock",
+    "OpenpyxlMaster",
+    "SaveResult",
+    "backup",
+    "check_not_open",
+    "holder",
+    "inventory",
+    "last_used_row",
+    "save_new",
+]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did.
+
+    Attributes:
+        path: the file written: the master, or the file beside it.
+        replaced: True when the master itself now holds the result.
+        backup: the backup taken before writing (None for a new file).
+        reason: why the result was written beside the master instead.
+    """
+
+    path: Path
+    replaced: bool
+    backup: Path | None = None
+    reason: str = ""
+
+
+# --- who holds the file ------------------------------------------------------
+
+
+def owner_files(path: Path) -> list[Path]:
+    """Excel/WPS (``~$name``) and LibreOffice (``.~lock.name#``) owner files of *path*."""
+    return [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+
+
+def _read_owner(owner: Path) -> str:
+    try:
+        data = owner.read_bytes()
+    except OSError:
+        return "未知用户"
+    if owner.name.startswith(".~lock."):
+        # LibreOffice: "<full name>,<user>,<host>,<date>,<dir>;"
+        parts = data.decode("utf-8", "replace").split(",")
+        return (parts[0] or parts[1]).strip() if len(parts) > 1 else "未知用户"
+    # Excel: one byte of length, then the user name in the ANSI code page;
+    # newer versions repeat it in UTF-16 from byte 54.
+    if len(data) > 56:
+        n = data[0]
+        wide = data[54 : 54 + 2 * n].decode("utf-16-le", "replace").strip("\x00 ")
+        if wide and "\ufffd" not in wide:
+            return wide
+    if data:
+        return data[1 : 1 + data[0]].decode("gbk", "replace").strip("\x00 ") or "未知用户"
+    return "未知用户"
+
+
+def _in_use(path: Path) -> bool:
+    """True when another program holds *path* so that we cannot lock it."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except PermissionError:
+        return True  # Windows: Excel opened it with share-deny-write
+    except OSError:
+        return False
+    try:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            except OSError:
+                return True
+            return False
+        import fcntl
+
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True  # LibreOffice holds a POSIX lock on files it has open
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def holder(path: Path) -> str | None:
+    """The user holding *path* open in Excel/WPS/LibreOffice, or None.
+
+    An owner file left behind by a crash (the file can be locked) is ignored.
+    """
+    for owner in owner_files(path):
+        if owner.exists() and _in_use(path):
+            return _read_owner(owner)
+    return None
+
+
+def check_not_open(path: Path) -> None:
+    """Raise :class:`MasterBusyError` naming the holder when *path* is open elsewhere."""
+    who = holder(path)
+    if who is not None:
+        raise MasterBusyError(
+            f"台账“{path.name}”正被 {who} 打开，请先关闭 Excel/WPS 中的台账再运行。"
+        )
+
+
+# --- our own lock --------------------------------------------------------------
+
+
+class MasterLock:
+    """An exclusive lock file beside the master, released on exit.
+
+    The lock is an OS lock (flock/locking) on ``~zhenggai.<name>.lock``, so a
+    lock file left by a killed run never blocks the next one.
+    """
+
+    def __init__(self, path: Path, *, command: str = "") -> None:
+        self.path = path.with_name(f"~zhenggai.{path.name}.lock")
+        self.command = command
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> MasterLock:
+        for _ in range(5):
+            fh = open(self.path, "a+", encoding="utf-8")
+            if not _try_lock(fh):
+                fh.seek(0)
+                info = _lock_info(fh.read())
+                fh.close()
+                raise MasterBusyError(
+                    f"另一个 zhenggai 正在修改这个台账（{info}），锁文件：{self.path}。请等它结束后再运行。"
+                )
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # the file we locked is still the lock file (not unlinked by a finishing run)
+                fh.seek(0)
+                fh.truncate()
+                fh.write(
+                    json.dumps(
+                        {
+                            "user": getpass.getuser(),
+                            "host": socket.gethostname(),
+                            "pid": os.getpid(),
+                            "started": datetime.now().isoformat(timespec="seconds"),
+                            "command": self.command,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+                fh.flush()
+                self._fh = fh
+                return self
+            fh.close()
+        raise MasterBusyError(f"无法取得台账的锁文件：{self.path}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            self._fh.close()
+            self._fh = None
+
+
+def _try_lock(fh: IO[str]) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _lock_info(text: str) -> str:
+    try:
+        info = json.loads(text)
+        return f"{info['user']}@{info['host']}，进程 {info['pid']}，{info['started']} 开始，{info['command']}"
+    except (ValueError, KeyError, TypeError):
+        return "信息不可读"
+
+
+# --- backup, inventory, save ---------------------------------------------------
+
+
+def backup(path: Path, folder: Path, *, op: str, keep: int = 20) -> Path:
+    """Copy *path* into *folder* as ``<stem>.<time>.<op><suffix>``, keeping the newest *keep*."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}.{stamp}.{op}{path.suffix}"
+    shutil.copy2(path, target)
+    ours = sorted(folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}"), key=lambda p: p.name)
+    for old in ours[: max(len(ours) - keep, 0)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+_PARTS = {
+    "图片": re.compile(r"^xl/media/"),
+    "图表": re.compile(r"^xl/charts/chart\d+\.xml$"),
+    "宏（VBA）": re.compile(r"^xl/vbaProject\.bin$"),
+    "嵌入对象": re.compile(r"^xl/embeddings/"),
+    "控件": re.compile(r"^xl/(ctrlProps|activeX)/"),
+    "切片器": re.compile(r"^xl/slicer"),
+    "数据透视表": re.compile(r"^xl/pivotTables/"),
+    "批注": re.compile(r"^xl/comments"),
+}
+_MARKS = {
+    "形状或文本框": (re.compile(r"^xl/drawings/drawing\d+\.xml$"), b"<xdr:sp>"),
+    "Excel 2010 扩展格式（迷你图、新式数据条、扩展数据验证等）": (
+        re.compile(r"^xl/worksheets/sheet\d+\.xml$"),
+        b"<x14:",
+    ),
+}
+
+
+def inventory(path: Path) -> dict[str, int]:
+    """Counts of the workbook parts a load+save could lose, by Chinese label."""
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        for label, pattern in _PARTS.items():
+            counts[label] = sum(1 for n in names if pattern.match(n))
+        for label, (pattern, mark) in _MARKS.items():
+            counts[label] = sum(zf.read(n).count(mark) for n in names if pattern.match(n))
+    return counts
+
+
+def _lost(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return [
+        f"{k}（原有 {v} 处，保存后 {after.get(k, 0)} 处）"
+        for k, v in before.items()
+        if v > after.get(k, 0)
+    ]
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":  # pragma: no cover - directories cannot be opened there
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class OpenpyxlMaster:
+    """The master on disk, opened for one command (the CLI's workbook adapter).
+
+    Use :meth:`open`; it checks the file is not held, takes the lock and
+    loads the workbook lazily on the first :meth:`apply`.
+    """
+
+    def __init__(self, path: Path, *, op: str, settings: Settings | None = None) -> None:
+        self.path = path
+        self.op = op
+        self.settings = settings or Settings()
+        self._wb: Workbook | None = None
+        self._expected: dict[tuple[str, int, int], str] = {}
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(
+        cls, path: str | Path, *, op: str, settings: Settings | None = None
+    ) -> Iterator[OpenpyxlMaster]:
+        """Check, lock and yield the master at *path* for command *op* (e.g. "汇总").
+
+        Raises:
+            WorkbookError: the file does not exist.
+            MasterBusyError: Excel/WPS/LibreOffice or another zhenggai run holds it.
+        """
+        path = Path(path).resolve()
+        if not path.is_file():
+            raise WorkbookError(f"找不到台账文件：{path}")
+        check_not_open(path)
+        with MasterLock(path, command=op):
+            _remove_stale_temps(path)
+            yield cls(path, op=op, settings=settings)
+
+    @property
+    def workbook(self) -> Workbook:
+        if self._wb is None:
+            try:
+                self._wb = openpyxl.load_workbook(
+                    self.path, keep_vba=self.path.suffix.lower() == ".xlsm", rich_text=True
+                )
+            except Exception as exc:
+                raise WorkbookError(f"台账无法打开（{type(exc).__name__}: {exc}）。") from exc
+        return self._wb
+
+    def sheet(self, name: str) -> Worksheet:
+        """Sheet *name*, created (with its standard header) when missing."""
+        wb = self.workbook
+        if name in wb.sheetnames:
+            existing: Worksheet = wb[name]
+            return existing
+        index = wb.sheetnames.index("_meta") if "_meta" in wb.sheetnames else None
+        ws: Worksheet = wb.create_sheet(name, index)
+        for d in SHEETS:
+            if d.name == name and d.headers:
+                ws.append(list(d.headers))
+                style_header(ws, 1, len(d.headers))
+                ws.freeze_panes = "A2"
+        return ws
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Write *changes* into the loaded workbook (nothing reaches disk until :meth:`save`)."""
+        wb = self.workbook
+        for e in changes.edits:
+            if e.sheet not in wb.sheetnames:
+                raise WorkbookError(f"台账缺少工作表“{e.sheet}”。")
+            cell = wb[e.sheet].cell(e.row, e.col)
+            write_value(cell, e.value)
+            if e.fill is not None:
+                cell.fill = fill(e.fill)
+            self._expected[(e.sheet, e.row, e.col)] = canonical(e.value)
+        for name, rows in changes.appends:
+            ws = self.sheet(name)
+            start = last_used_row(ws) + 1
+            for i, values in enumerate(rows):
+                for c, value in enumerate(values, start=1):
+                    write_value(ws.cell(start + i, c), value)
+            if rows and rows[-1]:
+                self._expected[(name, start + len(rows) - 1, 1)] = canonical(rows[-1][0])
+        for table in changes.tables:
+            write_table(self.sheet(table.name), table)
+        wb.calculation.fullCalcOnLoad = True  # cached formula values were dropped on load
+
+    def save(self) -> SaveResult:
+        """Back up, write a verified temp file, then replace the master (or write beside it)."""
+        wb = self.workbook
+        s = self.settings
+        folder = self.path.parent
+        tmp = folder / f".~{self.path.stem}.{os.getpid()}.tmp{self.path.suffix}"
+        try:
+            wb.save(tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            self._verify(tmp)
+            lost = _lost(inventory(self.path), inventory(tmp))
+            if lost:
+                beside = self.path.with_name(f"{self.path.stem}.{self.op}结果{self.path.suffix}")
+                os.replace(tmp, beside)
+                return SaveResult(
+                    beside,
+                    False,
+                    None,
+                    "台账含有本工具保存时会丢失的内容："
+                    + "；".join(lost)
+                    + f"。为免丢失，台账未改动，结果另存为“{beside.name}”。",
+                )
+            saved = backup(self.path, folder / s.backup_folder, op=self.op, keep=s.backups_kept)
+            os.chmod(tmp, stat.S_IMODE(os.stat(self.path).st_mode))
+            os.replace(tmp, self.path)
+            _fsync_dir(folder)
+            return SaveResult(self.path, True, saved)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def _verify(self, tmp: Path) -> None:
+        book = open_book(tmp, accept=("xlsx", "xlsm"))
+        wb = self.workbook
+        if book.sheet_names != wb.sheetnames:
+            raise WorkbookError("保存校验失败：工作表与预期不一致，台账未改动。")
+        for (sheet, row, col), want in self._expected.items():
+            grid = book.grid(sheet)
+            got: Any = (
+                grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
+            )
+            if canonical(got) != want:
+                raise WorkbookError(
+                    f"保存校验失败：{sheet} 第{row}行第{col}列读回的值与写入的不同，台账未改动。"
+                )
+
+
+def last_used_row(ws: Worksheet) -> int:
+    """The last row holding a value (formatted empty rows below do not count)."""
+    for r in range(ws.max_row, 0, -1):
+        if any(c.value not in (None, "") for c in ws[r]):
+            return r
+    return 0
+
+
+def _remove_stale_temps(path: Path) -> None:
+    # Temp files of runs that were killed: their pid is in the name.
+    for tmp in path.parent.glob(f".~{glob_escape(path.stem)}.*.tmp{path.suffix}"):
+        pid = tmp.name.split(".")[-3] if tmp.name.count(".") >= 3 else ""
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def save_new(wb: Workbook, path: Path) -> None:
+    """Write a brand-new workbook atomically (temp file, fsync, replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".~{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        open_book(tmp)  # it must read back
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

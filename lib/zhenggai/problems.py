@@ -1,0 +1,165 @@
+"""Problems found in the data, in the user's coordinates.
+
+Checks never raise for bad data: they yield :class:`Problem` values, and a
+:class:`Report` collects them. Tests, the add-in and the feedback workbooks
+branch on :class:`Code`, never on message text.
+
+Example:
+    >>> p = Problem(Code.STATUS_INVALID, "整改状态不在可选范围内", sheet="填报", cell="H7",
+    ...             value="搞定了")
+    >>> p.as_tuple()
+    ('填报', 'H7', 'status-invalid')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["Code", "Problem", "Report", "cell_name", "column_letter", "show_value"]
+
+_MAX_SHOWN = 200
+
+
+class Code(StrEnum):
+    """Stable problem codes. Never rename one: the add-in and tests use them."""
+
+    # the field spec (sheet 字段) and settings (sheet 设置)
+    SPEC_NO_KEY = "spec-no-key"
+    SPEC_MANY_KEYS = "spec-many-keys"
+    SPEC_BAD_TYPE = "spec-bad-type"
+    SPEC_NO_CHOICES = "spec-no-choices"
+    SPEC_DUPLICATE = "spec-duplicate"
+    SPEC_BAD_FLAG = "spec-bad-flag"
+    SPEC_MISSING_FIELD = "spec-missing-field"
+    SETTING_INVALID = "setting-invalid"
+    # reading files
+    FILE_EMPTY = "file-empty"
+    FILE_NOT_WORKBOOK = "file-not-workbook"
+    FILE_CORRUPT = "file-corrupt"
+    FILE_ENCRYPTED = "file-encrypted"
+    FILE_UNSUPPORTED = "file-unsupported"
+    FILE_TOO_LARGE = "file-too-large"
+    SHEET_MISSING = "sheet-missing"
+    HEADER_NOT_FOUND = "header-not-found"
+    HEADER_DUPLICATE = "header-duplicate"
+    # ledger rows and values
+    ID_MISSING = "id-missing"
+    ID_DUPLICATE = "id-duplicate"
+    REQUIRED_MISSING = "required-missing"
+    CHOICE_INVALID = "choice-invalid"
+    STATUS_INVALID = "status-invalid"
+    DATE_INVALID = "date-invalid"
+    NUMBER_INVALID = "number-invalid"
+    UNIT_UNKNOWN = "unit-unknown"
+    TEXT_TOO_LONG = "text-too-long"
+    TEXT_CONTROL_CHARS = "text-control-chars"
+    FORMULA_AS_TEXT = "formula-as-text"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong, where the user can find it.
+
+    Attributes:
+        code: stable machine code.
+        message: Chinese sentence saying what is wrong and what to do.
+        file: file name (not the full path) or "" when not about a file.
+        sheet: sheet name, or "".
+        cell: Excel address such as "H7" (1-based, like Excel), a row "7:7", or "".
+        value: the raw value as found, shown as text (shortened when huge).
+    """
+
+    code: Code
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    value: str = ""
+
+    def as_tuple(self) -> tuple[str, str, str]:
+        """``(sheet, cell, code)``: the flat form tests assert on."""
+        return (self.sheet, self.cell, str(self.code))
+
+    @property
+    def where(self) -> str:
+        """ "台账!H7" style location, or the file name alone."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or self.file
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": str(self.code),
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message,
+            "value": self.value,
+        }
+
+
+@dataclass
+class Report:
+    """Problems collected by one run of checks."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problems: Iterable[Problem]) -> Report:
+        self.problems.extend(problems)
+        return self
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def codes(self) -> set[str]:
+        return {str(p.code) for p in self.problems}
+
+    def as_tuples(self) -> list[tuple[str, str, str]]:
+        return [p.as_tuple() for p in self.problems]
+
+    def to_list(self) -> list[dict[str, str]]:
+        return [p.to_dict() for p in self.problems]
+
+
+def column_letter(col: int) -> str:
+    """1 -> "A", 28 -> "AB" (1-based, like Excel)."""
+    if col < 1:
+        raise ValueError(f"column must be >= 1, got {col}")
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """1-based row and column -> "H7"."""
+    return f"{column_letter(col)}{row}"
+
+
+def show_value(value: Any) -> str:
+    """A raw value as text for a message, shortened when huge."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    if len(text) > _MAX_SHOWN:
+        return f"{text[:_MAX_SHOWN]}…（共{len(text)}字）"
+    return text

@@ -1,0 +1,121 @@
+"""The master workbook's sheets: names, headers and column widths.
+
+One table of every sheet the master holds, so ``init`` creates them, the
+adapters recreate a missing output sheet the same way, and readers look
+columns up by header instead of by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CHANGES",
+    "CONFLICTS",
+    "HOLIDAYS",
+    "LEDGER",
+    "META",
+    "PROBLEMS",
+    "RETURNS",
+    "SHEETS",
+    "UNITS",
+    "SheetDef",
+    "sheet_def",
+]
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    """A sheet of the master.
+
+    Attributes:
+        name: the sheet name users see.
+        headers: header row (empty for free-form output sheets).
+        widths: column widths in Excel character units, one per header.
+        note: what the sheet holds, for the README and the 说明 of ``init``.
+    """
+
+    name: str
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    note: str
+
+    def column(self, header: str) -> int:
+        """1-based column of *header*."""
+        return self.headers.index(header) + 1
+
+
+LEDGER = "台账"
+META = "_meta"
+
+UNITS = SheetDef(
+    "单位",
+    ("单位编码", "单位名称", "联系人", "邮箱", "电话"),
+    (10, 24, 10, 28, 16),
+    "各责任单位及其联系人、邮箱",
+)
+HOLIDAYS = SheetDef(
+    "节假日",
+    ("日期", "类型", "说明"),
+    (14, 10, 30),
+    "法定节假日补充：类型填“休息日”或“工作日”（调休上班）",
+)
+RETURNS = SheetDef(
+    "回收情况",
+    (
+        "批次",
+        "单位名称",
+        "下发时间",
+        "下发文件",
+        "回收时间",
+        "回收文件",
+        "结论",
+        "问题数",
+        "冲突数",
+    ),
+    (12, 24, 18, 40, 18, 40, 12, 8, 8),
+    "每批次每个单位的下发与回收情况",
+)
+CHANGES = SheetDef(
+    "变更记录",
+    ("时间", "操作", "单位", "文件", "文件SHA256", "编号", "字段", "原值", "新值"),
+    (18, 8, 20, 36, 18, 10, 12, 40, 40),
+    "每次汇总、撤销、回头看对台账的每一处修改",
+)
+PROBLEMS = SheetDef(
+    "校验问题",
+    ("文件", "单位", "工作表", "单元格", "代码", "问题及处理办法", "原值"),
+    (36, 20, 10, 10, 18, 60, 30),
+    "最近一次汇总发现的问题",
+)
+CONFLICTS = SheetDef(
+    "冲突",
+    ("文件", "单位", "编号", "字段", "单元格", "下发时的值", "台账现值", "单位报送值", "说明"),
+    (36, 20, 10, 12, 10, 30, 30, 30, 40),
+    "最近一次汇总中台账与报送都改过、未自动合并的单元格",
+)
+STATS = SheetDef("统计", (), (), "“逾期预警”生成的分单位统计和图表")
+BULLETIN = SheetDef("通报草稿", (), (), "“生成通报”生成的督查通报草稿")
+REPORT = SheetDef("报告草稿", (), (), "“生成报告”生成的整改情况报告草稿")
+REVIEW = SheetDef("回头看", (), (), "“回头看”列出的待复查事项")
+
+SHEETS: tuple[SheetDef, ...] = (
+    UNITS,
+    HOLIDAYS,
+    RETURNS,
+    CHANGES,
+    PROBLEMS,
+    CONFLICTS,
+    STATS,
+    BULLETIN,
+    REPORT,
+    REVIEW,
+)
+
+
+def sheet_def(name: str) -> SheetDef:
+    """The definition of sheet *name*; KeyError for sheets this module does not define."""
+    for d in SHEETS:
+        if d.name == name:
+            return d
+    raise KeyError(name)

@@ -1,0 +1,143 @@
+"""openpyxl styling shared by every workbook we write: made for people.
+
+Bold filled headers, frozen panes, filters, widths that fit Chinese text,
+wrapped long text, and values written so Excel never runs text as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .changes import ChartSpec, Fill, SheetTable
+from .text import Value, is_formula_like
+
+__all__ = [
+    "DATE_FORMAT",
+    "fill",
+    "style_header",
+    "text_width",
+    "write_table",
+    "write_value",
+]
+
+DATE_FORMAT = "yyyy-mm-dd"
+_THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FONT = Font(name="微软雅黑", bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+_FILLS: dict[str, PatternFill] = {}
+
+
+def fill(colour: Fill | str) -> PatternFill:
+    """A solid fill of *colour* (RGB hex); an empty colour removes the fill."""
+    key = str(colour)
+    if key not in _FILLS:
+        _FILLS[key] = PatternFill(fill_type="solid", fgColor=key) if key else PatternFill()
+    return _FILLS[key]
+
+
+def text_width(value: Value) -> float:
+    """Display width in Excel character units: CJK characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime | date):
+        return 10
+    text = str(value)
+    longest = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
+
+
+def write_value(cell: Cell | MergedCell, value: Value) -> None:
+    """Write *value*; text that Excel would evaluate (``=``, DDE) stays text."""
+    cell.value = value
+    if isinstance(value, str) and is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime | date):
+        cell.number_format = DATE_FORMAT if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
+
+
+def style_header(ws: Worksheet, row: int, ncols: int) -> None:
+    """Bold, filled, bordered, wrapped header cells on *row*."""
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row, c)
+        cell.font = HEADER_FONT
+        cell.fill = fill(Fill.HEADER)
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def fit_widths(
+    ws: Worksheet, rows: Iterable[Sequence[Value]], *, minimum: float = 6, maximum: float = 60
+) -> dict[int, float]:
+    """Set column widths from the content (sampling the first 500 rows)."""
+    widths: dict[int, float] = {}
+    for i, row in enumerate(rows):
+        if i >= 500:
+            break
+        for c, value in enumerate(row, start=1):
+            widths[c] = max(widths.get(c, 0), text_width(value))
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = min(max(w + 2, minimum), maximum)
+    return widths
+
+
+def write_table(ws: Worksheet, table: SheetTable) -> None:
+    """Clear *ws* and write *table* into it: title, header, rows, styles, charts."""
+    ws.delete_rows(1, ws.max_row + 1)
+    ws._charts = []  # type: ignore[attr-defined]  # the old run's charts go with its data
+    r = 1
+    if table.title:
+        ws.cell(1, 1, table.title).font = Font(name="微软雅黑", bold=True, size=14)
+        r = 2
+    if table.header:
+        for c, h in enumerate(table.header, start=1):
+            ws.cell(r, c, h)
+        style_header(ws, r, len(table.header))
+        ws.freeze_panes = f"A{r + 1}"
+        if table.rows:
+            last = get_column_letter(len(table.header))
+            ws.auto_filter.ref = f"A{r}:{last}{r + len(table.rows)}"
+        r += 1
+    for offset, row in enumerate(table.rows):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(r + offset, c)
+            write_value(cell, value)
+            if c in table.wrap:
+                cell.alignment = WRAP
+            if c in table.number_formats:
+                cell.number_format = table.number_formats[c]
+    for (row_no, col_no), colour in table.fills.items():
+        ws.cell(row_no, col_no).fill = fill(colour)
+    sample: list[Sequence[Value]] = [table.header, *table.rows] if table.header else [*table.rows]
+    fit_widths(ws, sample)
+    for c, w in table.widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = w
+    for spec in table.charts:
+        ws.add_chart(_chart(ws, spec), spec.anchor)
+
+
+def _chart(ws: Worksheet, spec: ChartSpec) -> BarChart | PieChart:
+    chart: BarChart | PieChart
+    if spec.kind == "pie":
+        chart = PieChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar" if spec.kind == "bar" else "col"
+        chart.y_axis.title = spec.y_title or None
+        chart.legend = None if len(spec.series) == 1 else chart.legend
+    chart.title = spec.title
+    chart.height, chart.width = 9, 16
+    for col in spec.series:
+        data = Reference(ws, min_col=col, min_row=spec.first_row - 1, max_row=spec.last_row)
+        chart.add_data(data, titles_from_data=True)
+    cats = Reference(ws, min_col=spec.categories, min_row=spec.first_row, max_row=spec.last_row)
+    chart.set_categories(cats)
+    return chart

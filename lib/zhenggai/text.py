@@ -1,0 +1,114 @@
+"""Text normalisation and the canonical form of cell values.
+
+Users paste text from Word, WeChat and web pages: full-width and no-break
+spaces, zero-width characters, Windows line ends. Those never count as a
+change of value. Anything else does, so normalisation is deliberately small.
+
+:func:`canonical` is the single definition of "the same value" used by the
+merge and by the HMAC over locked cells: change it and every issued template's
+signature changes, so it is versioned by ``CANON_VERSION``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+from typing import Any
+
+__all__ = [
+    "CANON_VERSION",
+    "Value",
+    "canonical",
+    "has_control_chars",
+    "is_formula_like",
+    "normalise_text",
+    "split_list",
+    "to_date",
+]
+
+CANON_VERSION = 1
+
+Value = str | float | int | bool | date | datetime | None
+
+_SPACES = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\u202f"), " ")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_TRAILING = re.compile(r"[ \t]+\n")
+_LIST_SEP = re.compile(r"[、，,；;/／\n]+")
+# What Excel (or a CSV reader) would run: formulas, DDE and their tab/CR tricks.
+_FORMULA = re.compile(r"^[\s]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^\s*\|")
+
+
+def normalise_text(text: str) -> str:
+    """Remove differences nobody means: odd spaces, zero-width marks, CRLF.
+
+    Control characters and unpaired surrogates (which no workbook can store)
+    are dropped; :func:`has_control_chars` tells the caller to report them.
+
+    >>> normalise_text("\u3000已完成 \r\n")
+    '已完成'
+    """
+    text = text.translate(_SPACES).translate(_ZERO_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+    return _TRAILING.sub("\n", text).strip()
+
+
+def has_control_chars(text: str) -> bool:
+    """True when *text* holds characters a workbook cannot keep."""
+    return bool(_CONTROL.search(text) or _SURROGATE.search(text))
+
+
+def is_formula_like(text: str) -> bool:
+    """True when Excel would evaluate *text* if typed in a cell (``=``, ``+``, DDE)."""
+    return bool(_FORMULA.match(text))
+
+
+def split_list(text: str) -> list[str]:
+    """Split "办公室、宣传科" or "A/B" into names, dropping blanks and repeats."""
+    seen: dict[str, None] = {}
+    for part in _LIST_SEP.split(text):
+        part = normalise_text(part)
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+def to_date(value: Any) -> date | None:
+    """A date from a date/datetime cell value; None for anything else."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def canonical(value: Value) -> str:
+    """The one text form used to compare and sign cell values.
+
+    Empty and whitespace-only are the same; 3 and 3.0 are the same; a
+    datetime at midnight equals its date; text is NFC-normalised and cleaned
+    with :func:`normalise_text`.
+
+    >>> canonical(3.0), canonical(None), canonical(datetime(2024, 6, 30))
+    ('3', '', '2024-06-30')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return unicodedata.normalize("NFC", normalise_text(str(value)))

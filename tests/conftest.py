@@ -1,0 +1,72 @@
+"""Shared fixtures: tiny real workbooks built in code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from zhenggai import create_master
+from zhenggai.spec import default_spec
+
+Grid = Sequence[Sequence[Any]]
+
+
+def write_book(path: Path, sheets: Mapping[str, Grid], *, hidden: Sequence[str] = ()) -> Path:
+    """Write a workbook whose sheets hold the given grids (from A1)."""
+    wb = openpyxl.Workbook()
+    first = True
+    for name, grid in sheets.items():
+        if first:
+            ws = wb.active
+            ws.title = name
+            first = False
+        else:
+            ws = wb.create_sheet(name)
+        for row in grid:
+            ws.append(list(row))
+        if name in hidden:
+            ws.sheet_state = "veryHidden"
+    wb.save(path)
+    return path
+
+
+def set_ledger_rows(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Replace the 台账 rows of master *path* with *rows* (dicts by field key)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    header = [c.value for c in ws[1]]
+    spec = default_spec()
+    keys = [spec.match_header(h).key if spec.match_header(h) else None for h in header]
+    ws.delete_rows(2, ws.max_row)
+    for r, row in enumerate(rows, start=2):
+        for c, key in enumerate(keys, start=1):
+            if key is not None and key in row:
+                ws.cell(r, c, row[key])
+    wb.save(path)
+
+
+@pytest.fixture
+def make_master(tmp_path: Path) -> Callable[..., Path]:
+    """``make_master(rows=None, demo=False, name="台账.xlsx")`` -> path of a real master."""
+
+    def make(
+        rows: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        demo: bool = False,
+        name: str = "台账.xlsx",
+    ) -> Path:
+        path = create_master(tmp_path / name, demo=demo)
+        if rows is not None:
+            set_ledger_rows(path, rows)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def demo_master(make_master: Callable[..., Path]) -> Path:
+    return make_master(demo=True)

@@ -1,0 +1,175 @@
+"""Safe writes of the master: locks, owner files, backup, verify, parts check."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import zipfile
+from datetime import date
+
+import openpyxl
+import pytest
+
+from zhenggai import ChangeSet, MasterBusyError, OpenpyxlMaster, SheetTable, open_book
+from zhenggai.changes import ChartSpec, Fill
+from zhenggai.master import MasterLock, holder, inventory
+
+
+def test_apply_and_save_replaces_master_with_backup_and_mode(demo_master):
+    os.chmod(demo_master, 0o640)
+    changes = ChangeSet()
+    changes.edit("台账", 2, 13, "进展已更新", fill=Fill.DONE)
+    changes.edit("台账", 3, 13, "=cmd|' /C calc'!A0")
+    changes.append(
+        "变更记录",
+        [["2026-11-28 10:00", "汇总", "办公室", "a.xlsx", "abc", "1", "整改进展", "旧", "新"]],
+    )
+    changes.table(
+        SheetTable(
+            "统计",
+            ["单位", "完成率"],
+            [["办公室", 0.5], ["人事科", 1.0]],
+            charts=[ChartSpec("bar", "完成率", 1, (2,), "D2", 2, 3)],
+        )
+    )
+    with OpenpyxlMaster.open(demo_master, op="汇总") as master:
+        master.apply(changes)
+        result = master.save()
+    assert result.replaced and result.path == demo_master.resolve()
+    assert result.backup is not None and result.backup.parent.name == "备份"
+    assert stat.S_IMODE(os.stat(demo_master).st_mode) == 0o640
+    book = open_book(demo_master)
+    assert book.grid("台账")[1][12] == "进展已更新"
+    assert book.grid("台账")[2][12] == "=cmd|' /C calc'!A0"
+    assert book.grid("变更记录")[1][2] == "办公室"
+    assert book.grid("统计")[2] == ["人事科", 1.0]
+    wb = openpyxl.load_workbook(demo_master)
+    assert wb["台账"]["M3"].data_type == "s"  # stored as text, never a formula
+    assert wb["台账"]["M2"].fill.fgColor.rgb.endswith(Fill.DONE.value)
+    assert len(wb["统计"]._charts) == 1
+    assert wb.sheetnames[-1] == "_meta"
+    # the backup is the state before
+    assert open_book(result.backup).grid("台账")[1][12] != "进展已更新"
+    assert not list(demo_master.parent.glob(".~*.tmp*"))
+
+
+def test_backups_are_pruned(demo_master):
+    from zhenggai.master import backup
+
+    folder = demo_master.parent / "备份"
+    for _ in range(5):
+        backup(demo_master, folder, op="汇总", keep=3)
+    assert len(list(folder.iterdir())) == 3
+
+
+def _x14(path):
+    """Add an x14 extension (as Excel writes for sparklines) to the first sheet."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                ext = (
+                    b'<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" '
+                    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+                    b"<x14:sparklineGroups/></ext></extLst>"
+                )
+                data = data.replace(b"</worksheet>", ext + b"</worksheet>")
+            dst.writestr(item, data)
+    os.replace(tmp, path)
+
+
+def test_parts_openpyxl_would_drop_keep_the_master_and_write_beside(demo_master):
+    _x14(demo_master)
+    before = demo_master.read_bytes()
+    assert inventory(demo_master)["Excel 2010 扩展格式（迷你图、新式数据条、扩展数据验证等）"] == 1
+    changes = ChangeSet()
+    changes.edit("台账", 2, 13, "新进展")
+    with OpenpyxlMaster.open(demo_master, op="汇总") as master:
+        master.apply(changes)
+        result = master.save()
+    assert not result.replaced
+    assert result.path.name == "台账.汇总结果.xlsx"
+    assert "扩展格式" in result.reason
+    assert demo_master.read_bytes() == before
+    assert open_book(result.path).grid("台账")[1][12] == "新进展"
+
+
+HOLD = textwrap.dedent("""
+    import fcntl, sys, time
+    fh = open(sys.argv[1], "r+b")
+    fcntl.lockf(fh.fileno(), fcntl.LOCK_EX)
+    print("locked", flush=True)
+    time.sleep(30)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX locks")
+def test_refuses_while_libreoffice_holds_the_master(demo_master):
+    owner = demo_master.with_name(f".~lock.{demo_master.name}#")
+    owner.write_text(
+        ",陈静,pc-01,28.11.2026 10:00,file:///home/chen/.config/libreoffice/4;", encoding="utf-8"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(demo_master)], stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline().strip() == b"locked"
+        assert holder(demo_master) == "陈静"
+        with (
+            pytest.raises(MasterBusyError, match="陈静"),
+            OpenpyxlMaster.open(demo_master, op="汇总"),
+        ):
+            pass
+    finally:
+        proc.kill()
+        proc.wait()
+    # the same owner file left behind by a crash no longer blocks
+    assert holder(demo_master) is None
+    with OpenpyxlMaster.open(demo_master, op="汇总"):
+        pass
+
+
+def test_excel_owner_file_name_is_read(demo_master):
+    from zhenggai.master import _read_owner
+
+    owner = demo_master.with_name("~$" + demo_master.name)
+    name = "陈静"
+    data = bytes([len(name)]) + name.encode("gbk").ljust(53, b" ")
+    data += name.encode("utf-16-le").ljust(110, b"\x00")
+    owner.write_bytes(data)
+    assert _read_owner(owner) == "陈静"
+    assert holder(demo_master) is None  # nobody actually holds the file
+
+
+def test_second_run_is_refused_while_the_first_holds_the_lock(demo_master):
+    with MasterLock(demo_master, command="汇总"):
+        with (
+            pytest.raises(MasterBusyError, match="另一个 zhenggai") as info,
+            MasterLock(demo_master, command="汇总"),
+        ):
+            pass
+        assert "汇总" in str(info.value)
+    with MasterLock(demo_master, command="汇总"):  # released: free again
+        pass
+    assert not demo_master.with_name(f"~zhenggai.{demo_master.name}.lock").exists()
+
+
+def test_missing_master_is_a_clear_error(tmp_path):
+    from zhenggai import WorkbookError
+
+    with (
+        pytest.raises(WorkbookError, match="找不到台账"),
+        OpenpyxlMaster.open(tmp_path / "no.xlsx", op="汇总"),
+    ):
+        pass
+
+
+def test_dates_are_written_as_dates(demo_master):
+    changes = ChangeSet()
+    changes.edit("台账", 2, 14, date(2026, 11, 1))
+    with OpenpyxlMaster.open(demo_master, op="汇总") as master:
+        master.apply(changes)
+        master.save()
+    assert open_book(demo_master).grid("台账")[1][13] == date(2026, 11, 1)
