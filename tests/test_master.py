@@ -173,3 +173,28 @@ def test_dates_are_written_as_dates(demo_master):
         master.apply(changes)
         master.save()
     assert open_book(demo_master).grid("台账")[1][13] == date(2026, 11, 1)
+
+
+def test_update_master_reads_under_the_lock_and_saves_the_plan(demo_master):
+    from dataclasses import dataclass
+
+    from zhenggai.master import update_master
+
+    @dataclass
+    class Result:
+        changes: ChangeSet
+        rows: int
+
+    def plan(ledger):
+        changes = ChangeSet()
+        row = ledger.table.rows[0]
+        changes.edit("台账", row.number, row.columns["remark"], "已核实")
+        return Result(changes, len(ledger.table))
+
+    result, saved = update_master(demo_master, op="测试", plan=plan, dry_run=True)
+    assert result.rows == 16 and saved is None
+    assert open_book(demo_master).grid("台账")[1][15] is None
+    result, saved = update_master(demo_master, op="测试", plan=plan)
+    assert saved is not None and saved.replaced
+    assert open_book(demo_master).grid("台账")[1][15] == "已核实"
+    assert ".测试." in saved.backup.name

@@ -32,11 +32,11 @@ import socket
 import stat
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
@@ -44,6 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .changes import ChangeSet
 from .errors import MasterBusyError, WorkbookError
+from .ledger import Ledger, read_ledger
 from .read import open_book
 from .settings import Settings
 from .sheets import SHEETS
@@ -60,6 +61,7 @@ __all__ = [
     "inventory",
     "last_used_row",
     "save_new",
+    "update_master",
 ]
 
 
@@ -484,3 +486,36 @@ def save_new(wb: Workbook, path: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+class Planned(Protocol):
+    """A command's result: what it wants changed in the master, among other things."""
+
+    @property
+    def changes(self) -> ChangeSet: ...
+
+
+P = TypeVar("P", bound=Planned)
+
+
+def update_master(
+    path: str | Path, *, op: str, plan: Callable[[Ledger], P], dry_run: bool = False
+) -> tuple[P, SaveResult | None]:
+    """Run one command against the master file: lock, read, plan, apply, save.
+
+    The ledger is read *under the lock*, so nobody changes it between the read
+    and the save. *plan* is the command's pure core: it gets the parsed
+    :class:`~zhenggai.ledger.Ledger` and returns a result whose ``changes``
+    are applied (nothing is saved when they are empty or *dry_run* is set).
+
+    Returns:
+        The plan's result and the :class:`SaveResult` (None when nothing was saved).
+    """
+    with OpenpyxlMaster.open(path, op=op) as master:
+        ledger = read_ledger(master.path)
+        result = plan(ledger)
+        if dry_run or not result.changes:
+            return result, None
+        master.settings = ledger.settings
+        master.apply(result.changes)
+        return result, master.save()
