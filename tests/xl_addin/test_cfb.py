@@ -7,7 +7,7 @@ import random
 import struct
 import warnings
 
-import compoundfiles
+import compoundfiles  # type: ignore[import-untyped]
 import olefile
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from xl_addin.cfb import Storage, read_storage, sort_key, write_storage
 from xl_addin.errors import VbaFormatError
-
 
 _BLACK = 1  # [MS-CFB] 2.6.1 Color Flag
 
@@ -52,25 +51,22 @@ def _strict_olefile(data: bytes) -> olefile.OleFileIO[str]:
     ole: olefile.OleFileIO[str] = olefile.OleFileIO(
         io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT
     )
-    assert ole.parsing_issues == []
+    assert ole.parsing_issues == []  # type: ignore[attr-defined]  # not in types-olefile
     return ole
 
 
 def _without_clsids(node: Storage) -> Storage:
     return Storage(
-        {
-            k: _without_clsids(v) if isinstance(v, Storage) else v
-            for k, v in node.children.items()
-        }
+        {k: _without_clsids(v) if isinstance(v, Storage) else v for k, v in node.children.items()}
     )
 
 
 def _check_sibling_trees(data: bytes) -> None:
     """Every sibling tree: all black, in-order traversal sorted by the CFB rule."""
     ole = _strict_olefile(data)
-    entries = ole.direntries
+    entries = ole.direntries  # type: ignore[attr-defined]  # not in types-olefile
 
-    def in_order(sid: int) -> list[str]:
+    def in_order(sid: int) -> list[str]:  # names of one sibling tree, left to right
         if sid == olefile.NOSTREAM:
             return []
         entry = entries[sid]

@@ -7,7 +7,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oletools.olevba import decompress_stream
+from oletools.olevba import decompress_stream  # type: ignore[import-untyped]
 
 from xl_addin.errors import VbaFormatError
 from xl_addin.ovba import chunk_flags, compress, decompress
@@ -31,7 +31,13 @@ def test_spec_example_compresses_to_the_same_bytes() -> None:
 
 def test_decompress_reads_every_stream_of_the_template(template_vba: bytes) -> None:
     project = VbaProject.from_bytes(template_vba)
-    assert project.module_names == ["ThisWorkbook", "Dictionary", "RibbonMyAddin", "Sheet2", "xlwings"]
+    assert project.module_names == [
+        "ThisWorkbook",
+        "Dictionary",
+        "RibbonMyAddin",
+        "Sheet2",
+        "xlwings",
+    ]
     for name in project.module_names:
         container = project.source_container(name)
         ours = decompress(container)
@@ -40,7 +46,9 @@ def test_decompress_reads_every_stream_of_the_template(template_vba: bytes) -> N
 
 
 @pytest.mark.parametrize("module", ["RibbonMyAddin", "Sheet2", "ThisWorkbook"])
-def test_recompressing_what_excel_wrote_gives_the_same_bytes(template_vba: bytes, module: str) -> None:
+def test_recompressing_what_excel_wrote_gives_the_same_bytes(
+    template_vba: bytes, module: str
+) -> None:
     container = VbaProject.from_bytes(template_vba).source_container(module)
     assert compress(decompress(container)) == container
 
