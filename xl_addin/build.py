@@ -79,8 +79,11 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_UI_REL_2006 = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
-_UI_REL_2007 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+# Relationship types of the ribbon part: Office 2007's and Office 2010's ("customUI14").
+_UI_RELS = (
+    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+)
 
 
 def template_path() -> Path:
@@ -185,12 +188,15 @@ def _part(parts: dict[str, bytes], name: str) -> bytes:
 
 
 def _check_customui_rel(parts: dict[str, bytes]) -> None:
-    """The template's ribbon must be the 2006 part customUI/customUI.xml, which we replace."""
+    """The template's one ribbon part must be customUI/customUI.xml, which we replace.
+
+    Its relationship (Office 2010's type in xlwings 0.37.8) is kept as it is.
+    """
     rels = ElementTree.fromstring(_part(parts, "_rels/.rels"))
     targets = {
         rel.get("Target", "").lstrip("/")
         for rel in rels.iter(f"{{{_NS_PKG_REL}}}Relationship")
-        if rel.get("Type") in (_UI_REL_2006, _UI_REL_2007)
+        if rel.get("Type") in _UI_RELS
     }
     if targets != {"customUI/customUI.xml"} or "customUI/customUI.xml" not in parts:
         raise AddinBuildError(f"模板的功能区部件与预期不符：{sorted(targets)}")

@@ -1,8 +1,10 @@
 """The ribbon XML (``customUI/customUI.xml``) of the add-in.
 
-xlwings' template uses the Office 2007 schema
-(``http://schemas.microsoft.com/office/2006/01/customui``, part
-``customUI/customUI.xml``), which every Excel since 2007 reads; we keep it.
+We keep what xlwings' template (0.37.8) has: the part ``customUI/customUI.xml``
+in the Office 2007 namespace (``http://schemas.microsoft.com/office/2006/01/customui``),
+linked from ``_rels/.rels`` with Office 2010's relationship type
+(``.../office/2007/relationships/ui/extensibility``). The builder leaves the
+relationship untouched and only replaces the part.
 """
 
 from __future__ import annotations

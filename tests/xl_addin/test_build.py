@@ -201,10 +201,22 @@ def test_every_ribbon_callback_resolves_to_a_ribbon_sub(built_addin: Path) -> No
     }
 
 
-def test_ribbon_relationship_is_unchanged(built_addin: Path) -> None:
+def test_ribbon_relationship_is_the_templates(built_addin: Path) -> None:
     rels = _parts(built_addin)["_rels/.rels"]
-    assert b'Target="customUI/customUI.xml"' in rels
-    assert b"ui/extensibility" in rels
+    assert rels == _parts(template_path())["_rels/.rels"]
+    ui = [
+        rel
+        for rel in ElementTree.fromstring(rels)
+        if (rel.get("Type") or "").endswith("/ui/extensibility")
+    ]
+    assert [(rel.get("Type"), rel.get("Target")) for rel in ui] == [
+        (
+            "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+            "customUI/customUI.xml",
+        )
+    ]
+    template_ui = ElementTree.fromstring(_parts(template_path())["customUI/customUI.xml"])
+    assert template_ui.tag == f"{{{CUSTOMUI_NS}}}customUI"
 
 
 def test_config_sheet_is_active_and_filled(built_addin: Path) -> None:
