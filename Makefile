@@ -26,8 +26,8 @@ demo: $(VENV)/.runtime
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check lib xl_addin tests bench
-	$(BIN)/ruff format --check lib xl_addin tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy --strict lib/
