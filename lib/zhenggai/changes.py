@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from .text import Value
 
-__all__ = ["CellEdit", "ChangeSet", "ChartSpec", "Fill", "SheetTable"]
+__all__ = ["CellEdit", "ChangeSet", "ChartSpec", "ColumnAdd", "Fill", "SheetTable"]
 
 
 class Fill(StrEnum):
@@ -52,6 +52,28 @@ class CellEdit:
     col: int
     value: Value
     fill: Fill | None = None
+
+
+@dataclass(frozen=True)
+class ColumnAdd:
+    """A new column: its header cell, styled like the sheet's other header cells.
+
+    Applied before edits and appends, so rows appended in the same change set
+    can fill it. An auto-filter over the header row is widened to include it.
+
+    Attributes:
+        sheet: sheet name.
+        col: 1-based column of the new header cell.
+        header: header text.
+        row: 1-based header row.
+        width: column width in Excel character units (None: leave as is).
+    """
+
+    sheet: str
+    col: int
+    header: str
+    row: int = 1
+    width: float | None = None
 
 
 @dataclass(frozen=True)
@@ -118,11 +140,13 @@ class ChangeSet:
         edits: single cells to set.
         appends: (sheet, rows) appended below the sheet's last used row.
         tables: output sheets rewritten whole.
+        columns: new columns (header cells), applied first.
     """
 
     edits: list[CellEdit] = field(default_factory=list)
     appends: list[tuple[str, list[list[Value]]]] = field(default_factory=list)
     tables: list[SheetTable] = field(default_factory=list)
+    columns: list[ColumnAdd] = field(default_factory=list)
 
     def edit(
         self, sheet: str, row: int, col: int, value: Value, *, fill: Fill | None = None
@@ -136,16 +160,27 @@ class ChangeSet:
     def table(self, table: SheetTable) -> None:
         self.tables.append(table)
 
+    def add_column(
+        self, sheet: str, col: int, header: str, *, row: int = 1, width: float | None = None
+    ) -> None:
+        self.columns.append(ColumnAdd(sheet, col, header, row, width))
+
     def extend(self, other: ChangeSet) -> None:
         self.edits += other.edits
         self.appends += other.appends
         self.tables += other.tables
+        self.columns += other.columns
 
     def __len__(self) -> int:
-        return len(self.edits) + sum(len(rows) for _, rows in self.appends) + len(self.tables)
+        return (
+            len(self.edits)
+            + sum(len(rows) for _, rows in self.appends)
+            + len(self.tables)
+            + len(self.columns)
+        )
 
     def __bool__(self) -> bool:
-        return bool(self.edits or self.appends or self.tables)
+        return bool(self.edits or self.appends or self.tables or self.columns)
 
     @property
     def sheets(self) -> set[str]:
@@ -154,4 +189,5 @@ class ChangeSet:
             {e.sheet for e in self.edits}
             | {s for s, _ in self.appends}
             | {t.name for t in self.tables}
+            | {c.sheet for c in self.columns}
         )

@@ -48,7 +48,7 @@ from .ledger import Ledger, read_ledger
 from .read import open_book
 from .settings import Settings
 from .sheets import SHEETS
-from .style import fill, style_header, write_table, write_value
+from .style import add_column, fill, style_header, write_table, write_value
 from .text import canonical
 
 __all__ = [
@@ -376,6 +376,9 @@ class OpenpyxlMaster:
     def apply(self, changes: ChangeSet) -> None:
         """Write *changes* into the loaded workbook (nothing reaches disk until :meth:`save`)."""
         wb = self.workbook
+        for column in changes.columns:
+            add_column(self.sheet(column.sheet), column)
+            self._expected[(column.sheet, column.row, column.col)] = canonical(column.header)
         for e in changes.edits:
             if e.sheet not in wb.sheetnames:
                 raise WorkbookError(f"台账缺少工作表“{e.sheet}”。")

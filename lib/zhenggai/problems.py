@@ -58,6 +58,12 @@ class Code(StrEnum):
     TEXT_TOO_LONG = "text-too-long"
     TEXT_CONTROL_CHARS = "text-control-chars"
     FORMULA_AS_TEXT = "formula-as-text"
+    # importing ledgers made elsewhere (zhenggai import)
+    IMPORT_COLUMN_AMBIGUOUS = "import-column-ambiguous"
+    IMPORT_MAP_UNUSED = "import-map-unused"
+    IMPORT_UNIT_MISMATCH = "import-unit-mismatch"
+    IMPORT_UNIT_MISSING = "import-unit-missing"
+    IMPORT_ROW_REPEATED = "import-row-repeated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +25,7 @@ from typing import Protocol
 import python_calamine
 
 from .errors import WorkbookError
+from .headers import HeaderCell, Merged, single_row_cells, two_row_cells, two_row_evidence
 from .problems import Code, Problem, cell_name
 from .spec import Field, FieldType, Spec
 from .text import Value, normalise_text
@@ -233,40 +234,101 @@ class HeaderMatch:
     """Where the header is and which column holds which field.
 
     Attributes:
-        row: 1-based row of the header.
+        row: 1-based row of the header (its first row when it spans two).
         columns: field key -> 1-based column.
         extra: 1-based column -> header text, for headers the spec does not know.
         duplicates: (field key, 1-based column) of repeated headers (the first is kept).
+        height: rows the header spans (2 for a two-row header); data starts below.
+        cells: every non-empty header column with its label and match, left to right.
     """
 
     row: int
     columns: dict[str, int]
     extra: dict[int, str]
     duplicates: tuple[tuple[str, int], ...] = ()
+    height: int = 1
+    cells: tuple[HeaderCell, ...] = ()
+
+    @property
+    def last_row(self) -> int:
+        """1-based last row of the header; data starts on the next row."""
+        return self.row + self.height - 1
 
 
-def find_header(grid: Grid, spec: Spec, *, scan: int = 30) -> HeaderMatch | None:
-    """Find the header row among the first *scan* rows: the one naming most fields.
+def _match_cells(
+    spec: Spec, row: int, height: int, cells: Sequence[HeaderCell], *, common: bool
+) -> HeaderMatch:
+    columns: dict[str, int] = {}
+    extra: dict[int, str] = {}
+    duplicates: list[tuple[str, int]] = []
+    matched: list[HeaderCell] = []
+    for cell in cells:
+        found = next(
+            (m for w in cell.words if (m := spec.header_match(w, common=common)) is not None),
+            None,
+        )
+        if found is None:
+            extra[cell.col] = cell.label
+            matched.append(cell)
+            continue
+        f, kind = found
+        matched.append(replace(cell, key=f.key, kind=kind))
+        if f.key in columns:
+            duplicates.append((f.key, cell.col))
+        else:
+            columns[f.key] = cell.col
+    return HeaderMatch(row, columns, extra, tuple(duplicates), height, tuple(matched))
 
-    Title rows above the header (the usual "××单位整改台账") are skipped.
-    Returns None when no row names at least two fields.
+
+def find_header(
+    grid: Grid,
+    spec: Spec,
+    *,
+    scan: int = 30,
+    merged: Sequence[Merged] = (),
+    common: bool = False,
+) -> HeaderMatch | None:
+    """Find the header among the first *scan* rows: the row (or two rows) naming most fields.
+
+    Title rows above the header (the usual "××单位整改台账") are skipped. A
+    two-row header (a group cell merged across the columns below it, single
+    headers merged down through both rows) is read as one when *merged*
+    (from :meth:`CalamineBook.merged`) shows it, or when reading the two rows
+    together names more fields than either alone.
+
+    Args:
+        grid: the sheet's values.
+        spec: the field spec.
+        scan: rows to look at.
+        merged: the sheet's merged ranges, 1-based.
+        common: also match the built-in :data:`~zhenggai.spec.COMMON_SYNONYMS`
+            and headers with a bracketed note (for ledgers made elsewhere).
+
+    Returns:
+        The best match, or None when no row names at least two fields.
     """
+    rows = min(scan, len(grid))
+    singles = [
+        _match_cells(spec, r, 1, single_row_cells(grid, r), common=common)
+        for r in range(1, rows + 2)
+        if r <= len(grid)
+    ]
     best: HeaderMatch | None = None
-    for r, row in enumerate(grid[:scan], start=1):
-        columns: dict[str, int] = {}
-        extra: dict[int, str] = {}
-        duplicates: list[tuple[str, int]] = []
-        for c, value in enumerate(row, start=1):
-            f = spec.match_header(value)
-            if f is None:
-                if value is not None and str(value).strip():
-                    extra[c] = normalise_text(str(value))
-            elif f.key in columns:
-                duplicates.append((f.key, c))
-            else:
-                columns[f.key] = c
-        if len(columns) >= 2 and (best is None or len(columns) > len(best.columns)):
-            best = HeaderMatch(r, columns, extra, tuple(duplicates))
+    for r in range(1, rows + 1):
+        single = singles[r - 1]
+        if len(single.columns) >= 2 and (best is None or len(single.columns) > len(best.columns)):
+            best = single
+        if r == len(grid):
+            break
+        two = _match_cells(spec, r, 2, two_row_cells(grid, r, merged), common=common)
+        score = len(two.columns)
+        alone = max(len(single.columns), len(singles[r].columns))
+        # Without merged cells to prove it, two rows must name more than either row alone,
+        # so a title row or a first data row is never taken for half of the header.
+        if score < 2 or score < alone or (score == alone and not two_row_evidence(grid, r, merged)):
+            continue
+        if best is None or score > len(best.columns) or best is single:
+            best = two
     return best
 
 
@@ -362,7 +424,7 @@ def read_table(
     ]
     fields = [spec.field(k) for k in header.columns]
     rows: list[Row] = []
-    for r in range(header.row, len(grid)):
+    for r in range(header.last_row, len(grid)):
         cells = grid[r]
         raw: dict[str, Value] = {}
         values: dict[str, Value] = {}

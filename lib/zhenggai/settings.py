@@ -95,6 +95,12 @@ class Settings:
         "{单位}：\n\n贵单位{批次}整改进展填报表尚未报送，请于{截止}报送。附件为原填报表。\n\n谢谢！",
         "可用 {批次} {单位} {截止}",
     )
+    # importing ledgers made elsewhere (zhenggai import)
+    import_placeholders: str = _s(
+        "导入占位符",
+        "\\ ＼ / ／ — —— – - － 无 暂无",
+        "导入已有台账时当作空白的单元格内容（整格只有这些字），用空格分开",
+    )
     # study statistics
     study_threshold: float = _s("学习积分低分线", 100, "本期积分低于此数的人员列为“活跃度不高”")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,14 +32,17 @@ from .problems import Code, Problem, cell_name
 from .text import Value, normalise_text, split_list
 
 __all__ = [
+    "COMMON_SYNONYMS",
     "DEFAULT_FIELDS",
     "REQUIRED_KEYS",
     "SPEC_HEADER",
     "SPEC_SHEET",
     "Field",
     "FieldType",
+    "HeaderKind",
     "Spec",
     "default_spec",
+    "header_word",
     "read_spec",
     "spec_rows",
 ]
@@ -247,6 +251,82 @@ DEFAULT_FIELDS: tuple[Field, ...] = (
 )
 del T
 
+# How offices commonly head their own ledgers' columns, by 键名: used when reading
+# foreign ledgers (``zhenggai import``). The 字段 sheet's 字段名 and 别名 win over
+# these, and a field the spec does not have is never matched.
+COMMON_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("编号", "问题编号", "序号", "问题序号", "整改编号", "台账编号"),
+    "category": ("问题类别", "问题分类", "问题类型", "类别", "方面", "所属方面", "问题领域"),
+    "source": ("问题来源", "反馈来源", "发现渠道", "问题出处"),
+    "problem": (
+        "存在问题",
+        "问题简述",
+        "问题描述",
+        "具体问题",
+        "问题表现",
+        "问题内容",
+        "反馈问题",
+        "主要问题",
+        "存在的问题",
+        "审计发现问题",
+        "审计发现的问题",
+        "巡察发现问题",
+        "督查发现问题",
+    ),
+    "measure": (
+        "整改措施",
+        "整改计划及措施",
+        "整改举措",
+        "整改措施及计划",
+        "具体整改措施",
+        "具体措施",
+        "整改计划",
+        "整改方案",
+    ),
+    "kind": ("整改类型", "整改方式"),
+    "leader": ("责任领导", "整改责任领导", "分管领导", "牵头领导", "分管负责同志"),
+    "unit": (
+        "责任单位",
+        "所属责任公司",
+        "责任部门",
+        "牵头单位",
+        "牵头部门",
+        "整改责任单位",
+        "责任主体",
+        "责任处室",
+        "被审计单位",
+    ),
+    "co_units": ("配合单位", "协办单位", "配合部门", "协同单位"),
+    "deadline": (
+        "整改时限",
+        "整改期限",
+        "完成时限",
+        "目标设定完成时间",
+        "计划完成时间",
+        "整改完成时限",
+        "完成期限",
+        "时间节点",
+    ),
+    "person": ("责任人", "具体责任人", "整改责任人", "经办人"),
+    "status": ("整改状态", "完成情况", "是否整改完成", "是否完成", "整改完成情况"),
+    "progress": ("整改进展", "整改进展情况", "进展情况", "整改情况", "推进情况", "落实情况"),
+    "done_date": ("完成时间", "实际完成时间", "整改完成时间", "完成日期"),
+    "evidence": ("佐证材料", "佐证材料清单", "证明材料", "整改佐证材料", "支撑材料"),
+    "remark": ("备注",),
+    "closed": ("是否销号",),
+    "closed_date": ("销号时间", "销号日期"),
+    "reviewer": ("审核人",),
+}
+
+
+class HeaderKind(StrEnum):
+    """How a header cell named a field, strongest first (see :meth:`Spec.header_match`)."""
+
+    NAME = "字段名"
+    ALIAS = "别名"
+    COMMON = "常用名"
+    LOOSE = "去掉括号注释后"
+
 
 def _spec_version(fields: Sequence[Field]) -> str:
     data = [
@@ -288,6 +368,42 @@ class Spec:
             index[_header_word(f.name)] = f
         return index
 
+    @cached_property
+    def _by_common(self) -> dict[str, Field]:
+        index: dict[str, Field] = {}
+        for key, words in COMMON_SYNONYMS.items():
+            if key in self._by_key:
+                for word in words:
+                    index.setdefault(_header_word(word), self._by_key[key])
+        return index
+
+    def header_match(
+        self, header: Value, *, common: bool = False
+    ) -> tuple[Field, HeaderKind] | None:
+        """The field a header cell names and how: by 字段名, 别名, or (with *common*)
+        :data:`COMMON_SYNONYMS`, then the same without a trailing bracketed note
+        ("整改时限（年月日）").
+        """
+        if header is None:
+            return None
+        word = _header_word(str(header))
+        if not word:
+            return None
+        for candidate, loose in ((word, False), (_BRACKET_NOTE.sub("", word), True)):
+            if loose and (candidate == word or not candidate):
+                break
+            f = self._by_header.get(candidate)
+            if f is not None and not loose:
+                kind = HeaderKind.NAME if _header_word(f.name) == candidate else HeaderKind.ALIAS
+                return f, kind
+            if f is None and common:
+                f = self._by_common.get(candidate)
+                if f is not None and not loose:
+                    return f, HeaderKind.COMMON
+            if f is not None:
+                return f, HeaderKind.LOOSE
+        return None
+
     def field(self, key: str) -> Field:
         """The field with 键名 *key*; KeyError when the spec has none."""
         return self._by_key[key]
@@ -295,11 +411,15 @@ class Spec:
     def has(self, key: str) -> bool:
         return key in self._by_key
 
-    def match_header(self, header: Value) -> Field | None:
-        """The field a header cell names (by 字段名 or 别名), ignoring spaces and line breaks."""
-        if header is None:
-            return None
-        return self._by_header.get(_header_word(str(header)))
+    def match_header(self, header: Value, *, common: bool = False) -> Field | None:
+        """The field a header cell names (by 字段名 or 别名), ignoring spaces and line breaks.
+
+        With *common*, also by :data:`COMMON_SYNONYMS` and without a bracketed note.
+        """
+        if not common:
+            return None if header is None else self._by_header.get(_header_word(str(header)))
+        found = self.header_match(header, common=True)
+        return found[0] if found else None
 
     @property
     def key_field(self) -> Field:
@@ -357,8 +477,15 @@ class Spec:
         return model
 
 
+_BRACKET_NOTE = re.compile(r"\([^()]*\)$")
+
+
+def header_word(text: str) -> str:
+    """A header as compared: without spaces, line breaks, '*' marks and full-width brackets."""
+    return _header_word(text)
+
+
 def _header_word(text: str) -> str:
-    """Headers compare without spaces, line breaks, '*' marks and full-width brackets."""
     text = normalise_text(text).replace("\n", "").replace(" ", "").replace("*", "")
     return text.replace("（", "(").replace("）", ")")
 

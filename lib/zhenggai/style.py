@@ -12,14 +12,15 @@ from datetime import date, datetime
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .changes import ChartSpec, Fill, SheetTable
+from .changes import ChartSpec, ColumnAdd, Fill, SheetTable
 from .text import Value, is_formula_like
 
 __all__ = [
     "DATE_FORMAT",
+    "add_column",
     "fill",
     "style_header",
     "text_width",
@@ -64,14 +65,30 @@ def write_value(cell: Cell | MergedCell, value: Value) -> None:
         cell.number_format = DATE_FORMAT if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
 
 
-def style_header(ws: Worksheet, row: int, ncols: int) -> None:
-    """Bold, filled, bordered, wrapped header cells on *row*."""
-    for c in range(1, ncols + 1):
+def style_header(ws: Worksheet, row: int, ncols: int, *, first: int = 1) -> None:
+    """Bold, filled, bordered, wrapped header cells on *row*, columns *first* to *ncols*."""
+    for c in range(first, ncols + 1):
         cell = ws.cell(row, c)
         cell.font = HEADER_FONT
         cell.fill = fill(Fill.HEADER)
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def add_column(ws: Worksheet, column: ColumnAdd) -> None:
+    """Write a new column's header cell like the others, and widen the sheet's filter to it."""
+    cell = ws.cell(column.row, column.col)
+    write_value(cell, column.header)
+    style_header(ws, column.row, column.col, first=column.col)
+    letter = get_column_letter(column.col)
+    if column.width is not None:
+        ws.column_dimensions[letter].width = column.width
+    ref = ws.auto_filter.ref
+    if ref:
+        bounds = range_boundaries(ref)
+        min_col, min_row, max_col, max_row = (b or 0 for b in bounds)
+        if min_row == column.row and max_col < column.col:
+            ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{letter}{max_row}"
 
 
 def fit_widths(
