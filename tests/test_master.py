@@ -198,3 +198,29 @@ def test_update_master_reads_under_the_lock_and_saves_the_plan(demo_master):
     assert saved is not None and saved.replaced
     assert open_book(demo_master).grid("台账")[1][15] == "已核实"
     assert ".测试." in saved.backup.name
+
+
+def test_a_new_column_gets_a_styled_header_the_filter_and_rows_appended_with_it(demo_master):
+    changes = ChangeSet()
+    changes.add_column("台账", 22, "问题金额", width=14)
+    changes.append("台账", [["99", *[None] * 20, 12.5]])
+    assert changes.sheets == {"台账"} and len(changes) == 2
+    with OpenpyxlMaster.open(demo_master, op="导入") as master:
+        master.apply(changes)
+        master.save()
+    wb = openpyxl.load_workbook(demo_master)
+    ws = wb["台账"]
+    assert ws["V1"].value == "问题金额"
+    assert ws["V1"].font.b and ws["V1"].fill.fgColor.rgb.endswith(Fill.HEADER.value)
+    assert ws.column_dimensions["V"].width == 14
+    assert ws.auto_filter.ref == "A1:V17"
+    grid = open_book(demo_master).grid("台账")
+    assert grid[17][0] == "99" and grid[17][21] == 12.5
+
+
+def test_change_set_counts_and_extends_columns():
+    one, two = ChangeSet(), ChangeSet()
+    two.add_column("台账", 3, "甲", row=2)
+    assert not one and two
+    one.extend(two)
+    assert len(one) == 1 and one.columns[0].row == 2

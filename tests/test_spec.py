@@ -112,3 +112,38 @@ def test_row_model_accepts_a_good_row_and_rejects_bad_values():
     assert {e["loc"][0] for e in info.value.errors()} == {"status", "done_date"}
     with pytest.raises(pydantic.ValidationError):
         model.model_validate({**good, "id": ""})
+
+
+@pytest.mark.parametrize(
+    ("header", "key", "kind"),
+    [
+        ("存在问题", "problem", "字段名"),
+        ("问题简述", "problem", "别名"),
+        ("目标设定完成时间", "deadline", "常用名"),
+        ("整改时限（年月日）", "deadline", "去掉括号注释后"),
+        ("具体整改措施(含时间节点)", "measure", "去掉括号注释后"),
+        (" 牵头\n部门 ", "unit", "常用名"),
+    ],
+)
+def test_header_match_says_how_a_header_named_its_field(header, key, kind):
+    f, how = default_spec().header_match(header, common=True)
+    assert (f.key, how) == (key, kind)
+
+
+def test_common_synonyms_only_when_asked_and_only_for_fields_the_spec_has():
+    spec = default_spec()
+    assert spec.match_header("目标设定完成时间") is None
+    assert spec.match_header("目标设定完成时间", common=True).key == "deadline"
+    assert spec.header_match("整改时限（年月日）") == (spec.field("deadline"), "去掉括号注释后")
+    assert spec.header_match("问题金额（万元）", common=True) is None
+    assert spec.header_match("（万元）", common=True) is None
+    rows = [r for r in spec_rows(spec) if r[1] != "co_units"]
+    assert read_spec(rows).match_header("协同单位", common=True) is None
+
+
+def test_names_in_the_spec_win_over_common_synonyms():
+    rows = spec_rows(default_spec())
+    rows.append(["分管领导", "x_1", "文本", "否", "否", "", "", "", "是"])
+    spec = read_spec(rows)
+    assert spec.header_match("分管领导", common=True)[0].key == "x_1"
+    assert spec.header_match("整改责任领导", common=True)[0].key == "leader"

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -161,7 +162,10 @@ def open_book(path: str | Path, *, accept: Sequence[str] = ("xlsx", "xlsm")) -> 
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
         _check_zip(path)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() == f".{fmt}":
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # renamed (an .xlsx saved as .xls): calamine picks its reader by the name
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
     except Exception as exc:  # calamine raises its own error types for broken files
         raise WorkbookError(
             f"文件无法读取（{type(exc).__name__}），可能已损坏，请重新报送。",
