@@ -147,3 +147,16 @@ def test_names_in_the_spec_win_over_common_synonyms():
     spec = read_spec(rows)
     assert spec.header_match("分管领导", common=True)[0].key == "x_1"
     assert spec.header_match("整改责任领导", common=True)[0].key == "leader"
+
+
+def test_readme_lists_every_common_synonym():
+    from pathlib import Path
+
+    from zhenggai.spec import COMMON_SYNONYMS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    spec = default_spec()
+    for key, words in COMMON_SYNONYMS.items():
+        rest = [w for w in words if w != spec.field(key).name]
+        if rest:
+            assert f"| {spec.field(key).name} | {'、'.join(rest)} |" in readme

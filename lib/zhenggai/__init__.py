@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
+from .changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
 from .create import create_master
 from .errors import (
     MasterBusyError,
@@ -20,6 +20,7 @@ from .errors import (
     WorkbookError,
     ZhenggaiError,
 )
+from .importer import ImportResult, SheetSource, blank_ledger, plan_import, read_sources
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .master import OpenpyxlMaster, SaveResult
 from .problems import Code, Problem, Report
@@ -32,10 +33,12 @@ __all__ = [
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "ColumnAdd",
     "Field",
     "FieldType",
     "Fill",
     "GridSource",
+    "ImportResult",
     "Ledger",
     "MasterBusyError",
     "NotAMasterError",
@@ -46,6 +49,7 @@ __all__ = [
     "SaveResult",
     "Settings",
     "SettingsError",
+    "SheetSource",
     "SheetTable",
     "Spec",
     "SpecError",
@@ -55,13 +59,16 @@ __all__ = [
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
+    "blank_ledger",
     "create_master",
     "default_spec",
     "find_header",
     "load_ledger",
     "open_book",
+    "plan_import",
     "read_ledger",
     "read_settings",
+    "read_sources",
     "read_spec",
     "read_table",
 ]

@@ -309,6 +309,8 @@ def plan_import(
     _demote_repeated_ids(sheets)
     spec = _with_extra_fields(ledger.spec, sheets, result)
     built = build_rows(ledger, spec, sheets)
+    if not built.rows:
+        result.new_fields = []  # nothing is written, so no column is added either
     result.rows = [row.values for row in built.rows]
     result.written = len(built.rows)
     result.placeholders = built.placeholders
