@@ -30,7 +30,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict lib/
+	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
