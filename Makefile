@@ -23,6 +23,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	$(BIN)/zhenggai import $(DEMO)/示例台账.xlsx --sheet 台账 --into $(DEMO)/导入的台账.xlsx
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
@@ -31,7 +32,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict lib/
+	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q

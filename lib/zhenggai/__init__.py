@@ -27,6 +27,7 @@ from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
     "CellEdit",
@@ -39,6 +40,7 @@ __all__ = [
     "Fill",
     "GridSource",
     "ImportResult",
+    "IssuedTemplate",
     "Ledger",
     "MasterBusyError",
     "NotAMasterError",
@@ -54,6 +56,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplatesResult",
     "Unit",
     "UsageError",
     "WorkbookError",
@@ -64,6 +67,7 @@ __all__ = [
     "default_spec",
     "find_header",
     "load_ledger",
+    "make_templates",
     "open_book",
     "plan_import",
     "read_ledger",
