@@ -273,3 +273,26 @@ def test_dates_in_any_form_are_kept_as_found(tmp_path):
         (date(2024, 6, 30), "2024年5月"),
         ("二〇二四年底前", 45473.0),
     ]
+
+
+def test_imported_rows_go_out_whole_in_unit_templates(tmp_path):
+    from zhenggai.read import read_table
+    from zhenggai.templates import TEMPLATE_SHEET, make_templates
+
+    source = write_audit_ledger(tmp_path / "审计整改台账.xlsx")
+    master = tmp_path / "台账.xlsx"
+    _import(master, [source])
+    ledger, rows = _ledger_rows(master)
+    result = make_templates(ledger, out=tmp_path / "下发", batch="测试")
+    assert [(t.unit, t.rows) for t in result.issued] == [("A公司", 7), ("B公司", 2)]
+    by_id = {r["编号"]: r for r in rows}
+    seen = []
+    for issued in result.issued:
+        table = read_table(open_book(issued.path).grid(TEMPLATE_SHEET), ledger.spec, sheet="填报")
+        assert "x_5" in table.columns and "origin" not in table.columns
+        for row in table:
+            want = by_id[row["id"]]
+            for f in ledger.spec.template_fields:
+                assert canonical(row[f.key]) == canonical(want[f.name]), (row["id"], f.name)
+            seen.append(row["id"])
+    assert sorted(seen) == sorted(by_id)
