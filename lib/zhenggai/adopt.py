@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .headers import HeaderCell, Merged, fill_merged_down, label_text
+from .headers import HeaderCell, Merged, fill_merged_down
 from .problems import Code, Problem, cell_name, column_letter
 from .read import Grid, HeaderMatch, find_header
 from .spec import HeaderKind, Spec, header_word
@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 _TOTALS = {"合计", "小计", "总计", "总合计", "共计"}
+_SHORT = 40  # characters: longer text is never a header or a total
 # Fields that make a row a ledger row: a row with neither is a note or a signature line.
 _CORE = ("problem", "measure")
 # How sure a header decision is, strongest first: --map, then the spec's words, then common practice.
@@ -256,11 +257,11 @@ def _clean(value: Value, placeholders: frozenset[str]) -> tuple[Value, bool]:
 
 
 def _skip_reason(
-    cells: Mapping[int, Value], header: HeaderMatch, core: Sequence[int]
+    cells: Mapping[int, Value], labels: frozenset[str], core: Sequence[int]
 ) -> str | None:
-    words = {header_word(label_text(v)) for v in cells.values() if v is not None}
-    labels = [header_word(c.label) for c in header.cells]
-    if sum(1 for w in labels if w in words) >= max(2, len(labels) // 2):
+    # Only short text can be a header or a total: spares comparing every long cell.
+    words = {header_word(v) for v in cells.values() if isinstance(v, str) and len(v) <= _SHORT}
+    if len(words & labels) >= max(2, len(labels) // 2):
         return "重复的表头行"
     if words & _TOTALS:
         return "合计行"
@@ -294,6 +295,7 @@ def adopt_sheet(
     grid, filled = fill_merged_down(source.grid, source.merged, below=header.last_row)
     marks = frozenset(placeholders)
     core = [mapped[k] for k in _CORE if k in mapped]
+    labels = frozenset(header_word(c.label) for c in header.cells)
     rows: list[SourceRow] = []
     not_written: list[NotWritten] = []
     for r in range(header.last_row + 1, len(grid) + 1):
@@ -307,7 +309,7 @@ def adopt_sheet(
             emptied += was_placeholder
             if clean is not None:
                 cells[c] = clean
-        reason = _skip_reason(cells, header, core)
+        reason = _skip_reason(cells, labels, core)
         if reason is not None:
             not_written.append(NotWritten(source.file, source.sheet, r, reason))
             continue

@@ -392,7 +392,8 @@ class OpenpyxlMaster:
             start = last_used_row(ws) + 1
             for i, values in enumerate(rows):
                 for c, value in enumerate(values, start=1):
-                    write_value(ws.cell(start + i, c), value)
+                    if value is not None:  # a new row: no cell to clear, and none to create
+                        write_value(ws.cell(start + i, c), value)
             if rows and rows[-1]:
                 self._expected[(name, start + len(rows) - 1, 1)] = canonical(rows[-1][0])
         for table in changes.tables:

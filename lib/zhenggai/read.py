@@ -189,6 +189,7 @@ class CalamineBook:
     path: Path
     _workbook: python_calamine.CalamineWorkbook
     _grids: dict[str, Grid] = field(default_factory=dict)
+    _merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -207,18 +208,21 @@ class CalamineBook:
             try:
                 sheet = self._workbook.get_sheet_by_name(name)
                 raw = sheet.to_python(skip_empty_area=False)
+                ranges = sheet.merged_cell_ranges or []
             except Exception as exc:
                 raise WorkbookError(
                     f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
                     code=Code.FILE_CORRUPT,
                 ) from exc
             self._grids[name] = _clean_grid(raw)
+            # kept now: asking calamine again would parse the whole sheet a second time
+            self._merged[name] = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
         return self._grids[name]
 
     def merged(self, name: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges of sheet *name* as 1-based (first row, first col, last row, last col)."""
-        ranges = self._workbook.get_sheet_by_name(name).merged_cell_ranges or []
-        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+        self.grid(name)
+        return self._merged[name]
 
 
 def _clean_grid(raw: Sequence[Sequence[object]]) -> Grid:
@@ -320,6 +324,7 @@ def find_header(
         The best match, or None when no row names at least two fields.
     """
     rows = min(scan, len(grid))
+    merged = [m for m in merged if m[0] <= rows + 1]  # ranges below the scanned rows cannot matter
     singles = [
         _match_cells(spec, r, 1, single_row_cells(grid, r), common=common)
         for r in range(1, rows + 2)
