@@ -296,3 +296,40 @@ def test_imported_rows_go_out_whole_in_unit_templates(tmp_path):
                 assert canonical(row[f.key]) == canonical(want[f.name]), (row["id"], f.name)
             seen.append(row["id"])
     assert sorted(seen) == sorted(by_id)
+
+
+def test_extra_columns_named_like_a_field_keep_that_name_free(tmp_path):
+    master = tmp_path / "台账.xlsx"
+    header = ["序号", "问题描述", "存在问题", "整改措施", "责任单位"]
+    a = write_book(tmp_path / "a.xlsx", {"S": [header, [1, "甲", "乙", "措施", "办公室"]]})
+    b = write_book(
+        tmp_path / "b.xlsx",
+        {"S": [header, [1, "丙", "丁", "措施", "办公室"], [1, "戊", "己", "措施", "办公室"]]},
+    )
+    first, _ = _import(master, [a, b])
+    names = {f.key: f.name for f in first.new_fields}
+    assert names["x_1"] == "序号（原表列）" and names["x_2"] == "问题描述（原表列）"
+    ledger = read_ledger(master)
+    assert ledger.spec.match_header("问题描述").key == "problem"  # still the alias
+    assert ledger.spec.match_header("序号").key == "id"
+    c = write_book(tmp_path / "c.xlsx", {"S": [header, [2, "庚", "辛", "措施", "办公室"]]})
+    again, _ = _import(master, [c])
+    assert again.new_fields == [] and again.written == 1
+    assert [d.field for d in again.decisions[:2]] == ["编号", "问题描述（原表列）"]
+    assert read_ledger(master).table.rows[-1]["x_2"] == "庚"
+
+
+def test_a_column_the_office_added_to_the_ledger_is_reused(tmp_path):
+    master = create_master(tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(master)
+    wb["台账"]["V1"] = "问题金额"
+    wb.save(master)
+    source = write_book(
+        tmp_path / "a.xlsx",
+        {"S": [["存在问题", "整改措施", "责任单位", "问题金额"], ["甲", "措施", "办公室", 3.5]]},
+    )
+    result, _ = _import(master, [source])
+    assert [c.header for c in result.changes.columns] == ["导入来源"]
+    grid = open_book(master).grid("台账")
+    assert grid[0][21:] == ["问题金额", "导入来源"]
+    assert grid[1][21] == 3.5

@@ -382,13 +382,19 @@ def _with_extra_fields(spec: Spec, sheets: Sequence[SheetRead], result: ImportRe
         for i, d in enumerate(sheet.decisions):
             if d.decision is Decision.MAPPED:
                 continue
-            name, n = d.label, 1
+            # A label the spec reads as another field (序号, 问题描述) must not become a
+            # field's name: later imports would then read it as this extra column.
+            known = spec.header_match(d.label, common=True)
+            base = (
+                d.label if known is None or _is_extra_key(known[0].key) else f"{d.label}（原表列）"
+            )
+            name, n = base, 1
             while True:
                 f = by_word.get(header_word(name))
                 if f is None or (_is_extra_key(f.key) and f.key not in taken):
                     break
                 n += 1
-                name = f"{d.label}（{n}）"
+                name = f"{base}（{n}）"
             if f is None:
                 counter += 1
                 note = f"导入时保留的原表列（首见于 {d.file}）"

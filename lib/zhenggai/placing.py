@@ -88,8 +88,11 @@ def ledger_changes(
     header = ledger.table.header
     columns = dict(header.columns)
     last = max([len(_header(ledger, LEDGER, row=header.row)), *columns.values()])
+    stray = {label: col for col, label in header.extra.items()}
     for f in spec:
-        if f.key not in columns:
+        if f.key not in columns and f.name in stray:
+            columns[f.key] = stray[f.name]  # a column the office added without a 字段 row
+        elif f.key not in columns:
             last += 1
             columns[f.key] = last
             changes.add_column(LEDGER, last, f.name, row=header.row, width=field_width(f))
