@@ -58,6 +58,8 @@ class Code(StrEnum):
     TEXT_TOO_LONG = "text-too-long"
     TEXT_CONTROL_CHARS = "text-control-chars"
     FORMULA_AS_TEXT = "formula-as-text"
+    # the report draft (zhenggai report)
+    REPORT_SETTING_MISSING = "report-setting-missing"
 
 
 @dataclass(frozen=True, slots=True)
