@@ -11,37 +11,51 @@ __version__ = "0.1.0"
 
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .create import create_master
+from .document import Document, Para, ParaKind
 from .errors import (
+    EmptyLedgerError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
     SpecError,
+    TemplateError,
     UsageError,
     WorkbookError,
     ZhenggaiError,
 )
+from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .master import OpenpyxlMaster, SaveResult
+from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
+from .report import ReportResult, draft_report
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 
 __all__ = [
+    "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "Document",
+    "EmptyLedgerError",
     "Field",
     "FieldType",
     "Fill",
     "GridSource",
     "Ledger",
     "MasterBusyError",
+    "Measure",
+    "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "Para",
+    "ParaKind",
     "Problem",
     "Report",
+    "ReportResult",
     "Row",
     "SaveResult",
     "Settings",
@@ -50,6 +64,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplateError",
     "Unit",
     "UsageError",
     "WorkbookError",
@@ -57,11 +72,15 @@ __all__ = [
     "__version__",
     "create_master",
     "default_spec",
+    "draft_report",
     "find_header",
+    "group_ledger",
     "load_ledger",
+    "measure_stats",
     "open_book",
     "read_ledger",
     "read_settings",
     "read_spec",
     "read_table",
+    "write_docx",
 ]
