@@ -119,8 +119,11 @@ def char_spacing() -> int:
 
 
 def chars_wide(text: str) -> float:
-    """Width of *text* in characters: full-width 1, half-width (digits, Latin) 0.5."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    """Width of *text* in characters: full-width 1, half-width (digits, Latin) 0.5.
+
+    Ambiguous characters (×, “”, ①) are full-width in Chinese fonts.
+    """
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
 # --- low-level XML -------------------------------------------------------------------
