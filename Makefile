@@ -23,6 +23,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai report $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/整改情况报告.docx
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
