@@ -32,6 +32,7 @@ from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .report import ReportResult, draft_report
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
     "Category",
@@ -45,6 +46,7 @@ __all__ = [
     "FieldType",
     "Fill",
     "GridSource",
+    "IssuedTemplate",
     "Ledger",
     "MasterBusyError",
     "Measure",
@@ -65,6 +67,7 @@ __all__ = [
     "SpecError",
     "Table",
     "TemplateError",
+    "TemplatesResult",
     "Unit",
     "UsageError",
     "WorkbookError",
@@ -76,6 +79,7 @@ __all__ = [
     "find_header",
     "group_ledger",
     "load_ledger",
+    "make_templates",
     "measure_stats",
     "open_book",
     "read_ledger",

@@ -15,6 +15,7 @@ from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .init import init_command
+from .templates import templates_command
 from .report import report_command
 
 __all__ = ["cli", "main"]
@@ -31,7 +32,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command, report_command):
+for command in (init_command, templates_command, report_command):
     cli.add_command(command)
 
 
