@@ -15,8 +15,8 @@ from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .init import init_command
-from .templates import templates_command
 from .report import report_command
+from .templates import templates_command
 
 __all__ = ["cli", "main"]
 
