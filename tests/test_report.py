@@ -8,12 +8,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from zhenggai import EmptyLedgerError, TemplateError, draft_report, open_book, read_ledger
+from zhenggai import (
+    EmptyLedgerError,
+    TemplateError,
+    draft_report,
+    load_ledger,
+    open_book,
+    read_ledger,
+)
 from zhenggai.cli import main
 from zhenggai.demo import demo_rows
 from zhenggai.document import ParaKind
 from zhenggai.phrasing import Wording
+from zhenggai.settings import settings_rows
+from zhenggai.spec import default_spec, spec_rows
 
 EXAMPLE = Path(__file__).parent / "data" / "example-report.txt"
 TODAY = date(2026, 11, 28)
@@ -277,3 +288,63 @@ def test_template_errors_say_where(demo_master):
         draft_report(ledger, wording=Wording("坏模板", "第一行\n{% for x in %}"))
     with pytest.raises(TemplateError, match="不存在的变量"):
         draft_report(ledger, wording=Wording("坏模板", "{{ stats.nope }}"))
+
+
+class MemoryBook:
+    """A GridSource held in memory, as the add-in's open book is: no file involved."""
+
+    def __init__(self, sheets: dict[str, list[list[object]]]) -> None:
+        self.sheets = sheets
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def visibility(self, name: str) -> str:
+        return "visible"
+
+    def grid(self, name: str) -> list[list[object]]:
+        return self.sheets[name]
+
+
+def memory_ledger(rows: list[dict[str, object]]):
+    spec = default_spec()
+    return load_ledger(
+        MemoryBook(
+            {
+                "台账": [spec.headers, *([r.get(f.key) for f in spec] for r in rows)],
+                "字段": spec_rows(spec),
+                "设置": [list(r) for r in settings_rows()],
+                "_meta": [["ledger_id", "x"], ["hmac_key", "y"]],
+            }
+        )
+    )
+
+
+_ROW = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(["甲方面", "乙方面", "丙方面"]),
+        "problem": st.sampled_from(["问题一", "问题二"]),
+        "measure": st.sampled_from(["措施一", "措施二", "措施三"]),
+        "unit": st.sampled_from(["办公室", "人事科"]),
+        "status": st.sampled_from(["未启动", "正在整改", "已完成", "长期坚持"]),
+        "progress": st.sampled_from([None, "已召开会议。"]),
+        "done_date": st.sampled_from([None, date(2026, 1, 5), date(2026, 11, 1)]),
+    }
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_ROW, min_size=1, max_size=12))
+def test_builtin_template_renders_any_ledger(rows):
+    rows = [{"id": str(i), "deadline": "年底前", **r} for i, r in enumerate(rows, start=1)]
+    result = draft_report(memory_ledger(rows), today=TODAY)
+    paras = [p.text for p in result.document.paras]
+    sk = skeleton(paras)
+    assert [s[0] for s in sk if s[0] == "h1"] == ["h1"] * 3
+    assert len(result.document.headings(ParaKind.H2)) == len(result.categories)
+    assert [int(s[1]) for s in sk if s[0] == "measures"] == [
+        len(c.measures) for c in result.categories
+    ]
+    assert f"整改完成率{result.stats.rate_text}" in result.document.text()
+    assert all(p.strip() == p and p for p in paras)
