@@ -24,6 +24,7 @@ demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
 	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
+	$(BIN)/zhenggai report $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/整改情况报告.docx
 	$(BIN)/zhenggai import $(DEMO)/示例台账.xlsx --sheet 台账 --into $(DEMO)/导入的台账.xlsx
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 

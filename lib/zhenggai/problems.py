@@ -87,6 +87,8 @@ class Code(StrEnum):
     ID_UNKNOWN = "id-unknown"
     ROW_REASSIGNED = "row-reassigned"
     FIELD_UNKNOWN = "field-unknown"
+    # the report draft (zhenggai report)
+    REPORT_SETTING_MISSING = "report-setting-missing"
 
 
 @dataclass(frozen=True, slots=True)
