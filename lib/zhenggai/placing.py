@@ -36,7 +36,10 @@ def _header(ledger: Ledger, sheet: str, *, row: int = 1) -> list[str]:
 
 def _laid_out(header: Sequence[str], values: Mapping[str, Value]) -> list[Value]:
     """*values* by header text, in the columns of *header* (missing headers get nothing)."""
-    return [values.get(h) for h in header]
+    row = [values.get(h) for h in header]
+    while row and row[-1] is None:
+        row.pop()
+    return row
 
 
 def _fixed_header(ledger: Ledger, sheet: SheetDef) -> list[str]:
