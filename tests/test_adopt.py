@@ -122,3 +122,27 @@ def test_cells_merged_down_in_the_data_repeat_for_every_row():
 def test_a_sheet_without_problem_or_measure_is_not_a_ledger():
     assert _adopt([["单位", "完成情况", "整改时限"], ["办公室", "是", "2024"]]) is None
     assert _adopt([["说明"], ["本表为……"]]) is None
+
+
+def test_section_rows_give_the_category_of_the_rows_below_them():
+    grid = [
+        ["序号", "存在问题", "整改措施", "责任单位"],
+        ["一、党建工作方面", None, None, None],
+        [1, "问题甲", "措施甲", "办公室"],
+        ["（二）作风建设方面", None, None, None],
+        [2, "问题乙", "措施乙", "办公室"],
+        ["注：本表由办公室汇总", None, None, None],
+    ]
+    sheet = _adopt(grid, merged=[(2, 1, 2, 4), (4, 1, 4, 4)])
+    assert [(r.number, r.section) for r in sheet.rows] == [
+        (3, "一、党建工作方面"),
+        (5, "（二）作风建设方面"),
+    ]
+    assert [(n.row, n.reason[:5]) for n in sheet.not_written] == [
+        (2, "分类标题行"),
+        (4, "分类标题行"),
+        (6, "没有“存在"),
+    ]
+    with_column = _adopt([["问题类别", "存在问题", "整改措施"], *[r[:3] for r in grid[1:3]]])
+    assert [r.section for r in with_column.rows] == [None]
+    assert with_column.not_written[0].reason.startswith("没有“存在问题”")

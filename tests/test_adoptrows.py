@@ -178,3 +178,14 @@ def test_nothing_is_lost_every_row_read_is_written_or_listed(rows):
     assert len({r["id"] for r in result.rows}) == result.written
     again = _plan(("a.xlsx", "S", [HEADER, *rows]))
     assert [r["id"] for r in again.rows] == [r["id"] for r in result.rows]
+
+
+def test_rows_under_a_section_row_take_it_as_their_category():
+    result = _plan(
+        (
+            "a.xlsx",
+            "S",
+            [HEADER, ["一、党建方面", None, None, None], ["甲", "措施", "办公室", "/"]],
+        )
+    )
+    assert [r["category"] for r in result.rows] == ["一、党建方面"]

@@ -9,6 +9,7 @@ sheets of an import by :mod:`zhenggai.importer`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +32,10 @@ __all__ = [
 
 _TOTALS = {"合计", "小计", "总计", "总合计", "共计"}
 _SHORT = 40  # characters: longer text is never a header or a total
+# "一、党建方面", "（二）作风建设方面", "第三部分": a row heading the rows below it.
+_SECTION = re.compile(
+    r"^(第?[一二三四五六七八九十百]+[、．.部]|[（(][一二三四五六七八九十]+[）)])|方面$"
+)
 # Fields that make a row a ledger row: a row with neither is a note or a signature line.
 _CORE = ("problem", "measure")
 # How sure a header decision is, strongest first: --map, then the spec's words, then common practice.
@@ -109,11 +114,14 @@ class SourceRow:
         number: 1-based row in the source sheet.
         cells: 1-based column -> value, placeholders emptied, text normalised.
         placeholders: cells of this row emptied as placeholders.
+        section: the text of the section row above it ("一、党建方面"), when the
+            sheet groups its rows under such rows instead of a 问题类别 column.
     """
 
     number: int
     cells: dict[int, Value]
     placeholders: int = 0
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +278,13 @@ def _skip_reason(
     return None
 
 
+def _is_section(cells: Mapping[int, Value]) -> bool:
+    if len(cells) != 1:
+        return False
+    (value,) = cells.values()
+    return isinstance(value, str) and len(value) <= _SHORT and bool(_SECTION.search(value))
+
+
 def adopt_sheet(
     source: SheetSource,
     spec: Spec,
@@ -298,6 +313,8 @@ def adopt_sheet(
     labels = frozenset(header_word(c.label) for c in header.cells)
     rows: list[SourceRow] = []
     not_written: list[NotWritten] = []
+    sections = "category" not in mapped  # with a 问题类别 column, a lone heading is just a note
+    section: str | None = None
     for r in range(header.last_row + 1, len(grid) + 1):
         raw = grid[r - 1]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
@@ -309,10 +326,15 @@ def adopt_sheet(
             emptied += was_placeholder
             if clean is not None:
                 cells[c] = clean
+        if sections and _is_section(cells):
+            section = str(next(iter(cells.values())))
+            heading = f"分类标题行：下面各行的“问题类别”记为“{section}”"
+            not_written.append(NotWritten(source.file, source.sheet, r, heading))
+            continue
         reason = _skip_reason(cells, labels, core)
         if reason is not None:
             not_written.append(NotWritten(source.file, source.sheet, r, reason))
             continue
-        rows.append(SourceRow(r, cells, emptied))
+        rows.append(SourceRow(r, cells, emptied, section))
     decisions = sorted([*decisions, *_unlabelled(source, header, rows)], key=lambda d: d.col)
     return SheetRead(source, header, decisions, rows, not_written, filled, problems)

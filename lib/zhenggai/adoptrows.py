@@ -82,7 +82,7 @@ def row_value(spec: Spec, key: str, value: Value) -> Value:
 def generated_id(row: SourceRow, units: Sequence[str]) -> str:
     """An id made from the row's content, so the same row always gets the same id."""
     parts = [f"{c}\x1e{canonical(v)}" for c, v in sorted(row.cells.items())]
-    blob = "\x1f".join([*parts, "、".join(units)]).encode()
+    blob = "\x1f".join([*parts, "、".join(units), row.section or ""]).encode()
     return _GENERATED + hashlib.sha256(blob).hexdigest()[:8].upper()
 
 
@@ -200,6 +200,8 @@ def build_rows(ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead]) -> Built
         columns = [(d.col, d.key) for d in sheet.decisions if d.key]
         for row in sheet.rows:
             base = {key: row_value(spec, key, row.cells.get(c)) for c, key in columns}
+            if row.section is not None and "category" not in base:
+                base["category"] = row.section
             units = _units(base.get("unit")) if has_unit else [fixed] if fixed else []
             if has_unit and not units:
                 out.problems.append(
