@@ -58,6 +58,12 @@ class Code(StrEnum):
     TEXT_TOO_LONG = "text-too-long"
     TEXT_CONTROL_CHARS = "text-control-chars"
     FORMULA_AS_TEXT = "formula-as-text"
+    # closing (销号) and follow-up review (回头看): the overdue area
+    CLOSING_NOT_DONE = "closing-not-done"
+    CLOSING_NO_DONE_DATE = "closing-no-done-date"
+    CLOSING_NO_EVIDENCE = "closing-no-evidence"
+    CLOSING_NO_REVIEWER = "closing-no-reviewer"
+    REVIEW_RELAPSE_INVALID = "review-relapse-invalid"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BULLETIN",
     "CHANGES",
     "CONFLICTS",
     "HOLIDAYS",
     "LEDGER",
     "META",
     "PROBLEMS",
+    "REPORT",
     "RETURNS",
+    "REVIEW",
     "SHEETS",
+    "STATS",
     "UNITS",
     "SheetDef",
     "sheet_def",
