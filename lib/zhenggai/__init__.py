@@ -10,7 +10,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
+from .closing import check_closing
 from .create import create_master
+from .deadline import Deadline, DeadlineKind, parse_deadline
 from .errors import (
     MasterBusyError,
     NotAMasterError,
@@ -22,24 +24,32 @@ from .errors import (
 )
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .master import OpenpyxlMaster, SaveResult
+from .overdue import OverdueResult, flag_overdue
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .stats import UnitStats
+from .tiers import ItemTier, Tier
+from .workdays import WorkCalendar
 
 __all__ = [
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "Deadline",
+    "DeadlineKind",
     "Field",
     "FieldType",
     "Fill",
     "GridSource",
+    "ItemTier",
     "Ledger",
     "MasterBusyError",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "OverdueResult",
     "Problem",
     "Report",
     "Row",
@@ -50,16 +60,22 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "Tier",
     "Unit",
+    "UnitStats",
     "UsageError",
+    "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
+    "check_closing",
     "create_master",
     "default_spec",
     "find_header",
+    "flag_overdue",
     "load_ledger",
     "open_book",
+    "parse_deadline",
     "read_ledger",
     "read_settings",
     "read_spec",
