@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .bulletin import BulletinResult, draft_bulletin
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .closing import check_closing
 from .create import create_master
@@ -34,6 +35,7 @@ from .tiers import ItemTier, Tier
 from .workdays import WorkCalendar
 
 __all__ = [
+    "BulletinResult",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
@@ -71,6 +73,7 @@ __all__ = [
     "check_closing",
     "create_master",
     "default_spec",
+    "draft_bulletin",
     "find_header",
     "flag_overdue",
     "load_ledger",

@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from .bulletin import bulletin_command
 from .init import init_command
 from .overdue import overdue_command
 
@@ -31,7 +32,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command, overdue_command):
+for command in (init_command, overdue_command, bulletin_command):
     cli.add_command(command)
 
 
