@@ -28,6 +28,7 @@ from .master import OpenpyxlMaster, SaveResult
 from .overdue import OverdueResult, flag_overdue
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
+from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .stats import UnitStats
@@ -54,6 +55,7 @@ __all__ = [
     "OverdueResult",
     "Problem",
     "Report",
+    "ReviewResult",
     "Row",
     "SaveResult",
     "Settings",
@@ -76,6 +78,7 @@ __all__ = [
     "draft_bulletin",
     "find_header",
     "flag_overdue",
+    "follow_up_review",
     "load_ledger",
     "open_book",
     "parse_deadline",
@@ -83,4 +86,5 @@ __all__ = [
     "read_settings",
     "read_spec",
     "read_table",
+    "review_counts",
 ]

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 
 from .changes import SheetTable
-from .ledger import Ledger
+from .ledger import Ledger, header_row
 from .problems import Code, Problem, show_value
 from .read import Grid, Row
 from .sheets import LEDGER, PROBLEMS
@@ -128,11 +128,10 @@ def problems_table(
 
 def _existing_rows(grid: Grid) -> list[list[Value]]:
     """Rows of an existing 校验问题 sheet in PROBLEMS header order (header found by text)."""
-    heads = [[normalise_text(str(v)) if v is not None else "" for v in row] for row in grid[:5]]
-    h = next((i for i, names in enumerate(heads) if "代码" in names), None)
+    h = header_row(grid, ("代码",))
     if h is None:
         return []
-    names = heads[h]
+    names = [normalise_text(str(v)) if v is not None else "" for v in grid[h]]
     cols = [names.index(name) if name in names else None for name in PROBLEMS.headers]
     rows: list[list[Value]] = []
     for values in grid[h + 1 :]:

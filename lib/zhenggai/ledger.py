@@ -7,6 +7,7 @@ the same :class:`Ledger`. Nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "Ledger",
     "Meta",
     "Unit",
+    "header_row",
     "id_problems",
     "load_ledger",
     "read_ledger",
@@ -113,6 +115,18 @@ def records(grid: Grid, sheet: SheetDef) -> list[dict[str, Value]]:
         if any(v is not None for v in rec.values()):
             out.append(rec)
     return out
+
+
+def header_row(grid: Grid, required: Sequence[str], *, scan: int = 5) -> int | None:
+    """0-based index of the first of the top *scan* rows naming every *required* header.
+
+    Output sheets may carry a title line above their header, so it is found by text.
+    """
+    for i, row in enumerate(grid[:scan]):
+        names = {normalise_text(str(v)) for v in row if v is not None}
+        if all(h in names for h in required):
+            return i
+    return None
 
 
 def _text(value: Value) -> str:

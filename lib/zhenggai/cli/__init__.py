@@ -17,6 +17,7 @@ from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .bulletin import bulletin_command
 from .init import init_command
 from .overdue import overdue_command
+from .review import review_command
 
 __all__ = ["cli", "main"]
 
@@ -32,7 +33,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command, overdue_command, bulletin_command):
+for command in (init_command, overdue_command, bulletin_command, review_command):
     cli.add_command(command)
 
 
