@@ -23,6 +23,9 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx --today 2026-11-28
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
