@@ -204,3 +204,14 @@ def test_missing_master_cannot_run(tmp_path, capsys, flag):
     argv = ["overdue", str(tmp_path / "无.xlsx"), *([flag] if flag else [])]
     assert main(argv) == 2
     assert "找不到台账文件" in capsys.readouterr().err
+
+
+def test_rerun_writes_only_the_warnings_that_change(demo_master):
+    assert main(["overdue", str(demo_master), "--today", TODAY, "--json"]) == 0
+    same = flag_overdue(read_ledger(demo_master), today=date(2026, 11, 28))
+    assert same.changes.edits == []
+    later = flag_overdue(read_ledger(demo_master), today=date(2026, 11, 29))
+    changed = {e.row: e.value for e in later.changes.edits}
+    # the 7 rows counting days move by one; 正常, done and ongoing rows stay as they are
+    assert changed[3] == "已逾期29天"
+    assert len(changed) == 7 and all(e.sheet == "台账" for e in later.changes.edits)

@@ -18,6 +18,7 @@ from .ledger import Ledger
 from .problems import Problem
 from .sheets import LEDGER
 from .stats import UnitStats, stats_table, unit_stats
+from .text import canonical
 from .tiers import ItemTier, Tier, Windows, classify
 
 __all__ = ["OverdueResult", "flag_overdue"]
@@ -83,8 +84,9 @@ class OverdueResult:
 def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
     """Warn on every row, count per unit and check 销号: the core of ``zhenggai overdue``.
 
-    The changes write each row's 预警 cell (text and fill), rewrite the 统计
-    sheet (table and two native charts) and replace the 销号 rows of 校验问题.
+    The changes write each row's 预警 cell (text and fill) where the text
+    changes, rewrite the 统计 sheet (table and two native charts) and replace
+    the 销号 rows of 校验问题.
 
     Raises:
         SettingsError: 设置 整改起始日期 is filled but not a date.
@@ -96,8 +98,12 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
     changes = ChangeSet()
     col = ledger.table.columns.get("warning")
     if col is not None:
+        # Only cells whose text changes are written: reruns touch few cells, which
+        # matters for the add-in (xlwings writes cell by cell) and for big ledgers.
+        current = {row.number: canonical(row.raw.get("warning")) for row in ledger.table}
         for item in items:
-            changes.edit(LEDGER, item.row, col, item.text, fill=item.fill)
+            if current.get(item.row) != item.text:
+                changes.edit(LEDGER, item.row, col, item.text, fill=item.fill)
     changes.table(stats_table(units, today=today))
     changes.table(problems_table(ledger, problems, owned=CLOSING_CODES))
     windows = Windows.from_settings(ledger.settings)

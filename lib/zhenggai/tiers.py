@@ -82,18 +82,21 @@ class Windows:
         )
 
 
+_FIXED_TEXT = {
+    Tier.NORMAL: "正常",
+    Tier.ONGOING: "长期坚持",
+    Tier.DONE: "已完成",
+    Tier.UNKNOWN: "时限无法识别",
+}
+
+
 def warning_text(tier: Tier, days: int | None) -> str:
     """The 预警 cell text: 已逾期N天, N天后到期, 正常, 长期坚持, 已完成, 时限无法识别."""
     if tier is Tier.OVERDUE:
         return f"已逾期{-(days or 0)}天"
     if tier in (Tier.ORANGE, Tier.YELLOW):
         return f"{days}天后到期"
-    return {
-        Tier.NORMAL: "正常",
-        Tier.ONGOING: "长期坚持",
-        Tier.DONE: "已完成",
-        Tier.UNKNOWN: "时限无法识别",
-    }[tier]
+    return _FIXED_TEXT[tier]
 
 
 def tier_for(
@@ -206,8 +209,14 @@ def classify(ledger: Ledger, *, today: date) -> list[ItemTier]:
     calendar = WorkCalendar(ledger.holidays) if windows.workdays else None
     start = _start_date(settings, year)
     items: list[ItemTier] = []
+    # A ledger repeats a few dozen deadline texts over thousands of rows: parse each once.
+    parsed: dict[tuple[type, object], Deadline] = {}
     for row in ledger.table:
-        deadline = parse_deadline(row["deadline"], base_year=year)
+        value = row["deadline"]
+        key = (type(value), value)
+        deadline = parsed.get(key)
+        if deadline is None:
+            deadline = parsed[key] = parse_deadline(value, base_year=year)
         status = row.text("status")
         tier, days, due = tier_for(
             deadline, status=status, today=today, windows=windows, calendar=calendar, start=start
