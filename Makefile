@@ -23,6 +23,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
 	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --today 2026-11-28
 	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx --today 2026-11-28

@@ -34,7 +34,7 @@ def test_return_due(text, issued, due):
     assert return_due(text, issued) == due
 
 
-def test_latest_batch_by_issue_time_with_first_returns(make_master):
+def test_latest_batch_by_issue_time(make_master):
     path = make_master()
     issued = datetime(2026, 11, 20, 9)
     append_rows(
@@ -42,7 +42,6 @@ def test_latest_batch_by_issue_time_with_first_returns(make_master):
         "回收情况",
         [
             ["2026年11月", "办公室", issued, "a.xlsx", datetime(2026, 12, 3, 10)],
-            ["2026年11月", "机关党委", issued, "b.xlsx", datetime(2026, 12, 7, 10)],
             ["2026年11月", "机关党委", issued, "b.xlsx", datetime(2026, 12, 6, 10)],
             ["2026年11月", "人事科", issued, "c.xlsx", None],
             ["2026年10月", "人事科", datetime(2026, 10, 20), "c.xlsx", datetime(2026, 10, 22)],

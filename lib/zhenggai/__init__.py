@@ -32,6 +32,7 @@ from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .stats import UnitStats
+from .templates import IssuedTemplate, TemplatesResult, make_templates
 from .tiers import ItemTier, Tier
 from .workdays import WorkCalendar
 
@@ -47,6 +48,7 @@ __all__ = [
     "FieldType",
     "Fill",
     "GridSource",
+    "IssuedTemplate",
     "ItemTier",
     "Ledger",
     "MasterBusyError",
@@ -64,6 +66,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplatesResult",
     "Tier",
     "Unit",
     "UnitStats",
@@ -80,6 +83,7 @@ __all__ = [
     "flag_overdue",
     "follow_up_review",
     "load_ledger",
+    "make_templates",
     "open_book",
     "parse_deadline",
     "read_ledger",

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .deadline import parse_deadline
-from .ledger import Ledger, records
+from .ledger import Ledger
 from .sheets import RETURNS
 from .text import Value, normalise_text, to_date
+from .tracking import ReturnsLog
 
 __all__ = ["BatchReturns", "UnitReturn", "latest_batch", "return_due"]
 
@@ -116,33 +117,27 @@ def _day(value: Value) -> date | None:
 def latest_batch(ledger: Ledger, *, deadline_text: str | None = None) -> BatchReturns | None:
     """The returns of the batch issued last, or None when 回收情况 is empty.
 
+    A unit's 回收时间 is taken as recorded in 回收情况 (one row per batch and unit).
+
     Args:
         ledger: the master.
         deadline_text: the return deadline (default: 设置 报送截止).
     """
     text = ledger.settings.return_deadline if deadline_text is None else deadline_text
-    rows = [r for r in records(ledger.grid(RETURNS.name), RETURNS) if r.get("批次") is not None]
+    rows = ReturnsLog.from_grid(ledger.grid(RETURNS.name)).records
     if not rows:
         return None
-    order: dict[str, tuple[date, int]] = {}
-    for i, r in enumerate(rows):
-        name = normalise_text(str(r["批次"]))
-        order[name] = max(order.get(name, (date.min, -1)), (_day(r.get("下发时间")) or date.min, i))
-    batch = max(order, key=lambda b: order[b])
-    mine = [r for r in rows if normalise_text(str(r["批次"])) == batch]
-    issued_days = [d for r in mine if (d := _day(r.get("下发时间"))) is not None]
+    latest: dict[str, tuple[date, int]] = {}
+    for i, ((name, _), rec) in enumerate(rows.items()):
+        when = _day(rec.get("下发时间")) or date.min
+        latest[name] = max(latest.get(name, (date.min, -1)), (when, i))
+    batch = max(latest, key=lambda b: latest[b])
+    mine = {unit: rec for (b, unit), rec in rows.items() if b == batch}
+    issued_days = [d for rec in mine.values() if (d := _day(rec.get("下发时间"))) is not None]
     issued = min(issued_days) if issued_days else None
     due = return_due(text, issued) if issued is not None else None
-    first: dict[str, date | None] = {}
-    for r in mine:
-        unit = normalise_text(str(r.get("单位名称") or ""))
-        if not unit:
-            continue
-        back = _day(r.get("回收时间"))
-        known = first.get(unit)
-        first[unit] = back if known is None or (back is not None and back < known) else known
-    units = [
-        UnitReturn(u, back, max((back - due).days, 0) if back and due else 0)
-        for u, back in first.items()
-    ]
+    units = []
+    for unit, rec in mine.items():
+        back = _day(rec.get("回收时间"))
+        units.append(UnitReturn(unit, back, max((back - due).days, 0) if back and due else 0))
     return BatchReturns(batch, issued, text, due, units)

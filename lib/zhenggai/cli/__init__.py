@@ -18,6 +18,7 @@ from .bulletin import bulletin_command
 from .init import init_command
 from .overdue import overdue_command
 from .review import review_command
+from .templates import templates_command
 
 __all__ = ["cli", "main"]
 
@@ -33,7 +34,13 @@ def cli() -> None:
     """
 
 
-for command in (init_command, overdue_command, bulletin_command, review_command):
+for command in (
+    init_command,
+    templates_command,
+    overdue_command,
+    bulletin_command,
+    review_command,
+):
     cli.add_command(command)
 
 
