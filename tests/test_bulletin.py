@@ -134,3 +134,11 @@ def test_cli_writes_the_draft_sheet(returned, capsys):
     ws = openpyxl.load_workbook(returned)["通报草稿"]
     assert ws.column_dimensions["A"].width == 110
     assert ws["A3"].alignment.wrap_text
+
+
+def test_before_the_return_deadline_nobody_is_called_late(returned):
+    text = draft_bulletin(read_ledger(returned), today=date(2026, 12, 4)).document.text()
+    # returns recorded after the bulletin's day do not count yet
+    assert "报送截止时间未到。截至2026年12月4日，已报送的有1个单位：办公室；" in text
+    assert "尚未报送的有3个单位：机关党委、人事科、宣传教育科。" in text
+    assert "逾期报送" not in text and "补报" not in text

@@ -64,6 +64,8 @@ def test_latest_batch_by_issue_time(make_master):
     assert [u.unit for u in batch.on_time] == ["办公室", "宣传教育科"]
     assert [u.unit for u in batch.late] == ["机关党委"]
     assert [u.unit for u in batch.missing] == ["人事科"]
+    early = latest_batch(read_ledger(path), deadline_text="12月5日前", today=date(2026, 12, 3))
+    assert early is not None and [u.unit for u in early.returned] == ["办公室"]
     unknown = latest_batch(read_ledger(path), deadline_text="按通知要求")
     assert unknown is not None and unknown.due is None
     assert unknown.on_time == [] and unknown.late == [] and len(unknown.returned) == 3

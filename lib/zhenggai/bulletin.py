@@ -93,12 +93,13 @@ def draft_bulletin(
     items = classify(ledger, today=today)
     units = unit_stats(items, order=[u.name for u in ledger.units])
     overdue = sorted((i for i in items if i.tier is Tier.OVERDUE), key=lambda i: -i.overdue_days)
-    batch = latest_batch(ledger)
+    batch = latest_batch(ledger, today=today)
     context: dict[str, Any] = {
         "today": today,
         "notice": settings.notice,
         "issuer": settings.issuer,
         "batch": batch,
+        "deadline_passed": batch is not None and batch.due is not None and today > batch.due,
         "total": total_stats(units),
         "units": units,
         "zero_units": [u.unit for u in units if u.done == 0],

@@ -114,7 +114,9 @@ def _day(value: Value) -> date | None:
     return day
 
 
-def latest_batch(ledger: Ledger, *, deadline_text: str | None = None) -> BatchReturns | None:
+def latest_batch(
+    ledger: Ledger, *, deadline_text: str | None = None, today: date | None = None
+) -> BatchReturns | None:
     """The returns of the batch issued last, or None when 回收情况 is empty.
 
     A unit's 回收时间 is taken as recorded in 回收情况 (one row per batch and unit).
@@ -122,6 +124,7 @@ def latest_batch(ledger: Ledger, *, deadline_text: str | None = None) -> BatchRe
     Args:
         ledger: the master.
         deadline_text: the return deadline (default: 设置 报送截止).
+        today: returns recorded after this day do not count yet (default: all count).
     """
     text = ledger.settings.return_deadline if deadline_text is None else deadline_text
     rows = ReturnsLog.from_grid(ledger.grid(RETURNS.name)).records
@@ -139,5 +142,7 @@ def latest_batch(ledger: Ledger, *, deadline_text: str | None = None) -> BatchRe
     units = []
     for unit, rec in mine.items():
         back = _day(rec.get("回收时间"))
+        if back is not None and today is not None and back > today:
+            back = None
         units.append(UnitReturn(unit, back, max((back - due).days, 0) if back and due else 0))
     return BatchReturns(batch, issued, text, due, units)
