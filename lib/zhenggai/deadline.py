@@ -88,23 +88,21 @@ _REL = r"(?P<rel>今|本|当|明|次)年"
 _Y = r"(?P<y>\d{4})"
 _PART = r"(?P<part>底|末|上旬|中旬|下旬)?"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "ymd",
-        re.compile(_Y + r"(?:年|[.\-/])(?P<m>\d{1,2})(?:月|[.\-/])(?P<d>\d{1,2})(?:日|号)?"),
-    ),
-    ("ymd", re.compile(_Y + r"(?P<m>\d{2})(?P<d>\d{2})")),
-    ("ym", re.compile(_Y + r"(?:年|[.\-/])(?P<m>\d{1,2})(?:月份?)?" + _PART)),
-    ("ymd", re.compile(rf"(?:{_REL})?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?:日|号)")),
-    ("ym", re.compile(rf"(?:{_REL})?(?P<m>\d{{1,2}})月份?" + _PART)),
-    ("half", re.compile(rf"(?:{_Y}年|{_REL})?(?P<half>上|下)半年(?:底|末)?")),
-    ("mid", re.compile(rf"(?:{_Y}|(?P<rel>今|本|当|明|次))?年中")),
-    ("quarter", re.compile(rf"(?:{_Y}年|{_REL})?第?(?P<q>[1-4])季度?(?:末|底)?")),
-    ("year", re.compile(rf"(?:{_Y}年|{_REL})(?:度|底|末|年底|年末)?")),
-    ("year", re.compile(r"年(?:底|末|内)")),
+# Each form as (name, regex); a text is read only when one matches all of it.
+_FORMS: list[tuple[str, str]] = [
+    ("ymd", _Y + r"(?:年|[.\-/])(?P<m>\d{1,2})(?:月|[.\-/])(?P<d>\d{1,2})(?:日|号)?"),
+    ("ymd", _Y + r"(?P<m>\d{2})(?P<d>\d{2})"),
+    ("ym", _Y + r"(?:年|[.\-/])(?P<m>\d{1,2})(?:月份?)?" + _PART),
+    ("ymd", rf"(?:{_REL})?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?:日|号)"),
+    ("ym", rf"(?:{_REL})?(?P<m>\d{{1,2}})月份?" + _PART),
+    ("half", rf"(?:{_Y}年|{_REL})?(?P<half>上|下)半年(?:底|末)?"),
+    ("mid", rf"(?:{_Y}|(?P<rel>今|本|当|明|次))?年中"),
+    ("quarter", rf"(?:{_Y}年|{_REL})?第?(?P<q>[1-4])季度?(?:末|底)?"),
+    ("year", rf"(?:{_Y}年|{_REL})(?:度|底|末|年底|年末)?"),
+    ("year", r"年(?:底|末|内)"),
 ]
 _COMPILED: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(_PREFIX + pattern.pattern + _SUFFIX)) for name, pattern in _PATTERNS
+    (name, re.compile(_PREFIX + form + _SUFFIX)) for name, form in _FORMS
 ]
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 _PART_DAY = {"上旬": 10, "中旬": 20}
