@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import docx
 import openpyxl
 import pytest
 
-from zhenggai import SettingsError, draft_bulletin, open_book, read_ledger
+from zhenggai import TemplateError, draft_bulletin, open_book, read_ledger
 from zhenggai.cli import main
 from zhenggai.document import ParaKind
 
@@ -104,29 +105,38 @@ def test_no_batch_and_no_overdue(make_master):
 
 def test_custom_template_from_settings(returned):
     (returned.parent / "我的通报.j2").write_text(
-        "[标题]{{ batch.batch }}通报\n[正文]逾期{{ overdue_count }}条。\n", encoding="utf-8"
+        "一、{{ batch.batch }}情况\n\n逾期{{ overdue_count }}条。\n", encoding="utf-8"
     )
     set_settings(returned, {"通报模板": "我的通报.j2"})
     doc = draft_bulletin(read_ledger(returned), today=DAY).document
-    assert doc.title == "2026年11月通报"
-    assert doc.text() == "2026年11月通报\n逾期5条。"
+    assert [(p.kind, p.text) for p in doc.paras] == [
+        (ParaKind.RECIPIENT, "各责任单位："),
+        (ParaKind.H1, "一、2026年11月情况"),
+        (ParaKind.BODY, "逾期5条。"),
+        (ParaKind.SIGNATURE, "中共××局党组"),
+        (ParaKind.DATE, "2026年12月8日"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("source", "message"),
-    [("[正文]{{ nothing_here }}", "模板无法生成文字"), ("{% if %}", "语法错误")],
+    [("{{ nothing_here }}", "不存在的变量"), ("{% if %}", "语法错误"), (None, "找不到模板文件")],
 )
-def test_broken_template_is_a_settings_error(returned, source, message):
-    (returned.parent / "坏.j2").write_text(source, encoding="utf-8")
+def test_broken_template_is_a_template_error(returned, source, message):
+    if source is not None:
+        (returned.parent / "坏.j2").write_text(source, encoding="utf-8")
     set_settings(returned, {"通报模板": "坏.j2"})
-    with pytest.raises(SettingsError, match=message):
+    with pytest.raises(TemplateError, match=message):
         draft_bulletin(read_ledger(returned), today=DAY)
+    assert main(["bulletin", str(returned)]) == 2
 
 
-def test_cli_writes_the_draft_sheet(returned, capsys):
-    assert main(["bulletin", str(returned), "--today", "2026-12-08"]) == 0
+def test_cli_writes_the_draft_sheet_and_the_word_file(returned, tmp_path, capsys):
+    out_docx = tmp_path / "通报" / "督查通报.docx"
+    argv = ["bulletin", str(returned), "--today", "2026-12-08", "--docx", str(out_docx)]
+    assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "通报草稿已写入" in out and "四、有关要求" in out
+    assert "“通报草稿”表" in out and "Word 文件" in out and "四、有关要求" in out
     grid = open_book(returned).grid("通报草稿")
     assert grid[0] == ["关于督查反馈问题整改进展情况的通报"]
     assert grid[1] == ["各责任单位："]
@@ -134,6 +144,14 @@ def test_cli_writes_the_draft_sheet(returned, capsys):
     ws = openpyxl.load_workbook(returned)["通报草稿"]
     assert ws.column_dimensions["A"].width == 110
     assert ws["A3"].alignment.wrap_text
+    # the Word file holds the same paragraphs, in the 公文 layout of gongwen.py
+    doc = draft_bulletin(read_ledger(returned), today=DAY).document
+    texts = [p.text for p in docx.Document(str(out_docx)).paragraphs if p.text.strip()]
+    assert texts[0] == doc.title
+    assert [t for t in texts if t.startswith(("一、", "二、", "三、", "四、"))] == doc.headings(
+        ParaKind.H1
+    )
+    assert "机关党委（逾期2天）" in "".join(texts)
 
 
 def test_before_the_return_deadline_nobody_is_called_late(returned):

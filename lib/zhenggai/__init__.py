@@ -14,20 +14,26 @@ from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .closing import check_closing
 from .create import create_master
 from .deadline import Deadline, DeadlineKind, parse_deadline
+from .document import Document, Para, ParaKind
 from .errors import (
+    EmptyLedgerError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
     SpecError,
+    TemplateError,
     UsageError,
     WorkbookError,
     ZhenggaiError,
 )
+from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .master import OpenpyxlMaster, SaveResult
+from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
 from .overdue import OverdueResult, flag_overdue
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
+from .report import ReportResult, draft_report
 from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
@@ -38,12 +44,15 @@ from .workdays import WorkCalendar
 
 __all__ = [
     "BulletinResult",
+    "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
     "Deadline",
     "DeadlineKind",
+    "Document",
+    "EmptyLedgerError",
     "Field",
     "FieldType",
     "Fill",
@@ -52,11 +61,16 @@ __all__ = [
     "ItemTier",
     "Ledger",
     "MasterBusyError",
+    "Measure",
+    "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
     "OverdueResult",
+    "Para",
+    "ParaKind",
     "Problem",
     "Report",
+    "ReportResult",
     "ReviewResult",
     "Row",
     "SaveResult",
@@ -66,6 +80,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplateError",
     "TemplatesResult",
     "Tier",
     "Unit",
@@ -79,11 +94,14 @@ __all__ = [
     "create_master",
     "default_spec",
     "draft_bulletin",
+    "draft_report",
     "find_header",
     "flag_overdue",
     "follow_up_review",
+    "group_ledger",
     "load_ledger",
     "make_templates",
+    "measure_stats",
     "open_book",
     "parse_deadline",
     "read_ledger",
@@ -91,4 +109,5 @@ __all__ = [
     "read_spec",
     "read_table",
     "review_counts",
+    "write_docx",
 ]

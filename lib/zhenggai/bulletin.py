@@ -1,7 +1,8 @@
 """The 督查通报 draft: returns of the latest batch, progress, overdue items, demands.
 
 The wording lives in ``templates/bulletin.j2`` (or the file named in 设置
-通报模板), so the office can change it without code. The draft is a
+通报模板), rendered by :mod:`zhenggai.phrasing` like the report's, so the
+office can change it without code. The draft is a
 :class:`~zhenggai.document.Document`: written to the 通报草稿 sheet (one
 paragraph per row) and, by the CLI, to a GB/T 9704 .docx.
 
@@ -18,9 +19,9 @@ from datetime import date
 from typing import Any
 
 from .changes import ChangeSet, SheetTable
-from .document import Document
-from .drafting import load_template, render_document
+from .document import Document, ParaKind
 from .ledger import Ledger
+from .phrasing import Wording, builtin_template, cn_date, flatten, load_template, render_paragraphs
 from .punctuality import BatchReturns, latest_batch
 from .sheets import BULLETIN
 from .stats import UnitStats, total_stats, unit_stats
@@ -29,6 +30,8 @@ from .tiers import ItemTier, Tier, classify
 __all__ = ["BulletinResult", "OverdueGroup", "bulletin_table", "draft_bulletin", "overdue_groups"]
 
 TEMPLATE = "bulletin.j2"
+TITLE = "关于督查反馈问题整改进展情况的通报"
+RECIPIENT = "各责任单位："
 _WIDTH = 110  # the 通报草稿 column, in Excel character units
 
 
@@ -70,9 +73,21 @@ def overdue_groups(overdue: Sequence[ItemTier]) -> list[OverdueGroup]:
 
 
 def bulletin_table(document: Document) -> SheetTable:
-    """The 通报草稿 sheet: the title, then one paragraph per row, wrapped in a wide column."""
-    rows: list[list[Any]] = [[document.title], *([p.text] for p in document.paras)]
-    return SheetTable(BULLETIN.name, [], rows, widths={1: _WIDTH}, wrap={1})
+    """The 通报草稿 sheet: the title on top, then one paragraph per row in a wide wrapped column."""
+    rows: list[list[Any]] = [[p.text] for p in document.paras]
+    return SheetTable(BULLETIN.name, [], rows, widths={1: _WIDTH}, wrap={1}, title=document.title)
+
+
+def bulletin_template(ledger: Ledger) -> Wording:
+    """设置“通报模板” (relative to the master's folder) or the built-in wording.
+
+    Raises:
+        TemplateError: 设置 names a file that does not exist.
+    """
+    setting = ledger.settings.bulletin_template.strip()
+    if not setting:
+        return builtin_template(TEMPLATE)
+    return load_template(ledger.folder / setting, origin="设置“通报模板”")
 
 
 def draft_bulletin(
@@ -86,7 +101,8 @@ def draft_bulletin(
         study: paragraphs on study activity (学习强国); the section is left out when empty.
 
     Raises:
-        SettingsError: 设置 整改起始日期 is not a date, or the 通报模板 cannot be used.
+        SettingsError: 设置 整改起始日期 is not a date.
+        TemplateError: the 通报模板 cannot be read or rendered.
     """
     today = today or date.today()
     settings = ledger.settings
@@ -96,8 +112,7 @@ def draft_bulletin(
     batch = latest_batch(ledger, today=today)
     context: dict[str, Any] = {
         "today": today,
-        "notice": settings.notice,
-        "issuer": settings.issuer,
+        "notice": flatten(settings.notice),
         "batch": batch,
         "deadline_passed": batch is not None and batch.due is not None and today > batch.due,
         "total": total_stats(units),
@@ -110,8 +125,12 @@ def draft_bulletin(
         "day_unit": "个工作日" if settings.day_count == "工作日" else "天",
         "study": list(study),
     }
-    template = load_template(TEMPLATE, custom=settings.bulletin_template, folder=ledger.folder)
-    document = render_document(template, context)
+    document = Document(TITLE)
+    document.add(ParaKind.RECIPIENT, RECIPIENT)
+    document.paras += render_paragraphs(bulletin_template(ledger), context)
+    if settings.issuer.strip():
+        document.add(ParaKind.SIGNATURE, flatten(settings.issuer))
+    document.add(ParaKind.DATE, cn_date(today))
     changes = ChangeSet()
     changes.table(bulletin_table(document))
     return BulletinResult(document, batch, units, overdue, changes)

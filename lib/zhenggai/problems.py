@@ -81,6 +81,8 @@ class Code(StrEnum):
     ID_UNKNOWN = "id-unknown"
     ROW_REASSIGNED = "row-reassigned"
     FIELD_UNKNOWN = "field-unknown"
+    # the report draft (zhenggai report)
+    REPORT_SETTING_MISSING = "report-setting-missing"
     # closing (销号) and follow-up review (回头看): the overdue area
     CLOSING_NOT_DONE = "closing-not-done"
     CLOSING_NO_DONE_DATE = "closing-no-done-date"

@@ -19,11 +19,12 @@ from datetime import date, datetime, time
 
 from .changes import ChangeSet, Fill, SheetTable
 from .ledger import Ledger, header_row
+from .phrasing import cn_date
 from .problems import Code, Problem, cell_name, show_value
 from .read import Grid, Row
 from .sheets import CHANGES, LEDGER, REVIEW
 from .spec import STATUS_DONE, STATUS_IN_PROGRESS, YES
-from .text import Value, cn_date, normalise_text
+from .text import Value, normalise_text
 
 __all__ = [
     "REVIEW_HEADER",

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from .changes import ChartSpec, Fill, SheetTable
+from .phrasing import cn_date
 from .sheets import STATS
 from .spec import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_NOT_STARTED, STATUS_ONGOING
-from .text import Value, cn_date
+from .text import Value
 from .tiers import ItemTier, Tier
 
 __all__ = ["NO_UNIT", "STATS_HEADER", "UnitStats", "stats_table", "total_stats", "unit_stats"]

@@ -20,7 +20,6 @@ __all__ = [
     "CANON_VERSION",
     "Value",
     "canonical",
-    "cn_date",
     "has_control_chars",
     "is_formula_like",
     "normalise_text",
@@ -102,15 +101,6 @@ def to_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return None
-
-
-def cn_date(day: date) -> str:
-    """A date as official documents write it, without zero padding.
-
-    >>> cn_date(date(2024, 12, 1))
-    '2024年12月1日'
-    """
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def canonical(value: Value) -> str:

@@ -17,6 +17,7 @@ from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .bulletin import bulletin_command
 from .init import init_command
 from .overdue import overdue_command
+from .report import report_command
 from .review import review_command
 from .templates import templates_command
 
@@ -37,6 +38,7 @@ def cli() -> None:
 for command in (
     init_command,
     templates_command,
+    report_command,
     overdue_command,
     bulletin_command,
     review_command,

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..master import update_master
 from ..overdue import OverdueResult, flag_overdue
-from ..text import cn_date
+from ..phrasing import cn_date
 from ..tiers import Tier
 from ._base import (
     DATE,
@@ -75,13 +76,13 @@ def _render(result: OverdueResult) -> None:
         for col in ("编号", "责任单位", "整改时限", "预警"):
             table.add_column(col, overflow="fold")
         for i in warned:
-            table.add_row(i.id, i.unit, i.deadline.raw, i.text)
+            table.add_row(escape(i.id), escape(i.unit), escape(i.deadline.raw), i.text)
         out.print(table)
     ranking = Table(title="各单位完成情况")
     for col in ("排名", "责任单位", "总数", "已完成", "已逾期", "完成率"):
         ranking.add_column(col, justify="right" if col != "责任单位" else "left")
     for u in result.units:
         ranking.add_row(
-            str(u.rank), u.unit, str(u.total), str(u.done), str(u.overdue), f"{u.rate:.2f}%"
+            str(u.rank), escape(u.unit), str(u.total), str(u.done), str(u.overdue), f"{u.rate:.2f}%"
         )
     out.print(ranking)

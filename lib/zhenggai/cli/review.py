@@ -43,7 +43,8 @@ def review_command(master: Path, today: date | None) -> int:
         + (f"：{'、'.join(result.pending)}" if result.pending else "")
         + f"；本次因反弹退回“正在整改” {result.relapse_count} 条"
         + (f"：{'、'.join(result.relapsed)}" if result.relapsed else "")
-        + "。"
+        + "。",
+        markup=False,
     )
     print_problems(result.problems, title="无法处理的复查记录")
     if saved is not None:
