@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .create import create_master
 from .errors import (
+    MailError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
@@ -21,10 +22,12 @@ from .errors import (
     ZhenggaiError,
 )
 from .ledger import Ledger, Unit, load_ledger, read_ledger
+from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
 from .master import OpenpyxlMaster, SaveResult
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
+from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
     "Fill",
     "GridSource",
     "Ledger",
+    "MailError",
+    "MailKind",
+    "MailResult",
     "MasterBusyError",
     "NotAMasterError",
     "OpenpyxlMaster",
@@ -47,6 +53,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SheetTable",
+    "SmtpConfig",
     "Spec",
     "SpecError",
     "Table",
@@ -57,11 +64,15 @@ __all__ = [
     "__version__",
     "create_master",
     "default_spec",
+    "deliver",
     "find_header",
     "load_ledger",
     "open_book",
+    "plan_mail",
     "read_ledger",
     "read_settings",
     "read_spec",
     "read_table",
+    "run_mail",
+    "write_eml",
 ]

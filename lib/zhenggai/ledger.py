@@ -24,8 +24,10 @@ __all__ = [
     "Ledger",
     "Meta",
     "Unit",
+    "header_columns",
     "id_problems",
     "load_ledger",
+    "numbered_records",
     "read_ledger",
     "records",
 ]
@@ -103,16 +105,28 @@ def records(grid: Grid, sheet: SheetDef) -> list[dict[str, Value]]:
 
     Columns are found by header text, so an office may reorder them.
     """
+    return [rec for _, rec in numbered_records(grid, sheet)]
+
+
+def numbered_records(grid: Grid, sheet: SheetDef) -> list[tuple[int, dict[str, Value]]]:
+    """Like :func:`records`, each with its 1-based Excel row, so problems can name the cell."""
     if not grid:
         return []
-    header = [normalise_text(str(v)) if v is not None else "" for v in grid[0]]
-    cols = {h: header.index(h) for h in sheet.headers if h in header}
-    out: list[dict[str, Value]] = []
-    for row in grid[1:]:
-        rec = {h: (row[c] if c < len(row) else None) for h, c in cols.items()}
+    header = header_columns(grid, sheet)
+    out: list[tuple[int, dict[str, Value]]] = []
+    for r, row in enumerate(grid[1:], start=2):
+        rec = {h: (row[c - 1] if c <= len(row) else None) for h, c in header.items()}
         if any(v is not None for v in rec.values()):
-            out.append(rec)
+            out.append((r, rec))
     return out
+
+
+def header_columns(grid: Grid, sheet: SheetDef) -> dict[str, int]:
+    """1-based column of each of *sheet*'s headers found in the grid's first row."""
+    if not grid:
+        return {}
+    header = [normalise_text(str(v)) if v is not None else "" for v in grid[0]]
+    return {h: header.index(h) + 1 for h in sheet.headers if h in header}
 
 
 def _text(value: Value) -> str:

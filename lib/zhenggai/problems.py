@@ -58,6 +58,11 @@ class Code(StrEnum):
     TEXT_TOO_LONG = "text-too-long"
     TEXT_CONTROL_CHARS = "text-control-chars"
     FORMULA_AS_TEXT = "formula-as-text"
+    # mail (zhenggai mail): addresses, attachments, sending
+    MAIL_NO_ADDRESS = "mail-no-address"
+    MAIL_BAD_ADDRESS = "mail-bad-address"
+    MAIL_NO_ATTACHMENT = "mail-no-attachment"
+    MAIL_REFUSED = "mail-refused"
 
 
 @dataclass(frozen=True, slots=True)
