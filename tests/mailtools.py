@@ -113,7 +113,7 @@ class Handler:
         assert isinstance(auth, LoginPassword)
         login, password = auth.login.decode(), auth.password.decode()
         self.logins.append((login, password))
-        return AuthResult(success=password == self.password)
+        return AuthResult(success=password == self.password, handled=False)
 
 
 @dataclass
@@ -122,6 +122,14 @@ class MailServer:
     handler: Handler
     security: str
     cert: Path | None
+    controller: Controller
+    running: bool = True
+
+    def stop(self) -> None:
+        """Stop listening (a server that goes away in the middle of a run)."""
+        if self.running:
+            self.controller.stop()
+            self.running = False
 
     @property
     def received(self) -> list[Received]:
@@ -162,14 +170,22 @@ def mail_server(
             kwargs["tls_context"] = server_ctx
             kwargs["require_starttls"] = security == "STARTTLS"
     if password:
-        kwargs.update(authenticator=handler.authenticate, auth_required=True, auth_require_tls=True)
+        # aiosmtpd does not count implicit TLS as TLS for AUTH; smtplib's AUTH LOGIN
+        # fallback after a failed PLAIN stalls against aiosmtpd, so PLAIN only
+        kwargs.update(
+            authenticator=handler.authenticate,
+            auth_required=True,
+            auth_require_tls=security != "SSL",
+            auth_exclude_mechanism=["LOGIN"],
+        )
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
+    server = MailServer(port, handler, security, cert, controller)
     try:
-        yield MailServer(port, handler, security, cert)
+        yield server
     finally:
-        controller.stop()
+        server.stop()
 
 
 # --- the master side: settings, a batch issued, overdue flags --------------------

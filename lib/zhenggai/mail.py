@@ -333,7 +333,7 @@ def write_eml(
     Default folder: ``<下发文件夹>/<批次>/邮件/``. Files of an earlier run with
     the same names are replaced.
     """
-    folder = folder or batch_folder(ledger, result.batch) / EML_FOLDER
+    folder = (folder or batch_folder(ledger, result.batch) / EML_FOLDER).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     for outgoing in result.outgoing:
         path = folder / eml_name(outgoing)

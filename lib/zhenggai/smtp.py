@@ -27,7 +27,7 @@ __all__ = ["PASSWORD_ENV", "SECURITIES", "Outcome", "SmtpConfig", "SmtpSender"]
 
 PASSWORD_ENV = "ZHENGGAI_SMTP_PASSWORD"
 SECURITIES = ("无", "STARTTLS", "SSL")
-TIMEOUT = 60  # seconds per network operation: a slow office server, not a hung run
+TIMEOUT = 30  # seconds per network operation: a slow office server, not a hung run
 _AUTH_REQUIRED = 530
 _AUTH_HINT = (
     "请在“设置”表填写 SMTP用户，并设置环境变量 "
@@ -147,6 +147,16 @@ class SmtpSender:
         Raises:
             MailError: in Chinese, saying which setting to check.
         """
+        try:
+            smtp = self._open()
+            self._smtp = smtp
+            if self.config.user:
+                self._login(smtp)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> smtplib.SMTP:
         c = self.config
         try:
             if c.security == "SSL":
@@ -155,45 +165,27 @@ class SmtpSender:
                 )
             else:
                 smtp = smtplib.SMTP(c.host, c.port, timeout=TIMEOUT)
-            self._smtp = smtp
             smtp.ehlo()
             if c.security == "STARTTLS":
                 if not smtp.has_extn("starttls"):
+                    smtp.close()
                     raise MailError(
                         f"邮件服务器 {c.where} 不支持 STARTTLS：请把“SMTP加密”改为 SSL 或 无，并核对端口。"
                     )
                 smtp.starttls(context=self._context)
                 smtp.ehlo()
-            if c.user:
-                smtp.login(c.user, self._password or "")
-        except MailError:
-            self.close()
-            raise
-        except smtplib.SMTPAuthenticationError as exc:
-            self.close()
-            raise MailError(
-                f"邮件服务器 {c.where} 拒绝了用户“{c.user}”的登录（{_reply(exc.smtp_code, exc.smtp_error)}）："
-                "请检查 SMTP用户 和密码（很多邮箱要用“授权码”而不是登录密码）。"
-            ) from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            self.close()
-            raise MailError(
-                f"邮件服务器 {c.where} 在当前加密方式下不允许登录：请把“SMTP加密”改为 STARTTLS 或 SSL。"
-            ) from exc
+            return smtp
         except ssl.SSLCertVerificationError as exc:
-            self.close()
             raise MailError(
                 f"邮件服务器 {c.where} 的证书校验失败（{exc.verify_message}）：如单位服务器使用自签证书，"
                 "请把其 CA 证书文件路径设到环境变量 SSL_CERT_FILE。"
             ) from exc
-        except (ssl.SSLError, smtplib.SMTPServerDisconnected) as exc:
-            self.close()
+        except (ssl.SSLError, smtplib.SMTPServerDisconnected, TimeoutError) as exc:
             raise MailError(
-                f"与邮件服务器 {c.where} 建立加密连接失败（{exc}）：请核对“SMTP加密”和“SMTP端口”"
+                f"与邮件服务器 {c.where} 建立连接失败（{exc}）：请核对“SMTP加密”和“SMTP端口”"
                 "（SSL 一般用 465，STARTTLS 一般用 587，无加密一般用 25）。"
             ) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            self.close()
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             if isinstance(exc, socket.gaierror):
                 reason = "找不到这个服务器名"
@@ -201,6 +193,27 @@ class SmtpSender:
                 f"连不上邮件服务器 {c.where}（{reason}）：请检查“设置”表中的 SMTP服务器、SMTP端口和 SMTP加密，"
                 "以及网络是否通。"
             ) from exc
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        c = self.config
+        try:
+            smtp.login(c.user, self._password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise MailError(
+                f"邮件服务器 {c.where} 拒绝了用户“{c.user}”的登录（{_reply(exc.smtp_code, exc.smtp_error)}）："
+                "请检查 SMTP用户 和密码（很多邮箱要用“授权码”而不是登录密码）。"
+            ) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise MailError(
+                f"邮件服务器 {c.where} 在当前加密方式下不允许登录：请把“SMTP加密”改为 STARTTLS 或 SSL。"
+            ) from exc
+        except UnicodeEncodeError as exc:
+            # smtplib sends user and password as ASCII only
+            raise MailError(
+                "SMTP用户或密码含有中文或全角字符，无法登录：请核对（授权码一般只有英文字母和数字）。"
+            ) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailError(f"登录邮件服务器 {c.where} 时连接中断（{exc}）：请稍后重试。") from exc
 
     def close(self) -> None:
         if self._smtp is not None:
