@@ -23,14 +23,15 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check lib xl_addin tests bench
-	$(BIN)/ruff format --check lib xl_addin tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict lib/
+	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q

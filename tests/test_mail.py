@@ -15,8 +15,9 @@ from tests.mailtools import issue_batch, set_settings, set_warnings
 from zhenggai import ChangeSet, UsageError, read_ledger
 from zhenggai.demo import DEMO_UNITS
 from zhenggai.mail import MailKind, plan_mail, run_mail
-from zhenggai.mailplan import latest_batch, template_name
+from zhenggai.mailplan import latest_batch
 from zhenggai.master import update_master
+from zhenggai.templates import template_name
 
 UNITS = [u[1] for u in DEMO_UNITS]
 BATCH = "2026年11月"
@@ -199,7 +200,3 @@ def test_reminder_eml_names(demo_master):
     issue_batch(demo_master, BATCH, ["办公室"])
     result = run_mail(read_ledger(demo_master), reminder=True)
     assert [p.name for p in result.eml_files] == [f"办公室-催报-{BATCH}.eml"]
-
-
-def test_unsafe_unit_names_make_safe_file_names():
-    assert template_name('科/室:"甲"', "2026年11月") == "科_室__甲_-整改进展填报-2026年11月.xlsx"

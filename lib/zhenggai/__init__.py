@@ -29,6 +29,7 @@ from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
     "CellEdit",
@@ -39,6 +40,7 @@ __all__ = [
     "FieldType",
     "Fill",
     "GridSource",
+    "IssuedTemplate",
     "Ledger",
     "MailError",
     "MailKind",
@@ -57,6 +59,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplatesResult",
     "Unit",
     "UsageError",
     "WorkbookError",
@@ -67,6 +70,7 @@ __all__ = [
     "deliver",
     "find_header",
     "load_ledger",
+    "make_templates",
     "open_book",
     "plan_mail",
     "read_ledger",

@@ -27,7 +27,6 @@ __all__ = [
     "header_columns",
     "id_problems",
     "load_ledger",
-    "numbered_records",
     "read_ledger",
     "records",
 ]
@@ -105,19 +104,12 @@ def records(grid: Grid, sheet: SheetDef) -> list[dict[str, Value]]:
 
     Columns are found by header text, so an office may reorder them.
     """
-    return [rec for _, rec in numbered_records(grid, sheet)]
-
-
-def numbered_records(grid: Grid, sheet: SheetDef) -> list[tuple[int, dict[str, Value]]]:
-    """Like :func:`records`, each with its 1-based Excel row, so problems can name the cell."""
-    if not grid:
-        return []
-    header = header_columns(grid, sheet)
-    out: list[tuple[int, dict[str, Value]]] = []
-    for r, row in enumerate(grid[1:], start=2):
-        rec = {h: (row[c - 1] if c <= len(row) else None) for h, c in header.items()}
+    cols = header_columns(grid, sheet)
+    out: list[dict[str, Value]] = []
+    for row in grid[1:]:
+        rec = {h: (row[c - 1] if c <= len(row) else None) for h, c in cols.items()}
         if any(v is not None for v in rec.values()):
-            out.append((r, rec))
+            out.append(rec)
     return out
 
 

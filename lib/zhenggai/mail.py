@@ -30,22 +30,20 @@ from .mailplan import (
     SENT,
     Issued,
     OverdueItem,
-    batch_folder,
     email_cell,
     find_attachment,
     issued_templates,
     latest_batch,
     overdue_items,
-    safe_name,
     sent_addresses,
-    template_name,
     unit_addresses,
 )
 from .mime import Attachment, build_message, eml_bytes
-from .problems import Code, Problem, cell_name
+from .problems import Code, Problem
 from .settings import Settings
 from .sheets import MAIL_LOG, RETURNS, UNITS
 from .smtp import Outcome, SmtpConfig, SmtpSender
+from .templates import issue_folder, safe_name, template_name
 from .text import Value, normalise_text
 
 __all__ = [
@@ -213,7 +211,7 @@ def plan_mail(
     kind = MailKind.REMINDER if reminder else MailKind.ISSUE
     result = MailResult(batch, kind)
     issued = issued_templates(ledger, batch)
-    folder = batch_folder(ledger, batch)
+    folder = issue_folder(ledger, batch)
     for u in ledger.units:  # templates on disk that 回收情况 does not list
         if u.name not in issued and (folder / template_name(u.name, batch)).is_file():
             issued[u.name] = Issued()
@@ -248,15 +246,15 @@ def plan_mail(
         if name in issued and not issued[name].returned:
             attachment = find_attachment(ledger, batch, name, issued[name].file)
             if attachment is None:
-                row = issued[name].row
+                cell = issued[name].cell
                 wanted = issued[name].file or template_name(name, batch)
                 result.problems.append(
                     Problem(
                         Code.MAIL_NO_ATTACHMENT,
                         f"找不到单位“{name}”的填报模板“{wanted}”（应在 {folder}）：请先运行 "
                         "zhenggai templates，或把模板放回下发文件夹。",
-                        sheet=RETURNS.name if row else "",
-                        cell=cell_name(row, RETURNS.column("下发文件")) if row else "",
+                        sheet=RETURNS.name if cell else "",
+                        cell=cell,
                         value=wanted,
                     )
                 )
@@ -333,7 +331,7 @@ def write_eml(
     Default folder: ``<下发文件夹>/<批次>/邮件/``. Files of an earlier run with
     the same names are replaced.
     """
-    folder = (folder or batch_folder(ledger, result.batch) / EML_FOLDER).resolve()
+    folder = (folder or issue_folder(ledger, result.batch) / EML_FOLDER).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     for outgoing in result.outgoing:
         path = folder / eml_name(outgoing)

@@ -11,37 +11,34 @@ Plain readers over the ledger's sheets, used by :mod:`zhenggai.mail`:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .ledger import Ledger, Unit, header_columns, numbered_records
+from .ledger import Ledger, Unit, header_columns, records
 from .mime import parse_addresses
 from .problems import Code, Problem, cell_name, show_value
 from .sheets import MAIL_LOG, RETURNS, UNITS
+from .templates import issue_folder, template_name
 from .text import Value, normalise_text
+from .tracking import ReturnsLog
 
 __all__ = [
     "OVERDUE_MARK",
     "SENT",
     "Issued",
     "OverdueItem",
-    "batch_folder",
     "email_cell",
     "find_attachment",
     "issued_templates",
     "latest_batch",
     "overdue_items",
-    "safe_name",
     "sent_addresses",
-    "template_name",
     "unit_addresses",
 ]
 
 SENT = "已发送"
 OVERDUE_MARK = "已逾期"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _MEASURE_SHOWN = 60
 
 
@@ -62,16 +59,6 @@ class OverdueItem:
         return f"（{n}）编号 {self.id}：{measure}（{deadline}{self.warning}）"
 
 
-def template_name(unit: str, batch: str) -> str:
-    """The file name ``zhenggai templates`` gives a unit's template."""
-    return f"{safe_name(unit)}-整改进展填报-{safe_name(batch)}.xlsx"
-
-
-def safe_name(text: str) -> str:
-    """*text* usable in a file name on Windows (``\\ / : * ? " < > |`` become ``_``)."""
-    return _UNSAFE.sub("_", text).strip(" .") or "_"
-
-
 def _text(value: Value) -> str:
     return "" if value is None else normalise_text(show_value(value))
 
@@ -84,45 +71,45 @@ def _when(value: Value) -> datetime:
     return datetime.min
 
 
-@dataclass
+@dataclass(frozen=True)
 class Issued:
-    """A unit's 回收情况 rows for one batch, reduced to what mail needs."""
+    """A unit's 回收情况 row for one batch, as far as mail needs it.
 
-    row: int = 0  # the last row naming an issued file (0: found by file name only)
+    Attributes:
+        file: 下发文件 ('' when the row names none, or for a template found on disk only).
+        cell: the 下发文件 cell, e.g. "D5" ('' without a row).
+        returned: 回收时间 is filled in.
+    """
+
     file: str = ""
+    cell: str = ""
     returned: bool = False
 
 
 def issued_templates(ledger: Ledger, batch: str) -> dict[str, Issued]:
     """Units issued *batch* according to 回收情况, in row order."""
+    log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
+    col = log.header.index("下发文件") + 1
     out: dict[str, Issued] = {}
-    for r, rec in numbered_records(ledger.grid(RETURNS.name), RETURNS):
-        unit = _text(rec.get("单位名称"))
-        if not unit or _text(rec.get("批次")) != batch:
-            continue
-        issued = out.setdefault(unit, Issued(row=r))
-        if _text(rec.get("下发文件")):
-            issued.row, issued.file = r, _text(rec.get("下发文件"))
-        if rec.get("回收时间") is not None:
-            issued.returned = True
+    for (b, unit), row in log.found.items():
+        if b == batch:
+            rec = log.get(b, unit)
+            cell = cell_name(row, col)
+            out[unit] = Issued(_text(rec.get("下发文件")), cell, rec.get("回收时间") is not None)
     return out
 
 
 def latest_batch(ledger: Ledger) -> str:
-    """The batch issued last according to 回收情况 ('' when none was issued)."""
-    best: tuple[datetime, int, str] | None = None
-    for r, rec in numbered_records(ledger.grid(RETURNS.name), RETURNS):
-        batch = _text(rec.get("批次"))
-        if batch:
-            key = (_when(rec.get("下发时间")), r, batch)
-            best = key if best is None or key > best else best
-    return best[2] if best else ""
+    """The batch issued last (by 下发时间, then row) in 回收情况; '' when none was issued."""
+    log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
+    keyed = [(_when(log.get(b, u).get("下发时间")), row, b) for (b, u), row in log.found.items()]
+    return max(keyed)[2] if keyed else ""
 
 
 def sent_addresses(ledger: Ledger, batch: str, kind: str) -> dict[tuple[str, str], str]:
     """(unit, lower-case address) -> time, for addresses 发送记录 shows as sent this batch and kind."""
     out: dict[tuple[str, str], str] = {}
-    for _, rec in numbered_records(ledger.grid(MAIL_LOG.name), MAIL_LOG):
+    for rec in records(ledger.grid(MAIL_LOG.name), MAIL_LOG):
         if (
             _text(rec.get("批次")) == batch
             and _text(rec.get("类型")) == kind
@@ -154,14 +141,9 @@ def overdue_items(ledger: Ledger) -> dict[str, list[OverdueItem]]:
     return out
 
 
-def batch_folder(ledger: Ledger, batch: str) -> Path:
-    """``<master folder>/<下发文件夹>/<批次>/``, where templates of *batch* are."""
-    return ledger.folder / ledger.settings.issue_folder / safe_name(batch)
-
-
 def find_attachment(ledger: Ledger, batch: str, unit: str, recorded: str) -> Path | None:
     """The unit's template: 下发文件 as recorded, else the conventional name; None if absent."""
-    folder = batch_folder(ledger, batch)
+    folder = issue_folder(ledger, batch)
     candidates: list[Path] = []
     if recorded:
         path = Path(recorded)
