@@ -68,6 +68,8 @@ def test_no_batch_issued_is_a_usage_error(demo_master):
         plan_mail(read_ledger(demo_master))
     with pytest.raises(UsageError, match="2026年12月"):
         plan_mail(read_ledger(demo_master), batch="2026年12月")
+    with pytest.raises(UsageError, match="无从催报"):
+        plan_mail(read_ledger(demo_master), batch="2026年12月", reminder=True)
 
 
 def test_attachment_found_by_name_when_returns_sheet_lacks_it(demo_master):

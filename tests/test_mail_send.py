@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import email
 import json
+import subprocess
+import sys
+import textwrap
 import zipfile
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -11,12 +16,12 @@ from click.testing import CliRunner
 
 from tests.mailtools import issue_batch, mail_server, set_settings, set_warnings, smtp_settings
 from tests.test_mail import set_email
-from zhenggai import MailError, SmtpConfig, read_ledger
+from zhenggai import MailError, MasterBusyError, SmtpConfig, read_ledger
 from zhenggai.cli import cli, main
 from zhenggai.demo import DEMO_UNITS
 from zhenggai.ledger import records
 from zhenggai.mail import deliver, plan_mail
-from zhenggai.sheets import MAIL_LOG
+from zhenggai.sheets import MAIL_LOG, RETURNS
 
 UNITS = [u[1] for u in DEMO_UNITS]
 ADDRESS = {u[1]: u[3] for u in DEMO_UNITS}
@@ -156,6 +161,38 @@ def test_server_wants_login_but_no_user_is_configured(demo_master, tmp_path, mon
     assert server.received == [] and log(demo_master) == []
 
 
+HOLD = textwrap.dedent("""
+    import fcntl, sys, time
+    fh = open(sys.argv[1], "r+b")
+    fcntl.lockf(fh.fileno(), fcntl.LOCK_EX)
+    print("locked", flush=True)
+    time.sleep(30)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX locks")
+def test_master_open_elsewhere_stops_before_password_and_sending(demo_master, tmp_path):
+    issue_batch(demo_master, BATCH, UNITS[:1])
+    with mail_server(tmp_path, security="STARTTLS", password=PASSWORD) as server:
+        set_settings(demo_master, smtp_settings(server, user="office"))
+        owner = demo_master.with_name(f".~lock.{demo_master.name}#")
+        owner.write_text(",陈静,pc-01,28.11.2026 10:00,;", encoding="utf-8")
+        proc = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(demo_master)], stdout=subprocess.PIPE
+        )
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == b"locked"
+            result = CliRunner().invoke(cli, ["mail", str(demo_master), "--send"], input="pw\n")
+        finally:
+            proc.kill()
+            proc.wait()
+    assert isinstance(result.exception, MasterBusyError)
+    assert "陈静" in str(result.exception)
+    assert "密码" not in result.output
+    assert server.received == []
+
+
 def test_unreachable_server_leaves_the_master_alone(demo_master, tmp_path, capsys):
     issue_batch(demo_master, BATCH, UNITS[:1])
     with mail_server(tmp_path) as server:
@@ -253,3 +290,42 @@ def test_eml_mode_json_and_flag_checks(demo_master, capsys):
     assert "只能与 --send 一起使用" in capsys.readouterr().err
     assert main(["mail", str(demo_master), "--send", "--eml", "x"]) == 2
     assert "不能同时使用" in capsys.readouterr().err
+
+
+def test_real_templates_mailed_end_to_end(demo_master, tmp_path, capsys):
+    assert main(["templates", str(demo_master), "--batch", BATCH]) == 0
+    folder = demo_master.parent / "下发" / BATCH
+    made = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
+    issued = {
+        r["单位名称"]: r["下发文件"]
+        for r in records(read_ledger(demo_master).grid("回收情况"), RETURNS)
+    }
+    assert sorted(issued.values()) == sorted(made)
+
+    assert main(["mail", str(demo_master)]) == 0  # .eml drafts first
+    emls = sorted((folder / "邮件").glob("*.eml"))
+    assert len(emls) == len(made)
+    for path in emls:
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        (att,) = msg.iter_attachments()
+        unit = msg["To"].addresses[0].display_name
+        assert att.get_filename() == issued[unit]
+        assert att.get_content() == made[issued[unit]]
+
+    with mail_server(tmp_path) as server:
+        set_settings(demo_master, smtp_settings(server))
+        assert main(["mail", str(demo_master), "--send"]) == 0
+        assert main(["mail", str(demo_master), "--send"]) == 0  # nothing twice
+    assert len(server.received) == len(made)
+    for got in server.received:
+        msg = got.message
+        unit = msg["To"].addresses[0].display_name
+        assert got.rcpt_tos == [ADDRESS[unit]]
+        assert msg["Subject"] == f"【请填报】{BATCH}整改进展（{unit}）"
+        assert "12月5日前" in msg.get_body().get_content()
+        (att,) = msg.iter_attachments()
+        assert att.get_filename() == issued[unit]
+        assert att.get_content() == made[issued[unit]]
+    assert [r["附件"] for r in log(demo_master)] == [
+        issued[str(r["单位名称"])] for r in log(demo_master)
+    ]

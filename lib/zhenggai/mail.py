@@ -216,6 +216,11 @@ def plan_mail(
         if u.name not in issued and (folder / template_name(u.name, batch)).is_file():
             issued[u.name] = Issued()
     overdue = overdue_items(ledger) if reminder else {}
+    if reminder and not issued and not overdue:
+        raise UsageError(
+            f"批次“{batch}”没有下发记录，也没有逾期事项，无从催报：请检查 --batch，"
+            "或先运行 zhenggai templates。"
+        )
     if reminder:
         names = [n for n, i in issued.items() if not i.returned]
         names += [n for n in overdue if n not in names]

@@ -12,7 +12,7 @@ from rich.table import Table
 from ..errors import MailError, UsageError
 from ..ledger import Ledger, read_ledger
 from ..mail import SENT, MailKind, MailResult, Outgoing, plan_mail, run_mail
-from ..master import SaveResult, update_master
+from ..master import SaveResult, check_not_open, update_master
 from ..smtp import PASSWORD_ENV, SECURITIES, SmtpConfig
 from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, err, option, out, print_problems
 
@@ -82,6 +82,7 @@ def mail_command(
         raise UsageError("--eml 与 --send 不能同时使用：--send 直接发送，不生成 .eml 文件。")
 
     ledger = read_ledger(master)
+    check_not_open(master.resolve())  # before asking for a password: 发送记录 must be writable
     config = _config(ledger, smtp_host, smtp_port, smtp_security)
     preview = plan_mail(ledger, batch=batch, reminder=reminder, skip_sent=True, resend=resend)
     if not preview.outgoing:  # nothing to send: no password asked, master untouched
@@ -172,8 +173,8 @@ def _render(result: MailResult, saved: SaveResult | None, *, as_json: bool) -> N
         for path in result.eml_files:
             out.print(f"  {path}")
         out.print(
-            "用 Outlook 双击打开即为待发送的新邮件，检查后点“发送”；"
-            "Foxmail 打开后点“再次编辑发送”，Thunderbird 用“编辑为新消息”。"
+            "用 Outlook 双击打开即为待发送的新邮件，检查后点“发送”；Thunderbird 打开后用"
+            "“编辑为新消息”，Foxmail 用“再次编辑发送”（菜单名称因版本略有不同）。"
         )
     elif not result.outgoing and not result.skipped and not result.problems:
         if result.kind is MailKind.REMINDER:
