@@ -4,24 +4,29 @@ Every header is 7-bit: the subject and the sender's name are RFC 2047
 encoded words (UTF-8), the body is UTF-8 in base64, so no server needs
 8BITMIME or SMTPUTF8.
 
-The attachment's Chinese file name is written the way Thunderbird writes it:
+The attachment's Chinese file name is written twice, the way Thunderbird
+itself sends it (its output is quoted in the nette/mail tracker, issue 75):
 
 * ``Content-Disposition: attachment; filename*0*=utf-8''%E5…;`` — RFC 2231,
-  the standard form, which Thunderbird, Apple Mail, Gmail and new Outlook read;
+  the standard form (Thunderbird, Apple Mail and Python read it);
 * ``Content-Type: …; name="=?utf-8?b?…?="`` — RFC 2047 encoded words inside
-  the quoted ``name``. The RFCs do not allow this, but Outlook (older
-  versions, and Outlook over POP/IMAP), Outlook Express, QQ Mail/Foxmail and
-  Lotus Notes read only this form and otherwise show "ATT00001.bin" or
-  "tcmime.*.bin"; Gmail and Outlook themselves write it.
+  the quoted ``name``. The RFCs do not allow encoded words there, but Gmail
+  and Outlook write names this way, and readers without RFC 2231 read only
+  this: Outlook over POP/IMAP and Outlook Express show "Untitled attachment"
+  or "ATT00001" otherwise, QQ Mail "tcmime.*.bin" (reports in the MimeKit and
+  MailKit trackers, issues 186, 281, 401 and 277). Foxmail comes from the
+  QQ Mail team; we assume it behaves the same.
 
 A reader that knows RFC 2231 takes ``filename*``; one that does not falls back
-to ``name``. Both decode to the same text.
+to ``name``. Both decode to the same text. Encoded words and RFC 2231
+sections end on character boundaries, and lines stay within 78 characters
+(except the long xlsx content type, an unbreakable token).
 
-``.eml`` files written for people to send themselves carry ``X-Unsent: 1``:
-Outlook then opens them as a draft with a Send button (without it they open
-as a received message, and forwarding changes the subject). Thunderbird and
-Foxmail ignore the header; there "Edit as New Message" / "再次编辑发送" does
-the same.
+``.eml`` files written for people to send themselves carry ``X-Unsent: 1``
+(Outlook's MIME converter maps it to the unsent flag): Outlook then opens
+them as a draft with a Send button instead of a received message that can
+only be forwarded. Thunderbird and Foxmail ignore the header; there "Edit as
+New Message" / "再次编辑发送" does the same. Mail sent by SMTP never has it.
 """
 
 from __future__ import annotations
