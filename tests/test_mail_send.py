@@ -11,6 +11,7 @@ import zipfile
 from email import policy
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -201,6 +202,19 @@ def test_unreachable_server_leaves_the_master_alone(demo_master, tmp_path, capsy
     assert main(["mail", str(demo_master), "--send"]) == 2
     assert "连不上邮件服务器" in capsys.readouterr().err
     assert demo_master.read_bytes() == before
+
+
+def test_old_master_without_the_log_sheet_gets_it(demo_master, tmp_path):
+    issue_batch(demo_master, BATCH, UNITS[:1])
+    wb = openpyxl.load_workbook(demo_master)
+    del wb[MAIL_LOG.name]
+    wb.save(demo_master)
+    with mail_server(tmp_path) as server:
+        set_settings(demo_master, smtp_settings(server))
+        assert main(["mail", str(demo_master), "--send"]) == 0
+    grid = read_ledger(demo_master).grid(MAIL_LOG.name)
+    assert tuple(grid[0]) == MAIL_LOG.headers
+    assert [(r["单位名称"], r["结果"]) for r in log(demo_master)] == [("办公室", "已发送")]
 
 
 def test_flags_override_settings(demo_master, tmp_path):

@@ -116,7 +116,7 @@ def test_login_over_plain_connection_refused_by_server(tmp_path):
     # the server offers AUTH only after STARTTLS; the settings say 无
     with mail_server(tmp_path, password="pw") as server:
         sender = SmtpSender(_config(server, security="无", user="office"), password="pw")
-        with pytest.raises(MailError, match=r"不允许登录.*STARTTLS 或 SSL"):
+        with pytest.raises(MailError, match=r"不接受登录.*STARTTLS 或 SSL.*清空“SMTP用户”"):
             sender.connect()
 
 

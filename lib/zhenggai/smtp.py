@@ -205,7 +205,8 @@ class SmtpSender:
             ) from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise MailError(
-                f"邮件服务器 {c.where} 在当前加密方式下不允许登录：请把“SMTP加密”改为 STARTTLS 或 SSL。"
+                f"邮件服务器 {c.where} 在当前加密方式下不接受登录：如服务器只在加密后允许登录，"
+                "请把“SMTP加密”改为 STARTTLS 或 SSL；如服务器不需要登录，请清空“SMTP用户”。"
             ) from exc
         except UnicodeEncodeError as exc:
             # smtplib sends user and password as ASCII only
