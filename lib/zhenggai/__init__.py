@@ -11,31 +11,40 @@ __version__ = "0.1.0"
 
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .create import create_master
+from .document import Document, Para, ParaKind
 from .errors import (
+    EmptyLedgerError,
     MailError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
     SpecError,
+    TemplateError,
     UsageError,
     WorkbookError,
     ZhenggaiError,
 )
+from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
 from .master import OpenpyxlMaster, SaveResult
+from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
+from .report import ReportResult, draft_report
 from .settings import Settings, read_settings
 from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
+    "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "Document",
+    "EmptyLedgerError",
     "Field",
     "FieldType",
     "Fill",
@@ -46,10 +55,15 @@ __all__ = [
     "MailKind",
     "MailResult",
     "MasterBusyError",
+    "Measure",
+    "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "Para",
+    "ParaKind",
     "Problem",
     "Report",
+    "ReportResult",
     "Row",
     "SaveResult",
     "Settings",
@@ -59,6 +73,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplateError",
     "TemplatesResult",
     "Unit",
     "UsageError",
@@ -68,9 +83,12 @@ __all__ = [
     "create_master",
     "default_spec",
     "deliver",
+    "draft_report",
     "find_header",
+    "group_ledger",
     "load_ledger",
     "make_templates",
+    "measure_stats",
     "open_book",
     "plan_mail",
     "read_ledger",
@@ -78,5 +96,6 @@ __all__ = [
     "read_spec",
     "read_table",
     "run_mail",
+    "write_docx",
     "write_eml",
 ]

@@ -12,7 +12,9 @@ Chinese sentence the user sees::
     │   └── NotAMasterError  a workbook lacks the master's sheets
     ├── MasterBusyError      the master is open in Excel/WPS or locked by another run
     ├── MailError            the mail server cannot be reached or refuses the login
-    └── UsageError           the command's arguments do not fit together
+    ├── UsageError           the command's arguments do not fit together
+    ├── EmptyLedgerError     the ledger has no items to count or report on
+    └── TemplateError        a wording template cannot be read or rendered
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ if TYPE_CHECKING:
     from .problems import Code, Problem
 
 __all__ = [
+    "EmptyLedgerError",
     "MailError",
     "MasterBusyError",
     "NotAMasterError",
     "SettingsError",
     "SpecError",
+    "TemplateError",
     "UsageError",
     "WorkbookError",
     "ZhenggaiError",
@@ -79,3 +83,11 @@ class MailError(ZhenggaiError):
 
 class UsageError(ZhenggaiError):
     """The arguments given do not fit together."""
+
+
+class EmptyLedgerError(ZhenggaiError):
+    """The ledger holds no items, so there is nothing to count or draft."""
+
+
+class TemplateError(ZhenggaiError):
+    """A wording template (report, bulletin) is missing, malformed or uses unknown variables."""

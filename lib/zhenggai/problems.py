@@ -81,6 +81,8 @@ class Code(StrEnum):
     ID_UNKNOWN = "id-unknown"
     ROW_REASSIGNED = "row-reassigned"
     FIELD_UNKNOWN = "field-unknown"
+    # the report draft (zhenggai report)
+    REPORT_SETTING_MISSING = "report-setting-missing"
     # mail (zhenggai mail): addresses, attachments, sending
     MAIL_NO_ADDRESS = "mail-no-address"
     MAIL_BAD_ADDRESS = "mail-bad-address"

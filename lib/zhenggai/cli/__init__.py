@@ -16,6 +16,7 @@ from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .init import init_command
 from .mail import mail_command
+from .report import report_command
 from .templates import templates_command
 
 __all__ = ["cli", "main"]
@@ -32,7 +33,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command, templates_command, mail_command):
+for command in (init_command, templates_command, mail_command, report_command):
     cli.add_command(command)
 
 
