@@ -17,6 +17,7 @@ from .deadline import Deadline, DeadlineKind, parse_deadline
 from .document import Document, Para, ParaKind
 from .errors import (
     EmptyLedgerError,
+    MailError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
@@ -28,6 +29,7 @@ from .errors import (
 )
 from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
+from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
 from .master import OpenpyxlMaster, SaveResult
 from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
 from .overdue import OverdueResult, flag_overdue
@@ -36,6 +38,7 @@ from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .report import ReportResult, draft_report
 from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
+from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .stats import UnitStats
 from .templates import IssuedTemplate, TemplatesResult, make_templates
@@ -60,6 +63,9 @@ __all__ = [
     "IssuedTemplate",
     "ItemTier",
     "Ledger",
+    "MailError",
+    "MailKind",
+    "MailResult",
     "MasterBusyError",
     "Measure",
     "MeasureStats",
@@ -77,6 +83,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SheetTable",
+    "SmtpConfig",
     "Spec",
     "SpecError",
     "Table",
@@ -93,6 +100,7 @@ __all__ = [
     "check_closing",
     "create_master",
     "default_spec",
+    "deliver",
     "draft_bulletin",
     "draft_report",
     "find_header",
@@ -104,10 +112,13 @@ __all__ = [
     "measure_stats",
     "open_book",
     "parse_deadline",
+    "plan_mail",
     "read_ledger",
     "read_settings",
     "read_spec",
     "read_table",
     "review_counts",
+    "run_mail",
     "write_docx",
+    "write_eml",
 ]

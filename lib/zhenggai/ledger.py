@@ -25,6 +25,7 @@ __all__ = [
     "Ledger",
     "Meta",
     "Unit",
+    "header_columns",
     "header_row",
     "id_problems",
     "load_ledger",
@@ -105,13 +106,10 @@ def records(grid: Grid, sheet: SheetDef) -> list[dict[str, Value]]:
 
     Columns are found by header text, so an office may reorder them.
     """
-    if not grid:
-        return []
-    header = [normalise_text(str(v)) if v is not None else "" for v in grid[0]]
-    cols = {h: header.index(h) for h in sheet.headers if h in header}
+    cols = header_columns(grid, sheet)
     out: list[dict[str, Value]] = []
     for row in grid[1:]:
-        rec = {h: (row[c] if c < len(row) else None) for h, c in cols.items()}
+        rec = {h: (row[c - 1] if c <= len(row) else None) for h, c in cols.items()}
         if any(v is not None for v in rec.values()):
             out.append(rec)
     return out
@@ -127,6 +125,14 @@ def header_row(grid: Grid, required: Sequence[str], *, scan: int = 5) -> int | N
         if all(h in names for h in required):
             return i
     return None
+
+
+def header_columns(grid: Grid, sheet: SheetDef) -> dict[str, int]:
+    """1-based column of each of *sheet*'s headers found in the grid's first row."""
+    if not grid:
+        return {}
+    header = [normalise_text(str(v)) if v is not None else "" for v in grid[0]]
+    return {h: header.index(h) + 1 for h in sheet.headers if h in header}
 
 
 def _text(value: Value) -> str:

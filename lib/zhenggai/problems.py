@@ -89,6 +89,11 @@ class Code(StrEnum):
     CLOSING_NO_EVIDENCE = "closing-no-evidence"
     CLOSING_NO_REVIEWER = "closing-no-reviewer"
     REVIEW_RELAPSE_INVALID = "review-relapse-invalid"
+    # mail (zhenggai mail): addresses, attachments, sending
+    MAIL_NO_ADDRESS = "mail-no-address"
+    MAIL_BAD_ADDRESS = "mail-bad-address"
+    MAIL_NO_ATTACHMENT = "mail-no-attachment"
+    MAIL_REFUSED = "mail-refused"
 
 
 @dataclass(frozen=True, slots=True)

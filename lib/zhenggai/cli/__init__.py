@@ -16,6 +16,7 @@ from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .bulletin import bulletin_command
 from .init import init_command
+from .mail import mail_command
 from .overdue import overdue_command
 from .report import report_command
 from .review import review_command
@@ -35,13 +36,15 @@ def cli() -> None:
     """
 
 
+# In the order of the monthly workflow: `zhenggai --help` lists them so.
 for command in (
     init_command,
     templates_command,
-    report_command,
+    mail_command,
     overdue_command,
     bulletin_command,
     review_command,
+    report_command,
 ):
     cli.add_command(command)
 
