@@ -1,6 +1,6 @@
 """The 督查通报 draft: returns of the latest batch, progress, overdue items, demands.
 
-The wording lives in ``templates/bulletin.j2`` (or the file named in 设置
+The wording lives in ``wording/bulletin.j2`` (or the file named in 设置
 通报模板), rendered by :mod:`zhenggai.phrasing` like the report's, so the
 office can change it without code. The draft is a
 :class:`~zhenggai.document.Document`: written to the 通报草稿 sheet (one
