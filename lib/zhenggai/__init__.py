@@ -9,11 +9,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .bulletin import BulletinResult, draft_bulletin
 from .changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
+from .closing import check_closing
 from .create import create_master
+from .deadline import Deadline, DeadlineKind, parse_deadline
 from .document import Document, Para, ParaKind
 from .errors import (
     EmptyLedgerError,
+    MailError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
@@ -26,22 +30,32 @@ from .errors import (
 from .gongwen import write_docx
 from .importer import ImportResult, SheetSource, blank_ledger, plan_import, read_sources
 from .ledger import Ledger, Unit, load_ledger, read_ledger
+from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
 from .master import OpenpyxlMaster, SaveResult
 from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
+from .overdue import OverdueResult, flag_overdue
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .report import ReportResult, draft_report
+from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
+from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .stats import UnitStats
 from .templates import IssuedTemplate, TemplatesResult, make_templates
+from .tiers import ItemTier, Tier
+from .workdays import WorkCalendar
 
 __all__ = [
+    "BulletinResult",
     "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
     "ColumnAdd",
+    "Deadline",
+    "DeadlineKind",
     "Document",
     "EmptyLedgerError",
     "Field",
@@ -50,48 +64,68 @@ __all__ = [
     "GridSource",
     "ImportResult",
     "IssuedTemplate",
+    "ItemTier",
     "Ledger",
+    "MailError",
+    "MailKind",
+    "MailResult",
     "MasterBusyError",
     "Measure",
     "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "OverdueResult",
     "Para",
     "ParaKind",
     "Problem",
     "Report",
     "ReportResult",
+    "ReviewResult",
     "Row",
     "SaveResult",
     "Settings",
     "SettingsError",
     "SheetSource",
     "SheetTable",
+    "SmtpConfig",
     "Spec",
     "SpecError",
     "Table",
     "TemplateError",
     "TemplatesResult",
+    "Tier",
     "Unit",
+    "UnitStats",
     "UsageError",
+    "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
     "blank_ledger",
+    "check_closing",
     "create_master",
     "default_spec",
+    "deliver",
+    "draft_bulletin",
     "draft_report",
     "find_header",
+    "flag_overdue",
+    "follow_up_review",
     "group_ledger",
     "load_ledger",
     "make_templates",
     "measure_stats",
     "open_book",
+    "parse_deadline",
     "plan_import",
+    "plan_mail",
     "read_ledger",
     "read_settings",
     "read_sources",
     "read_spec",
     "read_table",
+    "review_counts",
+    "run_mail",
     "write_docx",
+    "write_eml",
 ]
