@@ -254,7 +254,7 @@ def test_a_real_xls_file_with_merged_headers_is_imported(tmp_path):
     ]
 
 
-def test_dates_in_any_form_are_kept_as_found(tmp_path):
+def test_dates_in_any_form_are_kept_as_found_and_unreadable_ones_reported(tmp_path):
     path = write_book(
         tmp_path / "a.xlsx",
         {
@@ -262,17 +262,25 @@ def test_dates_in_any_form_are_kept_as_found(tmp_path):
                 ["存在问题", "整改措施", "责任单位", "整改时限", "完成时间"],
                 ["甲", "措施", "办公室", datetime(2024, 6, 30), "2024年5月"],
                 ["乙", "措施", "办公室", "二〇二四年底前", 45473],
+                ["丙", "措施", "办公室", "尽快", "长期坚持"],
             ]
         },
     )
     sources, _ = read_sources([path])
     wb = openpyxl.load_workbook(path)
-    assert wb["S"]["E3"].value == 45473  # a bare number: kept, for validation to report
-    rows = plan_import(read_ledger(create_master(tmp_path / "m.xlsx")), sources).rows
-    assert [(r["deadline"], r["done_date"]) for r in rows] == [
+    assert wb["S"]["E3"].value == 45473  # a bare number: kept, and reported
+    result = plan_import(read_ledger(create_master(tmp_path / "m.xlsx")), sources)
+    assert [(r["deadline"], r["done_date"]) for r in result.rows] == [
         (date(2024, 6, 30), "2024年5月"),
         ("二〇二四年底前", 45473.0),
+        ("尽快", "长期坚持"),
     ]
+    assert [(p.cell, str(p.code), p.value) for p in result.problems] == [
+        ("E3", "date-invalid", "45473"),
+        ("D4", "date-invalid", "尽快"),
+        ("E4", "date-invalid", "长期坚持"),
+    ]
+    assert "已按原样导入" in result.problems[0].message
 
 
 def test_imported_rows_go_out_whole_in_unit_templates(tmp_path):

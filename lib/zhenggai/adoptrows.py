@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .adopt import NotWritten, SheetRead, SourceRow
+from .deadline import Deadline, DeadlineKind, parse_deadline
 from .ledger import Ledger
 from .problems import Code, Problem, cell_name, show_value
 from .read import Row
-from .spec import Spec
+from .spec import FieldType, Spec
 from .text import Value, canonical, split_list
 
 __all__ = [
@@ -180,9 +181,60 @@ def _same(values: dict[str, Value], row: Row) -> bool:
     )
 
 
-def build_rows(ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead]) -> BuiltRows:
-    """The 台账 rows of *sheets*, in order, each decision on ids and units made once."""
+def _date_problems(
+    sheet: SheetRead,
+    spec: Spec,
+    row: SourceRow,
+    parsed: dict[tuple[type, Value], Deadline],
+    year: int,
+) -> list[Problem]:
+    """Dates and deadlines no reader understands: kept as found, reported once here."""
+    found = []
+    for d in sheet.decisions:
+        if d.key is None or not spec.has(d.key):
+            continue
+        f = spec.field(d.key)
+        value = row.cells.get(d.col)
+        if value is None or f.type not in (FieldType.DATE, FieldType.DEADLINE):
+            continue
+        key = (type(value), value)
+        if key not in parsed:
+            parsed[key] = parse_deadline(value, base_year=year)
+        deadline = parsed[key]
+        bad = deadline.kind is DeadlineKind.UNKNOWN or (
+            f.type is FieldType.DATE and deadline.kind is not DeadlineKind.DATE
+        )
+        if bad:
+            found.append(
+                _problem(
+                    Code.DATE_INVALID,
+                    f"“{f.name}”无法识别为日期，已按原样导入。请改成 2024-06-30"
+                    + (
+                        "、2024年底前、长期坚持这类写法。"
+                        if f.type is FieldType.DEADLINE
+                        else " 这样的日期。"
+                    ),
+                    sheet,
+                    cell_name(row.number, d.col),
+                    value,
+                )
+            )
+    return found
+
+
+def build_rows(
+    ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], *, base_year: int
+) -> BuiltRows:
+    """The 台账 rows of *sheets*, in order, each decision on ids and units made once.
+
+    Args:
+        ledger: the master as read.
+        spec: its spec with the import's extra fields.
+        sheets: the sheets read.
+        base_year: the year of deadlines written without one (设置 基准年份).
+    """
     out = BuiltRows()
+    parsed: dict[tuple[type, Value], Deadline] = {}
     known = [u.name for u in ledger.units]
     for sheet in sheets:
         col = sheet.column("unit")
@@ -199,6 +251,7 @@ def build_rows(ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead]) -> Built
         has_unit = sheet.column("unit") is not None
         columns = [(d.col, d.key) for d in sheet.decisions if d.key]
         for row in sheet.rows:
+            out.problems += _date_problems(sheet, spec, row, parsed, base_year)
             base = {key: row_value(spec, key, row.cells.get(c)) for c, key in columns}
             if row.section is not None and "category" not in base:
                 base["category"] = row.section

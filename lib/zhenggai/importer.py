@@ -308,7 +308,8 @@ def plan_import(
             )
     _demote_repeated_ids(sheets)
     spec = _with_extra_fields(ledger.spec, sheets, result)
-    built = build_rows(ledger, spec, sheets)
+    now = now or datetime.now()
+    built = build_rows(ledger, spec, sheets, base_year=ledger.settings.base_year or now.year)
     if not built.rows:
         result.new_fields = []  # nothing is written, so no column is added either
     result.rows = [row.values for row in built.rows]
@@ -322,7 +323,7 @@ def plan_import(
     result.new_units = built.new_units
     result.decisions = [d for s in sheets for d in s.decisions]
     result.changes = ledger_changes(
-        ledger, spec, result.new_fields, built.rows, built.new_units, now=now or datetime.now()
+        ledger, spec, result.new_fields, built.rows, built.new_units, now=now
     )
     return result
 
