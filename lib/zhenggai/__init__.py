@@ -26,6 +26,10 @@ from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .study import PersonStat, StudyResult, UnitStat, plan_study
+from .study_export import StudyExport, StudyRecord, read_export, read_export_file
+from .study_history import Period, parse_period
+from .study_notice import StudyReminder, study_paragraph, study_reminders
 
 __all__ = [
     "CellEdit",
@@ -40,6 +44,8 @@ __all__ = [
     "MasterBusyError",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "Period",
+    "PersonStat",
     "Problem",
     "Report",
     "Row",
@@ -49,8 +55,13 @@ __all__ = [
     "SheetTable",
     "Spec",
     "SpecError",
+    "StudyExport",
+    "StudyRecord",
+    "StudyReminder",
+    "StudyResult",
     "Table",
     "Unit",
+    "UnitStat",
     "UsageError",
     "WorkbookError",
     "ZhenggaiError",
@@ -60,8 +71,14 @@ __all__ = [
     "find_header",
     "load_ledger",
     "open_book",
+    "parse_period",
+    "plan_study",
+    "read_export",
+    "read_export_file",
     "read_ledger",
     "read_settings",
     "read_spec",
     "read_table",
+    "study_paragraph",
+    "study_reminders",
 ]

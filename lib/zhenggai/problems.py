@@ -58,6 +58,17 @@ class Code(StrEnum):
     TEXT_TOO_LONG = "text-too-long"
     TEXT_CONTROL_CHARS = "text-control-chars"
     FORMULA_AS_TEXT = "formula-as-text"
+    # study-activity exports (学习积分, zhenggai study)
+    STUDY_NO_NAME_COLUMN = "study-no-name-column"
+    STUDY_NO_UNIT_COLUMN = "study-no-unit-column"
+    STUDY_NO_POINTS_COLUMN = "study-no-points-column"
+    STUDY_NAME_MISSING = "study-name-missing"
+    STUDY_UNIT_MISSING = "study-unit-missing"
+    STUDY_POINTS_INVALID = "study-points-invalid"
+    STUDY_DUPLICATE = "study-duplicate"
+    STUDY_MERGED_CELLS = "study-merged-cells"
+    STUDY_PERIOD_MISMATCH = "study-period-mismatch"
+    STUDY_HISTORY_INVALID = "study-history-invalid"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .init import init_command
+from .study import study_command
 
 __all__ = ["cli", "main"]
 
@@ -30,7 +31,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command,):
+for command in (init_command, study_command):
     cli.add_command(command)
 
 
