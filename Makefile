@@ -23,6 +23,8 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai study workbooks/学习积分导出-2026年10月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年10月
+	$(BIN)/zhenggai study workbooks/学习积分导出-2026年11月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年11月
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
@@ -41,6 +43,7 @@ test: lint typecheck pytest
 workbooks: $(VENV)/.runtime
 	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
 	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force
+	$(BIN)/python -m zhenggai.study_demo workbooks
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -402,8 +402,9 @@ def _history_table(grid: Grid, period: Period, new_rows: list[list[Value]]) -> S
         if found == period:
             continue
         kept.append((found or Period(9999, 12), row))  # unreadable periods stay, at the end
-    kept.sort(key=lambda item: item[0])
-    rows = [row for _, row in kept] + [[*r, *([None] * len(extra))] for r in new_rows]
+    kept += [(period, [*r, *([None] * len(extra))]) for r in new_rows]
+    kept.sort(key=lambda item: item[0])  # stable: each period keeps its rows' order
+    rows = [row for _, row in kept]
     return SheetTable(
         STUDY_POINTS.name,
         columns,
