@@ -28,11 +28,11 @@ demo: $(VENV)/.runtime
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check lib xl_addin tests bench
-	$(BIN)/ruff format --check lib xl_addin tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict lib/
+	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q

@@ -1,0 +1,45 @@
+"""The ribbon XML (``customUI/customUI.xml``) of the add-in.
+
+We keep what xlwings' template (0.37.8) has: the part ``customUI/customUI.xml``
+in the Office 2007 namespace (``http://schemas.microsoft.com/office/2006/01/customui``),
+linked from ``_rels/.rels`` with Office 2010's relationship type
+(``.../office/2007/relationships/ui/extensibility``). The builder leaves the
+relationship untouched and only replaces the part.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from xl_addin.buttons_spec import BUTTONS, DISPATCHER, Button
+
+__all__ = ["CUSTOMUI_NS", "customui_xml"]
+
+CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
+TAB_LABEL = "整改台账"
+
+
+def customui_xml(buttons: tuple[Button, ...] = BUTTONS) -> bytes:
+    """Return the UTF-8 customUI document: one tab, one group, one button per entry."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+        f'<customUI xmlns="{CUSTOMUI_NS}">',
+        "  <ribbon>",
+        "    <tabs>",
+        f'      <tab id="zhenggaiTab" label={quoteattr(TAB_LABEL)}>',
+        f'        <group id="zhenggaiGroup" label={quoteattr(TAB_LABEL)}>',
+    ]
+    for button in buttons:
+        attrs = {
+            "id": f"zg_{button.tag}",
+            "label": button.label,
+            "size": "large",
+            "imageMso": button.image_mso,
+            "screentip": button.screentip,
+            "tag": button.tag,
+            "onAction": DISPATCHER,
+        }
+        joined = " ".join(f"{key}={quoteattr(value)}" for key, value in attrs.items())
+        lines.append(f"          <button {joined} />")
+    lines += ["        </group>", "      </tab>", "    </tabs>", "  </ribbon>", "</customUI>", ""]
+    return "\n".join(lines).encode("utf-8")
