@@ -8,6 +8,24 @@ from typing import Any
 
 import openpyxl
 
+# Two months of (unit, name, points): ties, another unit's 李四, a unit where nobody studied.
+OCT = [
+    ("办公室", "张三", 300),
+    ("办公室", "李四", 100),
+    ("人事科", "王五", 50),
+    ("人事科", "赵六", 150),
+]
+NOV = [
+    ("办公室", "张三", 320),
+    ("办公室", "李四", 200),
+    ("办公室", "钱七", 200),
+    ("人事科", "王五", 0),
+    ("人事科", "赵六", 90),
+    ("人事科", "李四", 200),  # another 李四, in another unit: a different person
+    ("宣传科", "孙八", 0),
+    ("宣传科", "周九", 0),  # a unit where nobody studied
+]
+
 # Layout A: merged title, an export-time line, one row per person with its unit.
 HEADER_A = ["序号", "姓名", "所在组织", "本月积分", "总积分", "日均积分", "最近登录时间"]
 # Layout B: different words and order; units merged down over their people.

@@ -26,10 +26,11 @@ from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
-from .study import PersonStat, StudyResult, UnitStat, plan_study
+from .study import StudyResult, plan_study
 from .study_export import StudyExport, StudyRecord, read_export, read_export_file
 from .study_history import Period, parse_period
 from .study_notice import StudyReminder, study_paragraph, study_reminders
+from .study_stats import PersonStat, UnitStat
 
 __all__ = [
     "CellEdit",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from .ledger import Ledger
 from .sheets import STUDY_POINTS
-from .study import round_half_up, study_stats, unit_averages
 from .study_history import (
     FLAG_LABELS,
     HistoryRow,
@@ -25,6 +24,7 @@ from .study_history import (
     read_history,
     rows_of,
 )
+from .study_stats import round_half_up, study_stats, unit_averages
 
 __all__ = ["StudyReminder", "latest_study", "study_paragraph", "study_reminders"]
 
