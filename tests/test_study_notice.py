@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import openpyxl
@@ -65,6 +66,22 @@ def test_one_reminder_per_unit_in_units_sheet_order(make_master, tmp_path):
         "赵六：90分（积分偏低）",
     ]
     assert reminders[1].text().startswith("2026年11月学习强国积分统计中，贵单位以下3名同志")
+
+
+def test_a_reminder_message_from_the_settings_texts(make_master, tmp_path):
+    ledger = read_ledger(_two_periods(make_master, tmp_path))
+    reminder = study_reminders(ledger)[0]
+    subject, body = reminder.message(ledger.settings)
+    assert subject == "【学习提醒】2026年11月学习强国学习情况（办公室）"
+    assert body.startswith(
+        "办公室：\n\n2026年11月学习强国积分统计中，贵单位以下1名同志学习活跃度不高（低分线100分）：\n李四：0分（未学习）\n\n请督促"
+    )
+    custom = replace(
+        ledger.settings,
+        study_mail_subject="{单位}{期间}，{未知}",
+        study_mail_body="低分线{低分线}分",
+    )
+    assert reminder.message(custom) == ("办公室2026年11月，{未知}", "低分线100分")
 
 
 def test_a_flag_cleared_by_staff_is_not_reminded(make_master, tmp_path):

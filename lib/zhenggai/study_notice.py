@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .ledger import Ledger
+from .settings import Settings
 from .sheets import STUDY_POINTS
 from .study_history import (
     FLAG_LABELS,
@@ -57,6 +58,23 @@ class StudyReminder:
         return [
             f"{name}：{_points(pts)}分（{FLAG_LABELS[flag]}）" for name, pts, flag in self.people
         ]
+
+    def message(self, settings: Settings) -> tuple[str, str]:
+        """(subject, body) from 设置's 学习提醒邮件主题/正文, placeholders filled.
+
+        Placeholders are replaced literally, so other braces in the office's text stay.
+        """
+        words = {
+            "期间": str(self.period),
+            "单位": self.unit,
+            "名单": self.text(),
+            "低分线": _points(self.threshold) if self.threshold is not None else "",
+        }
+        subject, body = settings.study_mail_subject, settings.study_mail_body
+        for key, value in words.items():
+            subject = subject.replace(f"{{{key}}}", value)
+            body = body.replace(f"{{{key}}}", value)
+        return subject, body
 
     def text(self) -> str:
         """The list as the body of a reminder message (without greeting or signature)."""
