@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from zhenggai import read_ledger
+from zhenggai import parse_period, read_ledger
 from zhenggai.master import update_master
 from zhenggai.study import plan_study
 from zhenggai.study_export import read_export_file
@@ -230,19 +230,20 @@ def test_bad_rows_in_the_history_are_reported_and_kept(make_master, tmp_path):
     assert [p.as_tuple() for p in result.problems] == [("学习积分", "D2", "study-history-invalid")]
     ws = openpyxl.load_workbook(master)["学习积分"]
     assert "很多" in [c.value for c in ws["D"]]
+    # Re-importing November replaces its bad row too, and counts it.
+    again, _ = _import(master, [layout_b(tmp_path / "11.xlsx", NOV)], period=Period(2026, 11))
+    assert again.replaced == len(NOV)
+    assert [p.as_tuple() for p in again.problems] == [("学习积分", "D2", "study-history-invalid")]
+    assert len(_history(master)) == len(OCT) + len(NOV)
 
 
 @pytest.mark.parametrize(
     "text", ["2026年11月", "2026-11", "2026.11", "202611", "２０２６年１１月", "2026年11月份"]
 )
 def test_period_spellings(text):
-    from zhenggai import parse_period
-
     assert parse_period(text) == Period(2026, 11)
 
 
 @pytest.mark.parametrize("text", ["11月", "2026年13月", "下半年", "", None])
 def test_not_periods(text):
-    from zhenggai import parse_period
-
     assert parse_period(text) is None

@@ -25,6 +25,7 @@ from .study_export import StudyExport, StudyRecord
 from .study_history import (
     FLAG_LABELS,
     Period,
+    count_period,
     current_period,
     history_header_ok,
     latest_period,
@@ -190,7 +191,7 @@ def plan_study(
     previous = unit_averages(rows_of(history, result.previous)) if result.previous else {}
     entries = [(r.name, r.unit, r.points) for r in records]
     result.people, result.units = study_stats(entries, threshold=threshold, previous=previous)
-    result.replaced = len(rows_of(history, period))
+    result.replaced = count_period(grid, period)
     known = {u.name for u in ledger.units}
     if known:
         result.unknown_units = [u.unit for u in result.units if u.unit not in known]

@@ -29,6 +29,7 @@ __all__ = [
     "FLAG_LABELS",
     "HistoryRow",
     "Period",
+    "count_period",
     "current_period",
     "history_header_ok",
     "latest_period",
@@ -219,3 +220,14 @@ def latest_period(rows: Iterable[HistoryRow], *, before: Period | None = None) -
 def rows_of(rows: Sequence[HistoryRow], period: Period) -> list[HistoryRow]:
     """The rows of one period, in sheet order."""
     return [r for r in rows if r.period == period]
+
+
+def count_period(grid: Grid, period: Period) -> int:
+    """Rows of 学习积分 stored for *period*, readable or not (what a re-import replaces)."""
+    if not grid:
+        return 0
+    header = [_text(v) for v in grid[0]]
+    if "期间" not in header:
+        return 0
+    col = header.index("期间")
+    return sum(1 for cells in grid[1:] if col < len(cells) and parse_period(cells[col]) == period)
