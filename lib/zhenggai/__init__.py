@@ -31,6 +31,7 @@ from .study_export import StudyExport, StudyRecord, read_export, read_export_fil
 from .study_history import Period, parse_period
 from .study_notice import StudyReminder, study_paragraph, study_reminders
 from .study_stats import PersonStat, UnitStat
+from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
     "CellEdit",
@@ -41,6 +42,7 @@ __all__ = [
     "FieldType",
     "Fill",
     "GridSource",
+    "IssuedTemplate",
     "Ledger",
     "MasterBusyError",
     "NotAMasterError",
@@ -61,6 +63,7 @@ __all__ = [
     "StudyReminder",
     "StudyResult",
     "Table",
+    "TemplatesResult",
     "Unit",
     "UnitStat",
     "UsageError",
@@ -71,6 +74,7 @@ __all__ = [
     "default_spec",
     "find_header",
     "load_ledger",
+    "make_templates",
     "open_book",
     "parse_period",
     "plan_study",
