@@ -96,6 +96,7 @@ def test_the_stats_sheet_has_a_native_chart_of_unit_averages(make_master, tmp_pa
     assert ws["H4"].number_format == "0.0%"
     (chart,) = ws._charts
     assert chart.tagname == "barChart" and chart.type == "col"
+    assert (chart.anchor._from.row, chart.anchor._from.col) == (7, 1)  # B8, below the table
     (series,) = chart.series
     assert series.val.numRef.f == "'学习统计'!$D$3:$D$5"
     assert (

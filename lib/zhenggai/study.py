@@ -324,7 +324,7 @@ def stats_table(result: StudyResult) -> SheetTable:
                 f"{result.period}各单位平均积分",
                 categories=2,
                 series=(4,),
-                anchor="M2",
+                anchor=f"B{first + len(rows) + 2}",  # below the table: the lists are wide
                 first_row=first,
                 last_row=first + len(rows) - 1,
                 y_title="平均积分",
