@@ -26,6 +26,7 @@ demo: $(VENV)/.runtime
 	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	$(BIN)/zhenggai study workbooks/学习积分导出-2026年10月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年10月
 	$(BIN)/zhenggai study workbooks/学习积分导出-2026年11月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年11月
+	$(BIN)/zhenggai report $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/整改情况报告.docx
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev

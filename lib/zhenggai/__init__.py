@@ -11,19 +11,25 @@ __version__ = "0.1.0"
 
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .create import create_master
+from .document import Document, Para, ParaKind
 from .errors import (
+    EmptyLedgerError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
     SpecError,
+    TemplateError,
     UsageError,
     WorkbookError,
     ZhenggaiError,
 )
+from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .master import OpenpyxlMaster, SaveResult
+from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
+from .report import ReportResult, draft_report
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .study import StudyResult, plan_study
@@ -34,10 +40,13 @@ from .study_stats import PersonStat, UnitStat
 from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
+    "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "Document",
+    "EmptyLedgerError",
     "Field",
     "FieldType",
     "Fill",
@@ -45,12 +54,17 @@ __all__ = [
     "IssuedTemplate",
     "Ledger",
     "MasterBusyError",
+    "Measure",
+    "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "Para",
+    "ParaKind",
     "Period",
     "PersonStat",
     "Problem",
     "Report",
+    "ReportResult",
     "Row",
     "SaveResult",
     "Settings",
@@ -63,6 +77,7 @@ __all__ = [
     "StudyReminder",
     "StudyResult",
     "Table",
+    "TemplateError",
     "TemplatesResult",
     "Unit",
     "UnitStat",
@@ -72,9 +87,12 @@ __all__ = [
     "__version__",
     "create_master",
     "default_spec",
+    "draft_report",
     "find_header",
+    "group_ledger",
     "load_ledger",
     "make_templates",
+    "measure_stats",
     "open_book",
     "parse_period",
     "plan_study",
@@ -86,4 +104,5 @@ __all__ = [
     "read_table",
     "study_paragraph",
     "study_reminders",
+    "write_docx",
 ]

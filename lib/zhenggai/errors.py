@@ -11,7 +11,9 @@ Chinese sentence the user sees::
     ├── WorkbookError        a file is missing, unreadable or not a workbook
     │   └── NotAMasterError  a workbook lacks the master's sheets
     ├── MasterBusyError      the master is open in Excel/WPS or locked by another run
-    └── UsageError           the command's arguments do not fit together
+    ├── UsageError           the command's arguments do not fit together
+    ├── EmptyLedgerError     the ledger has no items to count or report on
+    └── TemplateError        a wording template cannot be read or rendered
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ if TYPE_CHECKING:
     from .problems import Code, Problem
 
 __all__ = [
+    "EmptyLedgerError",
     "MasterBusyError",
     "NotAMasterError",
     "SettingsError",
     "SpecError",
+    "TemplateError",
     "UsageError",
     "WorkbookError",
     "ZhenggaiError",
@@ -73,3 +77,11 @@ class MasterBusyError(ZhenggaiError):
 
 class UsageError(ZhenggaiError):
     """The arguments given do not fit together."""
+
+
+class EmptyLedgerError(ZhenggaiError):
+    """The ledger holds no items, so there is nothing to count or draft."""
+
+
+class TemplateError(ZhenggaiError):
+    """A wording template (report, bulletin) is missing, malformed or uses unknown variables."""

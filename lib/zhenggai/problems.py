@@ -92,6 +92,8 @@ class Code(StrEnum):
     STUDY_MERGED_CELLS = "study-merged-cells"
     STUDY_PERIOD_MISMATCH = "study-period-mismatch"
     STUDY_HISTORY_INVALID = "study-history-invalid"
+    # the report draft (zhenggai report)
+    REPORT_SETTING_MISSING = "report-setting-missing"
 
 
 @dataclass(frozen=True, slots=True)
