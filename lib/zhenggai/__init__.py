@@ -9,11 +9,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .bulletin import BulletinResult, draft_bulletin
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
+from .closing import check_closing
 from .create import create_master
+from .deadline import Deadline, DeadlineKind, parse_deadline
 from .document import Document, Para, ParaKind
 from .errors import (
     EmptyLedgerError,
+    MailError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
@@ -25,26 +29,36 @@ from .errors import (
 )
 from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
+from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
 from .master import OpenpyxlMaster, SaveResult
 from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
+from .overdue import OverdueResult, flag_overdue
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .report import ReportResult, draft_report
+from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
+from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .stats import UnitStats
 from .study import StudyResult, plan_study
 from .study_export import StudyExport, StudyRecord, read_export, read_export_file
 from .study_history import Period, parse_period
 from .study_notice import StudyReminder, study_paragraph, study_reminders
 from .study_stats import PersonStat, UnitStat
 from .templates import IssuedTemplate, TemplatesResult, make_templates
+from .tiers import ItemTier, Tier
+from .workdays import WorkCalendar
 
 __all__ = [
+    "BulletinResult",
     "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "Deadline",
+    "DeadlineKind",
     "Document",
     "EmptyLedgerError",
     "Field",
@@ -52,12 +66,17 @@ __all__ = [
     "Fill",
     "GridSource",
     "IssuedTemplate",
+    "ItemTier",
     "Ledger",
+    "MailError",
+    "MailKind",
+    "MailResult",
     "MasterBusyError",
     "Measure",
     "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "OverdueResult",
     "Para",
     "ParaKind",
     "Period",
@@ -65,11 +84,13 @@ __all__ = [
     "Problem",
     "Report",
     "ReportResult",
+    "ReviewResult",
     "Row",
     "SaveResult",
     "Settings",
     "SettingsError",
     "SheetTable",
+    "SmtpConfig",
     "Spec",
     "SpecError",
     "StudyExport",
@@ -79,22 +100,32 @@ __all__ = [
     "Table",
     "TemplateError",
     "TemplatesResult",
+    "Tier",
     "Unit",
     "UnitStat",
+    "UnitStats",
     "UsageError",
+    "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
+    "check_closing",
     "create_master",
     "default_spec",
+    "deliver",
+    "draft_bulletin",
     "draft_report",
     "find_header",
+    "flag_overdue",
+    "follow_up_review",
     "group_ledger",
     "load_ledger",
     "make_templates",
     "measure_stats",
     "open_book",
+    "parse_deadline",
     "parse_period",
+    "plan_mail",
     "plan_study",
     "read_export",
     "read_export_file",
@@ -102,7 +133,10 @@ __all__ = [
     "read_settings",
     "read_spec",
     "read_table",
+    "review_counts",
+    "run_mail",
     "study_paragraph",
     "study_reminders",
     "write_docx",
+    "write_eml",
 ]

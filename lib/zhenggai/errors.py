@@ -11,6 +11,7 @@ Chinese sentence the user sees::
     ├── WorkbookError        a file is missing, unreadable or not a workbook
     │   └── NotAMasterError  a workbook lacks the master's sheets
     ├── MasterBusyError      the master is open in Excel/WPS or locked by another run
+    ├── MailError            the mail server cannot be reached or refuses the login
     ├── UsageError           the command's arguments do not fit together
     ├── EmptyLedgerError     the ledger has no items to count or report on
     └── TemplateError        a wording template cannot be read or rendered
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EmptyLedgerError",
+    "MailError",
     "MasterBusyError",
     "NotAMasterError",
     "SettingsError",
@@ -73,6 +75,10 @@ class NotAMasterError(WorkbookError):
 
 class MasterBusyError(ZhenggaiError):
     """The master is held by Excel, WPS, LibreOffice or another zhenggai run."""
+
+
+class MailError(ZhenggaiError):
+    """The SMTP server cannot be reached, refuses TLS or the login, or needs a password."""
 
 
 class UsageError(ZhenggaiError):
