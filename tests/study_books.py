@@ -8,6 +8,9 @@ from typing import Any
 
 import openpyxl
 
+from zhenggai.cli import main
+from zhenggai.study_demo import write_demo_exports
+
 # Two months of (unit, name, points): ties, another unit's 李四, a unit where nobody studied.
 OCT = [
     ("办公室", "张三", 300),
@@ -89,3 +92,10 @@ def layout_b(path: Path, people: Sequence[tuple[str, str, Any]]) -> Path:
         start += len(members)
     rows.append(["合计", None, None, sum(p for _, _, p in people if isinstance(p, int | float))])
     return export(path, HEADER_B, rows, merges=merges)
+
+
+def import_demo_study(master: Path, folder: Path) -> None:
+    """Import both demo exports (October, then November) into *master* with the CLI."""
+    october, november = write_demo_exports(folder)
+    for path, period in ((october, "2026年10月"), (november, "2026年11月")):
+        assert main(["study", str(path), "--into", str(master), "--period", period]) == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from .ledger import Ledger
 from .settings import Settings
@@ -21,6 +22,7 @@ from .study_history import (
     FLAG_LABELS,
     HistoryRow,
     Period,
+    current_period,
     latest_period,
     read_history,
     rows_of,
@@ -83,9 +85,17 @@ class StudyReminder:
         return "\n".join([head, *self.lines()])
 
 
-def latest_study(ledger: Ledger) -> tuple[Period, list[HistoryRow], list[HistoryRow]] | None:
-    """(latest period, its rows, the previous period's rows) from 学习积分, or None if empty."""
+def latest_study(
+    ledger: Ledger, *, until: date | None = None
+) -> tuple[Period, list[HistoryRow], list[HistoryRow]] | None:
+    """(latest period, its rows, the previous period's rows) from 学习积分, or None if empty.
+
+    With *until*, periods after that day's month are left out (a bulletin dated earlier).
+    """
     history, _ = read_history(ledger.grid(STUDY_POINTS.name))
+    if until is not None:
+        last = current_period(until)
+        history = [r for r in history if r.period <= last]
     period = latest_period(history)
     if period is None:
         return None
@@ -131,8 +141,10 @@ def _names(rows: Sequence[HistoryRow]) -> str:
     return "；".join(f"{u}：{'、'.join(n)}" for u, n in groups.items())
 
 
-def study_paragraph(ledger: Ledger) -> str | None:
+def study_paragraph(ledger: Ledger, *, until: date | None = None) -> str | None:
     """The bulletin's 学习强国 paragraph for the latest period, or None when none was imported.
+
+    *until*: the bulletin's day; periods after its month are not reported.
 
     Example (shape only)::
 
@@ -140,7 +152,7 @@ def study_paragraph(ledger: Ledger) -> str | None:
         按单位平均积分排名，靠前的是……；靠后的是……。本期未参加学习的2人（……），
         积分低于100分的3人（……）。对上述活跃度不高、学习不深入的人员予以提醒通报，……
     """
-    latest = latest_study(ledger)
+    latest = latest_study(ledger, until=until)
     if latest is None:
         return None
     period, rows, before = latest
