@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -64,7 +65,13 @@ def parse_period(text: Value) -> Period | None:
         return None
     if isinstance(text, date):
         return Period(text.year, text.month)
-    raw = unicodedata.normalize("NFKC", normalise_text(str(text)))
+    return _parse_text(str(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_text(text: str) -> Period | None:
+    # cached: the history repeats a dozen period texts over thousands of rows
+    raw = unicodedata.normalize("NFKC", normalise_text(text))
     match = _PERIOD.match(raw) or _COMPACT.match(raw)
     if match is None:
         return None
@@ -110,7 +117,6 @@ class HistoryRow:
         points: 本期积分.
         flag: "inactive", "low" or None (cleared, or any other text staff wrote).
         threshold: the 低分线 used when the period was imported (None if blank).
-        values: the row by header, as found, so a rewrite keeps every value.
         row: 1-based sheet row.
     """
 
@@ -120,7 +126,6 @@ class HistoryRow:
     points: float
     flag: str | None
     threshold: float | None
-    values: dict[str, Value]
     row: int
 
 
@@ -167,9 +172,10 @@ def read_history(grid: Grid) -> tuple[list[HistoryRow], list[Problem]]:
             )
         )
 
+    wanted = [(h, cols.get(h)) for h in ("期间", "本期积分", "姓名", "单位", "标记", "低分线")]
     for r, cells in enumerate(grid[1:], start=2):
-        values = {h: (cells[c] if c < len(cells) else None) for h, c in cols.items()}
-        if all(v is None for v in values.values()):
+        values = {h: (cells[c] if c is not None and c < len(cells) else None) for h, c in wanted}
+        if all(v is None for v in cells):
             continue
         period = parse_period(values.get("期间"))
         points = number(values.get("本期积分"))
@@ -204,7 +210,6 @@ def read_history(grid: Grid) -> tuple[list[HistoryRow], list[Problem]]:
                     points,
                     _FLAG_CODES.get(_text(values.get("标记"))),
                     number(values.get("低分线")),
-                    values,
                     r,
                 )
             )
