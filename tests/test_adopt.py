@@ -61,10 +61,10 @@ def test_map_overrides_the_header_words_and_can_keep_a_column_as_extra():
     grid = [["问题描述", "存在问题", "整改措施"], ["甲", "乙", "措施"]]
     overrides = {header_word("问题描述"): "problem", header_word("存在问题"): ""}
     sheet = _adopt(grid, overrides=overrides)
-    assert [(d.label, d.decision, d.key, d.why) for d in sheet.decisions] == [
-        ("问题描述", Decision.MAPPED, "problem", "--map"),
-        ("存在问题", Decision.EXTRA, None, "--map"),
-        ("整改措施", Decision.MAPPED, "measure", "字段名"),
+    assert [(d.header_cell, d.label, d.decision, d.key, d.why) for d in sheet.decisions] == [
+        ("A1", "问题描述", Decision.MAPPED, "problem", "--map"),
+        ("B1", "存在问题", Decision.EXTRA, None, "--map"),
+        ("C1", "整改措施", Decision.MAPPED, "measure", "字段名"),
     ]
     assert sheet.problems == []
 

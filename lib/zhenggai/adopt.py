@@ -181,7 +181,13 @@ def _decide(
         forced = _override(cell, overrides)
         if forced == "":
             decisions[cell.col] = ColumnDecision(
-                source.file, source.sheet, cell.col, cell.label, Decision.EXTRA, why="--map"
+                source.file,
+                source.sheet,
+                cell.col,
+                cell.label,
+                Decision.EXTRA,
+                why="--map",
+                header_cell=where,
             )
             continue
         if forced is not None:
