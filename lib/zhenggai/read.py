@@ -22,6 +22,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Protocol
 
+import olefile
 import python_calamine
 
 from .errors import WorkbookError
@@ -77,7 +78,7 @@ def detect_format(path: Path) -> str:
     if not head:
         return "empty"
     if head == _OLE_MAGIC:
-        return "encrypted" if _ole_has(path, "EncryptedPackage") else "xls"
+        return _ole_format(path)
     if not head.startswith(b"PK"):
         return "other"
     try:
@@ -94,10 +95,17 @@ def detect_format(path: Path) -> str:
     return "other"
 
 
-def _ole_has(path: Path, stream: str) -> bool:
-    # An encrypted OOXML file is a compound file whose directory names
-    # "EncryptedPackage" (UTF-16LE); scanning for the name avoids a dependency.
-    return stream.encode("utf-16-le") in path.read_bytes()[: 1 << 20]
+def _ole_format(path: Path) -> str:
+    """An OLE compound file: an encrypted OOXML workbook, an old .xls, or something else."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptedPackage"):
+                return "encrypted"
+            if ole.exists("Workbook") or ole.exists("Book"):
+                return "xls"
+    except OSError:
+        return "corrupt"
+    return "other"
 
 
 _FORMAT_MESSAGES = {
