@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from .addin import addin_group
 from .init import init_command
 
 __all__ = ["cli", "main"]
@@ -30,7 +31,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command,):
+for command in (init_command, addin_group):
     cli.add_command(command)
 
 
