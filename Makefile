@@ -23,6 +23,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
+	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev

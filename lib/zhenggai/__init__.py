@@ -26,6 +26,7 @@ from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .templates import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
     "CellEdit",
@@ -36,6 +37,7 @@ __all__ = [
     "FieldType",
     "Fill",
     "GridSource",
+    "IssuedTemplate",
     "Ledger",
     "MasterBusyError",
     "NotAMasterError",
@@ -50,6 +52,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "Table",
+    "TemplatesResult",
     "Unit",
     "UsageError",
     "WorkbookError",
@@ -59,6 +62,7 @@ __all__ = [
     "default_spec",
     "find_header",
     "load_ledger",
+    "make_templates",
     "open_book",
     "read_ledger",
     "read_settings",

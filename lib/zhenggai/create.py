@@ -47,9 +47,15 @@ def field_width(f: Field) -> float:
 
 
 def ledger_validations(
-    spec: Spec, *, first_row: int, last_row: int, columns: Mapping[str, int]
+    spec: Spec,
+    *,
+    first_row: int,
+    last_row: int,
+    columns: Mapping[str, int],
+    max_text: int | None = None,
 ) -> list[DataValidation]:
-    """Drop-downs for choice/status fields and date checks for date fields."""
+    """Drop-downs for choice/status fields, date checks for date fields and,
+    with *max_text*, a length limit on text fields."""
     out: list[DataValidation] = []
     for f in spec:
         col = columns.get(f.key)
@@ -79,6 +85,16 @@ def ledger_validations(
                 showInputMessage=True,
                 promptTitle=f.name,
                 prompt="填写日期，如 2026-11-28",
+            )
+        elif f.type is FieldType.TEXT and max_text:
+            dv = DataValidation(
+                type="textLength",
+                operator="lessThanOrEqual",
+                formula1=str(max_text),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="字数太多",
+                error=f"“{f.name}”最多 {max_text} 字，请精简后填写",
             )
         else:
             continue

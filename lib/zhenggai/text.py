@@ -50,10 +50,28 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("\u3000已完成 \r\n")
     '已完成'
     """
+    return text if _is_clean(text) else _normalise_slow(text)
+
+
+def _normalise_slow(text: str) -> str:
     text = text.translate(_SPACES).translate(_ZERO_WIDTH)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
     return _TRAILING.sub("\n", text).strip()
+
+
+def _is_clean(text: str) -> bool:
+    # Fast path (most cells): nothing for normalise_text to do. isprintable() is
+    # False for every character the slow path rewrites (odd spaces, zero-width,
+    # control, surrogates, CR, tab), so only line breaks need a closer look.
+    return (
+        (
+            text.isprintable()
+            or ("\n" in text and " \n" not in text and text.replace("\n", "").isprintable())
+        )
+        and text[:1] not in " \n"
+        and text[-1:] not in " \n"
+    )
 
 
 def has_control_chars(text: str) -> bool:
@@ -95,20 +113,26 @@ def canonical(value: Value) -> str:
     >>> canonical(3.0), canonical(None), canonical(datetime(2024, 6, 30))
     ('3', '', '2024-06-30')
     """
-    if value is None:
+    if type(value) is str:  # the common case first: most cells are text
+        text = value if _is_clean(value) else normalise_text(value)
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
+    elif isinstance(value, datetime):
         if value.time() == time(0):
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date):
+    elif isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
+    elif isinstance(value, float):
         if value.is_integer():
             return str(int(value))
         return repr(value)
-    if isinstance(value, int):
+    elif isinstance(value, int):
         return str(value)
-    return unicodedata.normalize("NFC", normalise_text(str(value)))
+    else:
+        text = normalise_text(str(value))
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)

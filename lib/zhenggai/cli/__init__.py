@@ -16,6 +16,7 @@ from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group
 from .init import init_command
+from .templates import templates_command
 
 __all__ = ["cli", "main"]
 
@@ -31,7 +32,7 @@ def cli() -> None:
     """
 
 
-for command in (init_command, addin_group):
+for command in (init_command, templates_command, addin_group):
     cli.add_command(command)
 
 

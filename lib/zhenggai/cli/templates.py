@@ -1,0 +1,77 @@
+"""``zhenggai templates``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from ..master import update_master
+from ..templates import TemplatesResult, make_templates
+from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, err, option, out, print_problems
+
+
+@click.command("templates", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="模板输出文件夹。默认：台账所在文件夹/下发/批次/",
+)
+@option("--unit", "units", multiple=True, metavar="单位名称", help="只给这些单位生成（可写多次）。")
+@option("--batch", metavar="批次", help="批次名称，默认当月，如“2026年11月”。")
+def templates_command(
+    master: Path, out_dir: Path | None, units: tuple[str, ...], batch: str | None
+) -> int:
+    """给每个单位生成只含本单位事项的填报模板，并在“回收情况”表登记下发。
+
+    模板中灰色列锁定、白色列填写，整改状态有下拉列表，完成时间校验日期；
+    隐藏的签名信息用于汇总时发现对锁定内容的改动。
+
+    例：zhenggai templates 整改台账.xlsx --batch 2026年11月
+    """
+    with Progress(
+        TextColumn("生成模板"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, unit: str) -> None:
+            bar.update(task, completed=done, total=total, description=unit)
+
+        result, saved = update_master(
+            master,
+            op="下发",
+            plan=lambda ledger: make_templates(
+                ledger, out=out_dir, units=units or None, batch=batch, progress=progress
+            ),
+        )
+    _render(result)
+    if saved is not None and not saved.replaced:
+        out.print(f"[yellow]注意：[/]{saved.reason}")
+    elif saved is not None:
+        out.print(f"已在“回收情况”登记下发。台账已更新：{saved.path}")
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def _render(result: TemplatesResult) -> None:
+    if result.issued:
+        table = Table(title=f"{result.batch} 填报模板（{len(result.issued)} 个）")
+        for col in ("单位", "事项数", "文件"):
+            table.add_column(col, overflow="fold")
+        for t in result.issued:
+            table.add_row(t.unit, str(t.rows), t.path.name)
+        out.print(table)
+        out.print(f"模板文件夹：{result.folder.resolve()}")
+    else:
+        out.print("没有生成任何模板。")
+    if result.no_rows:
+        out.print(f"以下单位没有待填报的事项，未生成模板：{'、'.join(result.no_rows)}")
+    print_problems(result.problems, title="需要处理的问题")

@@ -1,0 +1,30 @@
+"""Text normalisation: the fast path never changes the result."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zhenggai.text import _normalise_slow, canonical, normalise_text
+
+# Characters the normaliser cares about, mixed with ordinary text.
+TRICKY = st.sampled_from(
+    [
+        *" \t\n\r\u3000\u00a0\u2002\u200b\ufeff\x00\x07\x1f\x7f\u0085\u2028",
+        *("e\u0301", "\ud800", "已完成", "A", "="),
+    ]
+)
+TEXT = st.lists(st.one_of(TRICKY, st.text(max_size=3)), max_size=12).map("".join)
+
+
+@given(TEXT)
+def test_fast_path_equals_the_full_normalisation(text):
+    assert normalise_text(text) == _normalise_slow(text)
+    assert canonical(text) == unicodedata.normalize("NFC", _normalise_slow(text))
+
+
+@given(TEXT)
+def test_canonical_is_idempotent(text):
+    assert canonical(canonical(text)) == canonical(text)
