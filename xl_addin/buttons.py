@@ -28,6 +28,7 @@ from pathlib import Path
 
 import xlwings
 
+from xl_addin import handlers
 from xl_addin.feedback import alert
 from zhenggai.errors import ZhenggaiError
 
@@ -36,7 +37,9 @@ __all__ = ["HANDLERS", "main", "run"]
 Handler = Callable[[xlwings.Book], None]
 
 #: Button tag -> handler; the same tags as :data:`xl_addin.buttons_spec.BUTTONS`.
-HANDLERS: Mapping[str, Handler] = {}
+HANDLERS: Mapping[str, Handler] = {
+    "make_templates": handlers.make_templates,
+}
 
 
 def run(tag: str) -> None:

@@ -12,7 +12,7 @@ file, as with the CLI. The book itself is not saved: the user saves it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import xlwings
@@ -20,10 +20,12 @@ import xlwings
 from xl_addin.feedback import StatusBar, alert
 from xl_addin.master import Applied, XlwingsMaster
 from xl_addin.source import XlwingsSource, book_path
+from zhenggai import templates
 from zhenggai.ledger import Ledger, load_ledger
 from zhenggai.master import Planned
+from zhenggai.problems import Problem
 
-__all__: list[str] = []
+__all__ = ["make_templates"]
 
 P = TypeVar("P", bound=Planned)
 
@@ -41,5 +43,28 @@ def run_plan(
     return result, XlwingsMaster(book, source=source).apply(result.changes)
 
 
-def _done(book: xlwings.Book, message: str) -> None:
-    alert(book, message)
+def problems_note(problems: Sequence[Problem]) -> str:
+    """ "" or "另有 N 个问题，第一个：…" for the end of a summary."""
+    if not problems:
+        return ""
+    first = problems[0]
+    where = f"（{first.sheet}!{first.cell}）" if first.cell else ""
+    return f"另有 {len(problems)} 个问题，第一个{where}：{first.message}"
+
+
+def make_templates(book: xlwings.Book) -> None:
+    """生成模板: one fill-in workbook per unit beside the master, the issue logged in 回收情况."""
+    with StatusBar(book, "生成模板") as status:
+        result, _ = run_plan(
+            book, status, lambda ledger: templates.make_templates(ledger, progress=status.progress)
+        )
+    if result.issued:
+        message = (
+            f"已为 {len(result.issued)} 个单位生成{result.batch}填报模板，"
+            f"保存在 {result.folder}，并已在“回收情况”登记下发。"
+        )
+    else:
+        message = "没有生成任何模板。"
+    if result.no_rows:
+        message += f"没有待填报事项的单位：{'、'.join(result.no_rows)}。"
+    alert(book, message + problems_note(result.problems))
