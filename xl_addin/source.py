@@ -11,8 +11,8 @@ Two kinds of Book reach us:
 
 - **Excel itself** (COM on Windows, AppleScript on macOS): what ``RunPython``
   hands the handlers through ``Book.caller()``. Every worksheet is there,
-  veryHidden ``_meta`` included; we read each one from A1 to the end of its
-  used range in one call.
+  veryHidden ``_meta`` included; we read each one from A1 to its last cell
+  holding a value in one call (see :func:`_excel_extent`).
 - **A JSON book** (``xlwings.Book(json=payload)``, the engine of xlwings Server
   and Lite, used by our tests): the client sent each sheet's values from A1.
   We read those raw values ourselves, because xlwings' own conversion turns
@@ -170,6 +170,41 @@ class XlwingsSource:
 
 
 def _excel_values(sheet: xlwings.Sheet) -> list[list[Any]]:  # pragma: no cover - needs Excel
-    last = sheet.used_range.last_cell
-    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    rows, cols = _excel_extent(sheet)
+    if not rows:
+        return []
+    values = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
     return values if isinstance(values, list) else [[values]]
+
+
+# Excel's XlFindLookIn, XlLookAt, XlSearchOrder and XlSearchDirection values.
+_XL_FORMULAS, _XL_PART, _XL_BY_ROWS, _XL_BY_COLUMNS, _XL_PREVIOUS = -4123, 2, 1, 2, 2
+
+
+def _excel_extent(sheet: xlwings.Sheet) -> tuple[int, int]:  # pragma: no cover - needs Excel
+    """Last row and column holding a value (0, 0 for an empty sheet).
+
+    Excel's UsedRange also counts formatted cells, and a column formatted down
+    to row 1,048,576 would make us read a million empty rows. On Windows we ask
+    Excel's Find for the last cell holding anything; LookIn=xlFormulas, unlike
+    xlValues (what xlwings' Range.find uses), also searches rows hidden by a filter.
+    """
+    if sys.platform != "win32":
+        corner = sheet.used_range.last_cell
+        return corner.row, corner.column
+    cells = sheet.api.Cells
+
+    def last(order: int) -> Any:
+        return cells.Find(
+            What="*",
+            After=cells(1, 1),
+            LookIn=_XL_FORMULAS,
+            LookAt=_XL_PART,
+            SearchOrder=order,
+            SearchDirection=_XL_PREVIOUS,
+        )
+
+    by_rows = last(_XL_BY_ROWS)
+    if by_rows is None:
+        return 0, 0
+    return int(by_rows.Row), int(last(_XL_BY_COLUMNS).Column)
