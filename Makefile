@@ -24,6 +24,7 @@ demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
 	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
+	$(BIN)/zhenggai addin build --out $(DEMO)/整改台账.xlam
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
