@@ -15,7 +15,12 @@ from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group
+from .bulletin import bulletin_command
 from .init import init_command
+from .mail import mail_command
+from .overdue import overdue_command
+from .report import report_command
+from .review import review_command
 from .templates import templates_command
 
 __all__ = ["cli", "main"]
@@ -32,7 +37,17 @@ def cli() -> None:
     """
 
 
-for command in (init_command, templates_command, addin_group):
+# In the order of the monthly workflow: `zhenggai --help` lists them so.
+for command in (
+    init_command,
+    templates_command,
+    mail_command,
+    overdue_command,
+    bulletin_command,
+    review_command,
+    report_command,
+    addin_group,
+):
     cli.add_command(command)
 
 
