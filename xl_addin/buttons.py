@@ -39,6 +39,10 @@ Handler = Callable[[xlwings.Book], None]
 #: Button tag -> handler; the same tags as :data:`xl_addin.buttons_spec.BUTTONS`.
 HANDLERS: Mapping[str, Handler] = {
     "make_templates": handlers.make_templates,
+    "flag_overdue": handlers.flag_overdue,
+    "bulletin": handlers.bulletin,
+    "draft_report": handlers.draft_report,
+    "review": handlers.review,
 }
 
 

@@ -7,12 +7,17 @@ bar and ends with a one-line Chinese summary. Nothing else lives here: what a
 button does is the library's business.
 
 Files the library writes (templates, feedback workbooks) go next to the master's
-file, as with the CLI. The book itself is not saved: the user saves it.
+file, as with the CLI. 生成通报 and 生成报告 also write their draft as a Word
+file beside the master (what ``--docx`` does on the command line), under a new
+name each time, so a draft someone has edited is never overwritten. The book
+itself is not saved: the user saves it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 import xlwings
@@ -20,19 +25,26 @@ import xlwings
 from xl_addin.feedback import StatusBar, alert
 from xl_addin.master import Applied, XlwingsMaster
 from xl_addin.source import XlwingsSource, book_path
-from zhenggai import templates
+from zhenggai import bulletin as bulletins
+from zhenggai import overdue, report, templates
+from zhenggai import review as reviews
+from zhenggai.document import Document
+from zhenggai.gongwen import write_docx
 from zhenggai.ledger import Ledger, load_ledger
 from zhenggai.master import Planned
+from zhenggai.phrasing import cn_date
 from zhenggai.problems import Problem
+from zhenggai.sheets import BULLETIN, PROBLEMS, REPORT, REVIEW
+from zhenggai.tiers import Tier
 
-__all__ = ["make_templates"]
+__all__ = ["bulletin", "draft_report", "flag_overdue", "make_templates", "review"]
 
 P = TypeVar("P", bound=Planned)
 
 
 def run_plan(
     book: xlwings.Book, status: StatusBar, plan: Callable[[Ledger], P]
-) -> tuple[P, Applied]:
+) -> tuple[Ledger, P, Applied]:
     """Read the ledger from *book*, run *plan* on it, write its changes back."""
     status("读取台账…")
     source = XlwingsSource(book)
@@ -40,7 +52,20 @@ def run_plan(
     status("处理中…")
     result = plan(ledger)
     status("写入台账…")
-    return result, XlwingsMaster(book, source=source).apply(result.changes)
+    return ledger, result, XlwingsMaster(book, source=source).apply(result.changes)
+
+
+def free_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem.suffix``, or ``stem（2）.suffix`` … when that file exists."""
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}（{n}）{suffix}"
+    return path
+
+
+def _word(document: Document, folder: Path, name: str, today: date) -> Path:
+    return write_docx(document, free_path(folder, f"{name}-{cn_date(today)}", ".docx"))
 
 
 def problems_note(problems: Sequence[Problem]) -> str:
@@ -55,7 +80,7 @@ def problems_note(problems: Sequence[Problem]) -> str:
 def make_templates(book: xlwings.Book) -> None:
     """生成模板: one fill-in workbook per unit beside the master, the issue logged in 回收情况."""
     with StatusBar(book, "生成模板") as status:
-        result, _ = run_plan(
+        _, result, _ = run_plan(
             book, status, lambda ledger: templates.make_templates(ledger, progress=status.progress)
         )
     if result.issued:
@@ -68,3 +93,66 @@ def make_templates(book: xlwings.Book) -> None:
     if result.no_rows:
         message += f"没有待填报事项的单位：{'、'.join(result.no_rows)}。"
     alert(book, message + problems_note(result.problems))
+
+
+def flag_overdue(book: xlwings.Book) -> None:
+    """逾期预警: 预警 of every row with its colour, the 统计 sheet and charts, 销号 checks."""
+    today = date.today()
+    with StatusBar(book, "逾期预警") as status:
+        _, result, _ = run_plan(
+            book, status, lambda ledger: overdue.flag_overdue(ledger, today=today)
+        )
+    counts, w = result.counts(), result.windows
+    unit = "个工作日" if w.workdays else "天"
+    message = (
+        f"截至{cn_date(today)}，共 {len(result.items)} 条：已逾期 {counts[Tier.OVERDUE]} 条，"
+        f"{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，"
+        f"时限无法识别 {counts[Tier.UNKNOWN]} 条；“统计”表已更新。"
+    )
+    if result.no_warning_column:
+        message += "台账没有“预警”列，未写入预警。"
+    if result.problems:
+        message += f"销号问题 {len(result.problems)} 个，见“{PROBLEMS.name}”表。"
+    alert(book, message)
+
+
+def bulletin(book: xlwings.Book) -> None:
+    """生成通报: the 督查通报 draft into 通报草稿, and as a Word file beside the master."""
+    today = date.today()
+    with StatusBar(book, "生成通报") as status:
+        ledger, result, _ = run_plan(
+            book, status, lambda ledger: bulletins.draft_bulletin(ledger, today=today)
+        )
+        status("生成 Word 文件…")
+        path = _word(result.document, ledger.folder, "督查通报", today)
+    alert(book, f"督查通报草稿已写入“{BULLETIN.name}”表，Word 文件：{path}")
+
+
+def review(book: xlwings.Book) -> None:
+    """回头看: items due for a follow-up review into 回头看; 反弹 items back to 正在整改."""
+    today = date.today()
+    with StatusBar(book, "回头看") as status:
+        _, result, _ = run_plan(
+            book, status, lambda ledger: reviews.follow_up_review(ledger, today=today)
+        )
+    message = f"待复查 {len(result.pending)} 条，已列入“{REVIEW.name}”表"
+    if result.relapsed:
+        message += f"；因反弹退回“正在整改” {len(result.relapsed)} 条：{'、'.join(result.relapsed)}"
+    alert(book, message + "。" + problems_note(result.problems))
+
+
+def draft_report(book: xlwings.Book) -> None:
+    """生成报告: the 整改情况报告 draft into 报告草稿, and as a Word file beside the master."""
+    today = date.today()
+    with StatusBar(book, "生成报告") as status:
+        ledger, result, _ = run_plan(
+            book, status, lambda ledger: report.draft_report(ledger, today=today)
+        )
+        status("生成 Word 文件…")
+        path = _word(result.document, ledger.folder, "整改情况报告", today)
+    s = result.stats
+    alert(
+        book,
+        f"报告草稿已写入“{REPORT.name}”表（措施 {s.measures} 条，完成率 {s.rate_text}），"
+        f"Word 文件：{path}。" + problems_note(result.problems),
+    )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import xlwings
 
@@ -22,14 +23,18 @@ from tests.xl_addin.replay import Excel, replay
 from xl_addin import handlers
 from xl_addin.master import XlwingsMaster, same_value
 from xl_addin.source import XlwingsSource, book_path
-from zhenggai import templates
+from zhenggai import bulletin, overdue, report, review, templates
+from zhenggai.bulletin import draft_bulletin
+from zhenggai.phrasing import cn_date
 from zhenggai.ledger import Ledger, load_ledger, read_ledger
 from zhenggai.master import OpenpyxlMaster
 from zhenggai.read import open_book as open_file
-from zhenggai.sheets import RETURNS
+from zhenggai.master import update_master
+from zhenggai.sheets import BULLETIN, CHANGES, LEDGER, REPORT, RETURNS, REVIEW, STATS
 from zhenggai.templates import TEMPLATE_SHEET
 
 NOW = datetime(2026, 11, 28, 10, 30)
+TODAY = NOW.date()
 
 
 def _run(book: xlwings.Book, handler: Callable[[xlwings.Book], None], master: Path) -> Excel:
@@ -77,6 +82,84 @@ def test_make_templates(demo_master: Path, open_book, status_bar: list[object]) 
     assert status_bar[-1] is False
 
 
+def test_flag_overdue(demo_master: Path, open_book, status_bar: list[object]) -> None:
+    book = open_book(demo_master)
+    excel = _run(book, handlers.flag_overdue, demo_master)
+    want = overdue.flag_overdue(read_ledger(demo_master), today=date.today())
+    col = read_ledger(demo_master).table.columns["warning"]
+    ledger = excel[LEDGER]
+    assert [ledger.values[(i.row, col)] for i in want.items] == [i.text for i in want.items]
+    assert [ledger.fills[(i.row, col)] for i in want.items] == [f"#{i.fill}" for i in want.items]
+    assert {i.text[:3] for i in want.items} >= {"已逾期"}  # the demo has overdue items
+    stats = excel[STATS.name].grid()
+    assert [row[1] for row in stats[2:-1]] == [u.unit for u in want.units]
+    assert [c[1] for c in excel[STATS.name].charts] == ["BarClustered", "ColumnClustered"]
+    [message] = excel.alerts
+    assert message.startswith(f"截至{cn_date(date.today())}，共 {len(want.items)} 条：已逾期 ")
+    assert status_bar[0] == "逾期预警：读取台账…" and status_bar[-1] is False
+
+
+def test_bulletin_sheet_and_word_file_never_overwritten(demo_master: Path, open_book) -> None:
+    book = open_book(demo_master)
+    excel = _run(book, handlers.bulletin, demo_master)
+    want = draft_bulletin(read_ledger(demo_master), today=date.today()).document
+    grid = excel[BULLETIN.name].grid()
+    assert [row[0] for row in grid] == [want.title, *(p.text for p in want.paras)]
+    word = demo_master.parent / f"督查通报-{cn_date(date.today())}.docx"
+    assert word.is_file()
+    assert excel.alerts == [f"督查通报草稿已写入“{BULLETIN.name}”表，Word 文件：{word}"]
+    handlers.bulletin(open_book(demo_master))
+    assert word.with_name(f"{word.stem}（2）.docx").is_file()
+
+
+def test_review(demo_master: Path, open_book) -> None:
+    book = open_book(demo_master)
+    excel = _run(book, handlers.review, demo_master)
+    want = review.follow_up_review(read_ledger(demo_master), today=date.today())
+    grid = excel[REVIEW.name].grid()
+    assert grid[1][:3] == ["编号", "责任单位", "整改措施"]
+    assert [row[0] for row in grid[2:]] == want.pending and want.pending
+    assert excel.alerts == [f"待复查 {len(want.pending)} 条，已列入“{REVIEW.name}”表。"]
+
+
+def _reviewed(master: Path) -> Path:
+    """The master after a first 回头看, with staff marking item 1 as 反弹."""
+    update_master(
+        master, op="回头看", plan=lambda ledger: review.follow_up_review(ledger, today=TODAY)
+    )
+    wb = openpyxl.load_workbook(master)
+    ws = wb[REVIEW.name]
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "1")
+    for col, value in ((7, TODAY), (8, "张三"), (9, "会议纪要不全"), (10, "是")):
+        ws.cell(row, col, value)
+    wb.save(master)
+    return master
+
+
+def test_review_sends_relapsed_items_back(demo_master: Path, open_book) -> None:
+    master = _reviewed(demo_master)
+    table = read_ledger(master).table
+    first = table.by_id()["1"]
+    excel = _run(open_book(master), handlers.review, master)
+    assert excel[LEDGER].values[(first.number, table.columns["status"])] == "正在整改"
+    log = excel[CHANGES.name].grid()
+    assert [r[5:9] for r in log[1:]][-1][:3] == ["1", "整改状态", "已完成"]
+    assert "因反弹退回“正在整改” 1 条：1" in excel.alerts[0]
+
+
+def test_draft_report(demo_master: Path, open_book) -> None:
+    book = open_book(demo_master)
+    excel = _run(book, handlers.draft_report, demo_master)
+    want = report.draft_report(read_ledger(demo_master), today=date.today())
+    grid = excel[REPORT.name].grid()
+    assert grid[0][0] == want.document.title
+    assert [row[0] for row in grid[1:]] == [p.text for p in want.document.paras]
+    word = demo_master.parent / f"整改情况报告-{cn_date(date.today())}.docx"
+    assert word.is_file()
+    [message] = excel.alerts
+    assert f"完成率 {want.stats.rate_text}" in message and str(word) in message
+
+
 # --- the same library result through both adapters ------------------------------------------
 
 
@@ -111,13 +194,19 @@ def _same(a: list[list[Any]], b: list[list[Any]]) -> bool:
 
 PLANS: dict[str, Callable[[Path], Callable[[Ledger], Any]]] = {
     "make_templates": lambda out: lambda ledger: templates.make_templates(ledger, now=NOW, out=out),
+    "flag_overdue": lambda _: lambda ledger: overdue.flag_overdue(ledger, today=TODAY),
+    "bulletin": lambda _: lambda ledger: bulletin.draft_bulletin(ledger, today=TODAY),
+    "review": lambda _: lambda ledger: review.follow_up_review(ledger, today=TODAY, now=NOW),
+    "draft_report": lambda _: lambda ledger: report.draft_report(ledger, today=TODAY),
 }
 
 
-@pytest.mark.parametrize("name", sorted(PLANS))
+@pytest.mark.parametrize("name", [*sorted(PLANS), "review-relapse"])
 def test_library_result_gives_the_same_cells_through_both_adapters(
     name: str, demo_master: Path, open_book, tmp_path: Path
 ) -> None:
+    if name == "review-relapse":
+        name, demo_master = "review", _reviewed(demo_master)
     file, excel = _both(demo_master, PLANS[name](tmp_path / "out"), open_book, tmp_path)
     assert excel.names == file.sheet_names
     touched = [
