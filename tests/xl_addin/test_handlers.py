@@ -25,11 +25,10 @@ from xl_addin.master import XlwingsMaster, same_value
 from xl_addin.source import XlwingsSource, book_path
 from zhenggai import bulletin, overdue, report, review, templates
 from zhenggai.bulletin import draft_bulletin
-from zhenggai.phrasing import cn_date
 from zhenggai.ledger import Ledger, load_ledger, read_ledger
-from zhenggai.master import OpenpyxlMaster
+from zhenggai.master import OpenpyxlMaster, update_master
+from zhenggai.phrasing import cn_date
 from zhenggai.read import open_book as open_file
-from zhenggai.master import update_master
 from zhenggai.sheets import BULLETIN, CHANGES, LEDGER, REPORT, RETURNS, REVIEW, STATS
 from zhenggai.templates import TEMPLATE_SHEET
 
