@@ -51,8 +51,8 @@ def test_bulletin_content(returned):
     assert "逾期报送的有1个单位：机关党委（逾期2天）。" in text
     assert "仍未报送的有1个单位：人事科。" in text
     assert (
-        "台账共列整改措施16条，已完成3条，正在整改8条，未启动2条，需长期坚持3条，完成率18.75%"
-        in text
+        "台账共梳理问题6个，制定整改措施14条（分解到各责任单位共16项），已完成3条，"
+        "正在整改9条（其中尚未启动1条），需长期坚持2条，整改完成率21.43%" in text
     )
     assert (
         "1. 网络安全科（1/2，50.00%）；2. 办公室（1/3，33.33%）；2. 机关党委（1/3，33.33%）" in text
@@ -160,3 +160,14 @@ def test_before_the_return_deadline_nobody_is_called_late(returned):
     assert "报送截止时间未到。截至2026年12月4日，已报送的有1个单位：办公室；" in text
     assert "尚未报送的有3个单位：机关党委、人事科、宣传教育科。" in text
     assert "逾期报送" not in text and "补报" not in text
+
+
+def test_bulletin_and_report_give_the_same_numbers(demo_master):
+    from zhenggai import draft_report
+
+    ledger = read_ledger(demo_master)
+    stats = draft_report(ledger, today=date(2026, 11, 28)).stats
+    text = draft_bulletin(ledger, today=date(2026, 11, 28)).document.text()
+    assert f"制定整改措施{stats.measures}条" in text
+    assert f"已完成{stats.done}条" in text
+    assert f"整改完成率{stats.rate_text}" in text

@@ -1,6 +1,6 @@
 """The 督查通报 draft: returns of the latest batch, progress, overdue items, demands.
 
-The wording lives in ``templates/bulletin.j2`` (or the file named in 设置
+The wording lives in ``wording/bulletin.j2`` (or the file named in 设置
 通报模板), rendered by :mod:`zhenggai.phrasing` like the report's, so the
 office can change it without code. The draft is a
 :class:`~zhenggai.document.Document`: written to the 通报草稿 sheet (one
@@ -21,6 +21,7 @@ from typing import Any
 from .changes import ChangeSet, SheetTable
 from .document import Document, ParaKind
 from .ledger import Ledger
+from .measures import group_ledger, measure_stats
 from .phrasing import Wording, builtin_template, cn_date, flatten, load_template, render_paragraphs
 from .punctuality import BatchReturns, latest_batch
 from .sheets import BULLETIN
@@ -116,6 +117,8 @@ def draft_bulletin(
         "batch": batch,
         "deadline_passed": batch is not None and batch.due is not None and today > batch.due,
         "total": total_stats(units),
+        # the same count as the report's statistics sentence, so the two documents agree
+        "measures": measure_stats(group_ledger(ledger.table)[0]),
         "units": units,
         "zero_units": [u.unit for u in units if u.done == 0],
         "overdue_groups": overdue_groups(overdue),

@@ -1,7 +1,7 @@
 """Wording templates (Jinja2) that turn plain data into a drafted document.
 
 The phrasing of a report or bulletin lives in a ``.j2`` template the office
-can edit; the package ships defaults in ``templates/``. A template renders
+can edit; the package ships defaults in ``wording/``. A template renders
 plain text with these rules, so staff can edit it like a letter:
 
 - paragraphs are separated by blank lines; the lines of one paragraph are
@@ -74,8 +74,8 @@ class Wording:
 
 
 def builtin_template(name: str) -> Wording:
-    """The template *name* shipped in the package's ``templates/`` folder."""
-    source = files("zhenggai").joinpath("templates", name).read_text(encoding="utf-8")
+    """The template *name* shipped in the package's ``wording/`` folder."""
+    source = files("zhenggai").joinpath("wording", name).read_text(encoding="utf-8")
     return Wording(f"内置模板 {name}", source)
 
 

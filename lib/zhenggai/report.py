@@ -6,7 +6,7 @@ statistics sentence and one （一）（二）… block per category with its
 findings (存在问题) and measures (整改情况：一是…二是…); 三、 next steps with
 the 长期坚持 items and the 回头看 plan; 落款 and 成文日期.
 
-The wording lives in a Jinja2 template (``templates/report.j2`` or the
+The wording lives in a Jinja2 template (``wording/report.j2`` or the
 office's copy, see :mod:`zhenggai.phrasing`); the title, 主送机关, 落款 and
 成文日期 come from the 设置 sheet. The counting rules are in
 :mod:`zhenggai.measures`. :func:`draft_report` is pure: it returns the
