@@ -29,6 +29,7 @@ __all__ = [
     "excel_value",
     "fill_colour",
     "fills",
+    "freeze_above",
     "is_json_book",
     "pad",
     "runs",
@@ -98,6 +99,21 @@ def set_optional(obj: object, name: str, value: object) -> None:
     """Set a formatting attribute the engine may not have (xlwings Server lacks some)."""
     with suppress(NotImplementedError):
         setattr(obj, name, value)
+
+
+def freeze_above(sheet: xlwings.Sheet, row: int | None) -> None:
+    """Freeze the rows above *row* so they stay in view; None unfreezes.
+
+    xlwings 0.37.8 freezes panes only on xlwings Server/Lite: its Windows and
+    macOS engines raise NotImplementedError (Excel freezes panes per window, and
+    only for the active sheet). There the sheet is left as it is.
+    """
+    with suppress(NotImplementedError):
+        panes = sheet.freeze_panes
+        if row is None:
+            panes.unfreeze()
+        else:
+            panes.freeze_at(f"A{row}")
 
 
 def is_json_book(book: xlwings.Book) -> bool:

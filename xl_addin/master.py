@@ -27,7 +27,15 @@ from datetime import date, datetime
 
 import xlwings
 
-from xl_addin.cells import date_formats, excel_value, fills, pad, runs, style_header
+from xl_addin.cells import (
+    date_formats,
+    excel_value,
+    fills,
+    freeze_above,
+    pad,
+    runs,
+    style_header,
+)
 from xl_addin.source import XlwingsSource
 from xl_addin.tables import table_grid, write_table
 from zhenggai.changes import ChangeSet, Fill
@@ -124,7 +132,7 @@ class XlwingsMaster:
                 header = sheet.range((1, 1), (1, len(d.headers)))
                 header.value = [list(d.headers)]
                 style_header(header)
-                sheet.freeze_panes.freeze_at("A2")
+                freeze_above(sheet, 2)
                 grid = [list(d.headers)]
         self.source.set_grid(name, grid)
         return sheet

@@ -6,10 +6,12 @@ xlwings' public API: the old charts go, the sheet is cleared, the whole block
 style, frozen header, wrapped columns, number formats, fills, column widths
 and native charts.
 
-Two differences, both limits of xlwings rather than choices:
+Three differences, all limits of xlwings rather than choices:
 
 - no filter buttons on the header: xlwings can only switch AutoFilter on by
   applying a criterion;
+- in Excel itself the header rows are not frozen: xlwings 0.37.8 freezes panes
+  only on xlwings Server/Lite (see :func:`~xl_addin.cells.freeze_above`);
 - a chart whose series are not in adjacent columns is not drawn (xlwings
   builds a chart from one source range and cannot add series); the data is
   still written and :class:`~xl_addin.master.Applied` counts the chart as skipped.
@@ -29,6 +31,7 @@ from xl_addin.cells import (
     column_width,
     date_formats,
     fills,
+    freeze_above,
     pad,
     set_optional,
     style_header,
@@ -65,7 +68,7 @@ def write_table(book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable) -> 
     """Clear *sheet* and write *table* into it; returns (charts drawn, charts skipped)."""
     _delete_charts(sheet)
     sheet.clear()
-    sheet.freeze_panes.unfreeze()
+    freeze_above(sheet, None)
     grid = table_grid(table)
     width = max((len(row) for row in grid), default=0)
     if width:
@@ -79,7 +82,7 @@ def write_table(book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable) -> 
         r = 2
     if table.header:
         style_header(sheet.range((r, 1), (r, len(table.header))))
-        sheet.freeze_panes.freeze_at(f"A{r + 1}")
+        freeze_above(sheet, r + 1)
         r += 1
     if table.rows:
         last = r + len(table.rows) - 1

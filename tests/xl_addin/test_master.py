@@ -236,3 +236,25 @@ def test_rewriting_an_output_sheet_deletes_its_old_charts(demo_master: Path, mon
 def test_runs() -> None:
     assert list(runs([(5, "c"), (2, "a"), (3, "b")])) == [(2, ["a", "b"]), (5, ["c"])]
     assert list(runs([])) == []
+
+
+def test_an_engine_without_freeze_panes_still_gets_every_value(
+    demo_master: Path, open_book, monkeypatch
+) -> None:
+    # xlwings' Windows engine (Excel itself) has no freeze panes in 0.37.8: its Sheet
+    # inherits base_classes.Sheet.freeze_panes, which raises NotImplementedError.
+    from xlwings import base_classes
+    from xlwings.pro import _xlremote
+
+    monkeypatch.setattr(_xlremote.Sheet, "freeze_panes", base_classes.Sheet.freeze_panes)
+    wb = openpyxl.load_workbook(demo_master)
+    del wb["冲突"]
+    wb.save(demo_master)
+    cs = _changes(demo_master)
+    cs.append("冲突", [["a.xlsx", "办公室"]])
+    book = open_book(demo_master)
+    XlwingsMaster(book).apply(cs)
+    excel = replay(payload(demo_master), book.json()["actions"])
+    assert not [f for f in excel.done if f.startswith("freezePane")]
+    assert excel["统计"].grid()[1] == ["单位", "事项", "已完成", "完成率"]
+    assert excel["冲突"].grid()[1][:2] == ["a.xlsx", "办公室"]
