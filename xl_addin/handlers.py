@@ -29,6 +29,7 @@ from zhenggai import bulletin as bulletins
 from zhenggai import overdue, report, templates
 from zhenggai import review as reviews
 from zhenggai.document import Document
+from zhenggai.errors import WorkbookError
 from zhenggai.gongwen import write_docx
 from zhenggai.ledger import Ledger, load_ledger
 from zhenggai.master import Planned
@@ -47,8 +48,15 @@ def run_plan(
 ) -> tuple[Ledger, P, Applied]:
     """Read the ledger from *book*, run *plan* on it, write its changes back."""
     status("读取台账…")
+    path = book_path(book)
+    if path is None:
+        # RunPython starts Python in the interpreter's folder: never write there.
+        raise WorkbookError(
+            "这个工作簿还没有保存成文件。请先保存（Ctrl+S），再点按钮："
+            "模板、问题清单等文件要放在台账所在的文件夹。"
+        )
     source = XlwingsSource(book)
-    ledger = load_ledger(source, path=book_path(book))
+    ledger = load_ledger(source, path=path)
     status("处理中…")
     result = plan(ledger)
     status("写入台账…")

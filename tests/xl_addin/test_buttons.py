@@ -11,6 +11,7 @@ import pytest
 import xlwings
 
 from tests.conftest import write_book
+from tests.xl_addin.payload import payload
 from xl_addin import buttons, handlers
 from xl_addin.buttons import HANDLERS, main, run
 from xl_addin.buttons_spec import BUTTONS
@@ -76,3 +77,14 @@ def test_main_rejects_unknown_tags(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["no_such_button", "台账.xlsx"])
     assert buttons.__doc__ and "python -m xl_addin.buttons" in buttons.__doc__
+
+
+def test_an_unsaved_book_is_refused_before_anything_is_written(demo_master: Path, caller) -> None:
+    data = payload(demo_master)
+    data["book"]["name"] = "工作簿1"  # what Excel calls a book never saved
+    book = xlwings.Book(json=data)
+    book.set_mock_caller()
+    run(BUTTONS[0].tag)
+    [(message, _, _, mode, _)] = _alerts(book)
+    assert message.startswith("这个工作簿还没有保存成文件") and mode == "critical"
+    assert len(book.json()["actions"]) == 1
