@@ -110,3 +110,15 @@ def test_book_path() -> None:
     assert book_path(_Named("/data/台账.xlsx")) == Path("/data/台账.xlsx")  # type: ignore[arg-type]
     with pytest.raises(WorkbookError, match="OneDrive"):
         book_path(_Named("https://d.docs.live.net/abc/台账.xlsx"))  # type: ignore[arg-type]
+
+
+def test_the_engine_refuses_a_client_of_another_xlwings_version(demo_master: Path) -> None:
+    # Why pyproject.toml pins xlwings exactly: client and Python must match.
+    import xlwings
+
+    from tests.xl_addin.payload import payload
+
+    data = payload(demo_master)
+    data["version"] = "0.37.7"
+    with pytest.raises(xlwings.XlwingsError, match="version is different"):
+        xlwings.Book(json=data)
