@@ -21,6 +21,7 @@ from .mail import mail_command
 from .overdue import overdue_command
 from .report import report_command
 from .review import review_command
+from .study import study_command
 from .templates import templates_command
 
 __all__ = ["cli", "main"]
@@ -43,6 +44,7 @@ for command in (
     templates_command,
     mail_command,
     overdue_command,
+    study_command,
     bulletin_command,
     review_command,
     report_command,
