@@ -10,6 +10,14 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
+from .consolidate import (
+    ConsolidateResult,
+    FileResult,
+    Verdict,
+    check_file,
+    consolidate,
+    consolidate_folder,
+)
 from .create import create_master
 from .errors import (
     MasterBusyError,
@@ -20,6 +28,7 @@ from .errors import (
     WorkbookError,
     ZhenggaiError,
 )
+from .feedback import write_feedback
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .master import OpenpyxlMaster, SaveResult
 from .problems import Code, Problem, Report
@@ -27,14 +36,17 @@ from .read import GridSource, Row, Table, find_header, open_book, read_table
 from .settings import Settings, read_settings
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .templates import IssuedTemplate, TemplatesResult, make_templates
+from .undo import UndoResult, undo_last
 
 __all__ = [
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "ConsolidateResult",
     "Field",
     "FieldType",
+    "FileResult",
     "Fill",
     "GridSource",
     "IssuedTemplate",
@@ -53,11 +65,16 @@ __all__ = [
     "SpecError",
     "Table",
     "TemplatesResult",
+    "UndoResult",
     "Unit",
     "UsageError",
+    "Verdict",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
+    "check_file",
+    "consolidate",
+    "consolidate_folder",
     "create_master",
     "default_spec",
     "find_header",
@@ -68,4 +85,6 @@ __all__ = [
     "read_settings",
     "read_spec",
     "read_table",
+    "undo_last",
+    "write_feedback",
 ]

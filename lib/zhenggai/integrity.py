@@ -229,7 +229,7 @@ def meta_signature_ok(hmac_key: str, grid: Sequence[Sequence[Value]], meta: Temp
 
 
 def changed_locked_cells(
-    hmac_key: str, meta: TemplateMeta, values: Mapping[str, Sequence[str]]
+    hmac_key: str, meta: TemplateMeta, values: Mapping[str, Sequence[str | None]]
 ) -> list[tuple[str, str]]:
     """Locked cells whose canonical value differs from the one signed.
 
@@ -237,21 +237,24 @@ def changed_locked_cells(
         hmac_key: the master's key.
         meta: the template's (already verified) meta.
         values: 编号 -> canonical values of ``meta.locked`` fields, in that
-            order, for the rows found in the return (missing rows are skipped).
+            order, for the rows found in the return (missing rows are left
+            out; None for a column that could not be found).
 
     Returns:
         (编号, key) of each changed cell; empty when all are as issued.
     """
     key = key_bytes(hmac_key)
-    if set(values) == set(meta.ids):
-        message = _locked_message(meta.ids, values)
-        if hmac.compare_digest(_mac(key, b"locked", message), meta.locked_mac):
-            return []
+    if len(values) == len(meta.ids) and set(values) == set(meta.ids):
+        complete = {rid: row for rid, row in values.items() if None not in row}
+        if len(complete) == len(values):
+            message = _locked_message(meta.ids, complete)  # type: ignore[arg-type]
+            if hmac.compare_digest(_mac(key, b"locked", message), meta.locked_mac):
+                return []
     changed: list[tuple[str, str]] = []
     for rid, row in values.items():
         tags = meta.tags.get(rid, {})
         for k, v in zip(meta.locked, row, strict=True):
-            if not hmac.compare_digest(cell_tag(key, rid, k, v), tags.get(k, "")):
+            if v is not None and not hmac.compare_digest(cell_tag(key, rid, k, v), tags.get(k, "")):
                 changed.append((rid, k))
     return changed
 

@@ -15,12 +15,14 @@ Example:
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import python_calamine
 
@@ -67,37 +69,38 @@ class GridSource(Protocol):
         ...
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, *, data: bytes | None = None) -> str:
     """The real format of *path* by content: xlsx, xlsm, xlsb, ods, xls, encrypted, empty, other.
 
-    The extension is not trusted: units rename files.
+    The extension is not trusted: units rename files. *data*, when given, is
+    the file's content already read (the file is then not opened).
     """
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if data is None:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    else:
+        head = data[:8]
     if not head:
         return "empty"
     if head == _OLE_MAGIC:
-        return "encrypted" if _ole_has(path, "EncryptedPackage") else "xls"
+        blob = data[: 1 << 20] if data is not None else path.read_bytes()[: 1 << 20]
+        # An encrypted OOXML file is a compound file whose directory names
+        # "EncryptedPackage" (UTF-16LE); scanning for the name avoids a dependency.
+        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in blob else "xls"
     if not head.startswith(b"PK"):
         return "other"
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             names = set(zf.namelist())
             if "mimetype" in names:
                 return "ods" if b"opendocument" in zf.read("mimetype") else "other"
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         return "corrupt"
     if "xl/workbook.bin" in names:
         return "xlsb"
     if "xl/workbook.xml" in names:
         return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
     return "other"
-
-
-def _ole_has(path: Path, stream: str) -> bool:
-    # An encrypted OOXML file is a compound file whose directory names
-    # "EncryptedPackage" (UTF-16LE); scanning for the name avoids a dependency.
-    return stream.encode("utf-16-le") in path.read_bytes()[: 1 << 20]
 
 
 _FORMAT_MESSAGES = {
@@ -114,9 +117,10 @@ _FORMAT_MESSAGES = {
 }
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(source: Path | IO[bytes], *, crc: bool = True) -> None:
+    """Refuse zip bombs (by declared sizes) and, with *crc*, damaged members."""
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             total = 0
             for info in zf.infolist():
                 total += info.file_size
@@ -128,8 +132,8 @@ def _check_zip(path: Path) -> None:
                         f"文件解压后过大（{info.filename} 压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。",
                         code=Code.FILE_TOO_LARGE,
                     )
-            bad = zf.testzip()
-    except zipfile.BadZipFile as exc:
+            bad = zf.testzip() if crc else None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
     if bad is not None:
         raise WorkbookError(
@@ -137,30 +141,42 @@ def _check_zip(path: Path) -> None:
         )
 
 
-def open_book(path: str | Path, *, accept: Sequence[str] = ("xlsx", "xlsm")) -> CalamineBook:
+def open_book(
+    path: str | Path,
+    *,
+    accept: Sequence[str] = ("xlsx", "xlsm"),
+    data: bytes | None = None,
+) -> CalamineBook:
     """Open a workbook for reading, checking its real format first.
 
     Args:
         path: the file.
         accept: formats to read (see :func:`detect_format`); others raise.
+        data: the file's content when the caller has read it already (a
+            returned file is read once: hashed, checked and parsed from
+            memory). Members are then CRC-checked by calamine as it reads
+            them instead of all up front.
 
     Raises:
         WorkbookError: with ``code`` and a Chinese message (missing, empty,
             encrypted, old format, corrupt, zip bomb).
     """
     path = Path(path)
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise WorkbookError(f"找不到文件：{path}")
-    fmt = detect_format(path)
+    fmt = detect_format(path, data=data)
     if fmt not in accept:
         code, message = _FORMAT_MESSAGES.get(
             fmt, (Code.FILE_UNSUPPORTED, f"不支持的格式（{fmt}）。")
         )
         raise WorkbookError(message, code=code)
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
-        _check_zip(path)
+        _check_zip(io.BytesIO(data) if data is not None else path, crc=data is None)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if data is None:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for broken files
         raise WorkbookError(
             f"文件无法读取（{type(exc).__name__}），可能已损坏，请重新报送。",
@@ -176,6 +192,7 @@ class CalamineBook:
     path: Path
     _workbook: python_calamine.CalamineWorkbook
     _grids: dict[str, Grid] = field(default_factory=dict)
+    _sheets: dict[str, python_calamine.CalamineSheet] = field(default_factory=dict)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -192,8 +209,7 @@ class CalamineBook:
             if name not in self._workbook.sheet_names:
                 raise KeyError(name)
             try:
-                sheet = self._workbook.get_sheet_by_name(name)
-                raw = sheet.to_python(skip_empty_area=False)
+                raw = self._sheet(name).to_python(skip_empty_area=False)
             except Exception as exc:
                 raise WorkbookError(
                     f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
@@ -202,9 +218,21 @@ class CalamineBook:
             self._grids[name] = _clean_grid(raw)
         return self._grids[name]
 
+    def _sheet(self, name: str) -> python_calamine.CalamineSheet:
+        # calamine parses the sheet XML on every get_sheet_by_name: do it once.
+        if name not in self._sheets:
+            self._sheets[name] = self._workbook.get_sheet_by_name(name)
+        return self._sheets[name]
+
     def merged(self, name: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges of sheet *name* as 1-based (first row, first col, last row, last col)."""
-        ranges = self._workbook.get_sheet_by_name(name).merged_cell_ranges or []
+        try:
+            ranges = self._sheet(name).merged_cell_ranges or []
+        except Exception as exc:
+            raise WorkbookError(
+                f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
+                code=Code.FILE_CORRUPT,
+            ) from exc
         return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
 
 

@@ -14,8 +14,11 @@ import click
 from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from .check import check_command
+from .consolidate import consolidate_command
 from .init import init_command
 from .templates import templates_command
+from .undo import undo_command
 
 __all__ = ["cli", "main"]
 
@@ -31,7 +34,13 @@ def cli() -> None:
     """
 
 
-for command in (init_command, templates_command):
+for command in (
+    init_command,
+    templates_command,
+    check_command,
+    consolidate_command,
+    undo_command,
+):
     cli.add_command(command)
 
 
