@@ -24,6 +24,12 @@ demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
 	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
+	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx
+	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/督查通报.docx
+	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx --reminder
+	$(BIN)/zhenggai report $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/整改情况报告.docx
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"
 
 lint: $(VENV)/.dev
@@ -31,7 +37,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict lib/
+	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q

@@ -70,3 +70,24 @@ def make_master(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def demo_master(make_master: Callable[..., Path]) -> Path:
     return make_master(demo=True)
+
+
+def set_settings(path: Path, values: Mapping[str, Any]) -> None:
+    """Set 设置 values of master *path* by 项目 name."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["设置"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for name, value in values.items():
+        ws.cell(rows[name], 2, value)
+    wb.save(path)
+
+
+def append_rows(path: Path, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Append *rows* below the last used row of *sheet* in workbook *path*."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    last = max((c.row for row in ws.iter_rows() for c in row if c.value is not None), default=0)
+    for i, row in enumerate(rows, start=last + 1):
+        for c, value in enumerate(row, start=1):
+            ws.cell(i, c, value)
+    wb.save(path)

@@ -85,7 +85,7 @@ def test_applied_values_log_and_tracking(master, templates):
     ]
     tracking = {(r[0], r[1]): r for r in book.grid("回收情况")[1:]}
     rec = tracking[("2026年11月", "机关党委")]
-    assert rec[4] == NOW and rec[5] == NAME and rec[6] == SAVED
+    assert rec[4] == SAVED and rec[5] == NAME and rec[6] == SAVED
     assert rec[7:11] == ["已汇总", 4, 0, 0] and rec[11] == f.sha256
     assert result.batch == "2026年11月"
     assert result.not_returned == ["办公室", "宣传教育科", "人事科", "网络安全科", "舆情信息科"]
@@ -394,3 +394,15 @@ def test_consolidation_of_an_empty_folder_changes_nothing(master, templates):
     result, saved = _run(master)
     assert result.files == [] and saved is None
     assert master.read_bytes() == before
+
+
+def test_closing_checks_run_on_the_ledger_as_merged(master, templates):
+    # closed after the template went out: 已完成 with evidence, but no 审核人
+    _staff_edit(master, "1", "closed", "是")
+    fill(templates["办公室"], master.parent / "回收" / "办公室.xlsx", {("1", "evidence"): None})
+    _run(master)
+    rows = open_book(master).grid("校验问题")[1:]
+    found = {(r[2], r[3], r[4]) for r in rows}
+    assert ("台账", "S2", "closing-no-reviewer") in found
+    assert ("台账", "O2", "closing-no-evidence") in found  # the return cleared 佐证材料
+    assert next(r for r in rows if r[3] == "S2")[1] == "办公室"

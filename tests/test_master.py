@@ -82,6 +82,7 @@ def _x14(path):
     os.replace(tmp, path)
 
 
+@pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 def test_parts_openpyxl_would_drop_keep_the_master_and_write_beside(demo_master):
     _x14(demo_master)
     before = demo_master.read_bytes()

@@ -79,25 +79,36 @@ def test_duplicate_header_is_reported(tmp_path):
     assert find_header(open_book(path).grid("S"), default_spec()).extra == {3: "状态"}
 
 
+def _ole(path, streams):
+    """A real compound file holding *streams* (name -> bytes), written with our CFB writer."""
+    from xl_addin.cfb import Storage, write_storage
+
+    path.write_bytes(write_storage(Storage(children=dict(streams))))
+    return path
+
+
 @pytest.mark.parametrize(
     ("content", "fmt", "code"),
     [
         (b"", "empty", "file-empty"),
         (b"hello, not a workbook", "other", "file-not-workbook"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "xls", "file-unsupported"),
+        ({"Workbook": b"\x09\x08" + b"\x00" * 600}, "xls", "file-unsupported"),
         (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-            + "EncryptedPackage".encode("utf-16-le")
-            + b"\x00" * 600,
+            {"EncryptionInfo": b"\x04\x00" * 100, "EncryptedPackage": b"\x00" * 5000},
             "encrypted",
             "file-encrypted",
         ),
+        ({"WordDocument": b"\x00" * 600}, "other", "file-not-workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "corrupt", "file-corrupt"),
     ],
-    ids=["empty", "text", "old-xls", "encrypted"],
+    ids=["empty", "text", "old-xls", "encrypted", "word-doc", "broken-ole"],
 )
 def test_bad_files_raise_with_a_code(tmp_path, content, fmt, code):
     path = tmp_path / "x.xlsx"
-    path.write_bytes(content)
+    if isinstance(content, dict):
+        _ole(path, content)
+    else:
+        path.write_bytes(content)
     assert detect_format(path) == fmt
     with pytest.raises(WorkbookError) as info:
         open_book(path)

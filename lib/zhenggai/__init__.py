@@ -9,7 +9,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .bulletin import BulletinResult, draft_bulletin
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
+from .closing import check_closing
 from .consolidate import (
     ConsolidateResult,
     FileResult,
@@ -19,72 +21,123 @@ from .consolidate import (
     consolidate_folder,
 )
 from .create import create_master
+from .deadline import Deadline, DeadlineKind, parse_deadline
+from .document import Document, Para, ParaKind
 from .errors import (
+    EmptyLedgerError,
+    MailError,
     MasterBusyError,
     NotAMasterError,
     SettingsError,
     SpecError,
+    TemplateError,
     UsageError,
     WorkbookError,
     ZhenggaiError,
 )
 from .feedback import write_feedback
+from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
+from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
 from .master import OpenpyxlMaster, SaveResult
+from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
+from .overdue import OverdueResult, flag_overdue
 from .problems import Code, Problem, Report
 from .read import GridSource, Row, Table, find_header, open_book, read_table
+from .report import ReportResult, draft_report
+from .review import ReviewResult, follow_up_review, review_counts
 from .settings import Settings, read_settings
+from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
+from .stats import UnitStats
 from .templates import IssuedTemplate, TemplatesResult, make_templates
+from .tiers import ItemTier, Tier
 from .undo import UndoResult, undo_last
+from .workdays import WorkCalendar
 
 __all__ = [
+    "BulletinResult",
+    "Category",
     "CellEdit",
     "ChangeSet",
     "ChartSpec",
     "Code",
     "ConsolidateResult",
+    "Deadline",
+    "DeadlineKind",
+    "Document",
+    "EmptyLedgerError",
     "Field",
     "FieldType",
     "FileResult",
     "Fill",
     "GridSource",
     "IssuedTemplate",
+    "ItemTier",
     "Ledger",
+    "MailError",
+    "MailKind",
+    "MailResult",
     "MasterBusyError",
+    "Measure",
+    "MeasureStats",
     "NotAMasterError",
     "OpenpyxlMaster",
+    "OverdueResult",
+    "Para",
+    "ParaKind",
     "Problem",
     "Report",
+    "ReportResult",
+    "ReviewResult",
     "Row",
     "SaveResult",
     "Settings",
     "SettingsError",
     "SheetTable",
+    "SmtpConfig",
     "Spec",
     "SpecError",
     "Table",
+    "TemplateError",
     "TemplatesResult",
+    "Tier",
     "UndoResult",
     "Unit",
+    "UnitStats",
     "UsageError",
     "Verdict",
+    "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
+    "check_closing",
     "check_file",
     "consolidate",
     "consolidate_folder",
     "create_master",
     "default_spec",
+    "deliver",
+    "draft_bulletin",
+    "draft_report",
     "find_header",
+    "flag_overdue",
+    "follow_up_review",
+    "group_ledger",
     "load_ledger",
     "make_templates",
+    "measure_stats",
     "open_book",
+    "parse_deadline",
+    "plan_mail",
     "read_ledger",
     "read_settings",
     "read_spec",
     "read_table",
+    "review_counts",
+    "run_mail",
     "undo_last",
+    "write_docx",
+    "write_eml",
     "write_feedback",
 ]

@@ -11,9 +11,8 @@ from .integrity import TemplateMeta
 from .problems import Code, Problem, show_value
 from .text import Value
 
-__all__ = ["DONE", "NOTICES", "CheckedReturn", "Sent"]
+__all__ = ["NOTICES", "CheckedReturn", "Sent"]
 
-DONE = "已完成"
 # Reported to the unit but they do not stop a value from being used.
 NOTICES = frozenset(
     {Code.MACROS_IGNORED, Code.FORMULA_AS_TEXT, Code.HEADER_MOVED, Code.FIELD_UNKNOWN}

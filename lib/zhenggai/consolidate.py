@@ -22,7 +22,7 @@ same folder twice equals consolidating it once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -30,10 +30,12 @@ from typing import Any
 
 from .changes import ChangeSet, SheetTable
 from .checked import NOTICES, CheckedReturn
+from .closing import check_closing, problem_row
 from .errors import UsageError
 from .ledger import Ledger, records
 from .merge import CONSOLIDATE_OP, Change, Conflict, MasterState, merge_return
 from .problems import Problem, show_value
+from .read import Row
 from .returns import ReturnFile, read_return, scan_returns
 from .sheets import CHANGES, CONFLICTS, LEDGER, PROBLEMS, RETURNS, SheetDef
 from .text import Value
@@ -145,6 +147,7 @@ class ConsolidateResult:
         changes: everything to write into the master.
         now: the run's time.
         feedback_folder: where the per-unit problem lists go (<master folder>/反馈/).
+        ledger_problems: problems of the master itself (销号 checks), also in 校验问题.
     """
 
     folder: Path
@@ -155,6 +158,7 @@ class ConsolidateResult:
     changes: ChangeSet
     now: datetime
     feedback_folder: Path
+    ledger_problems: list[Problem] = field(default_factory=list)
 
     @property
     def n_changes(self) -> int:
@@ -253,8 +257,10 @@ def consolidate(
         results.append(_merge(c, state))
     news = [f for f in results if f.verdict not in (Verdict.DUPLICATE, Verdict.SUPERSEDED)]
     changes = ChangeSet()
+    closing: list[Problem] = []
     if news:
-        changes = _plan(ledger, results, log, now)
+        closing = list(check_closing(_merged_view(ledger, state)))
+        changes = _plan(ledger, results, log, now, closing)
     batch, not_returned = _not_returned(log)
     order = {name: i for i, name in enumerate(_name(f, root) for f in files)}
     results.sort(key=lambda f: order.get(f.file, len(order)))
@@ -267,6 +273,7 @@ def consolidate(
         changes,
         now,
         ledger.folder / ledger.settings.feedback_folder,
+        closing,
     )
 
 
@@ -376,8 +383,34 @@ def _merge(c: CheckedReturn, state: MasterState) -> FileResult:
     return result
 
 
-def _plan(ledger: Ledger, results: list[FileResult], log: ReturnsLog, now: datetime) -> ChangeSet:
-    """The master's changes: 台账 cells, 最后更新, 变更记录, 校验问题, 冲突, 回收情况."""
+def _merged_view(ledger: Ledger, state: MasterState) -> Ledger:
+    """*ledger* as it will be once this run's values are written (for the 销号 checks)."""
+    if not state.applied:
+        return ledger
+    by_id: dict[str, dict[str, Value]] = {}
+    for (rid, key), value in state.applied.items():
+        by_id.setdefault(rid, {})[key] = value
+    rows = [
+        Row(r.number, r.values | by_id[r.text("id")], r.raw | by_id[r.text("id")], r.columns)
+        if r.text("id") in by_id and state.rows.get(r.text("id")) is r
+        else r
+        for r in ledger.table.rows
+    ]
+    return replace(ledger, table=replace(ledger.table, rows=rows))
+
+
+def _plan(
+    ledger: Ledger,
+    results: list[FileResult],
+    log: ReturnsLog,
+    now: datetime,
+    closing: list[Problem],
+) -> ChangeSet:
+    """The master's changes: 台账 cells, 最后更新, 变更记录, 校验问题, 冲突, 回收情况.
+
+    校验问题 is rewritten whole: this run's file problems, then the 销号
+    problems of the ledger as merged (:func:`zhenggai.closing.check_closing`).
+    """
     cs = ChangeSet()
     spec = ledger.spec
     updated_col = ledger.table.columns.get("updated")
@@ -428,11 +461,15 @@ def _plan(ledger: Ledger, results: list[FileResult], log: ReturnsLog, now: datet
                 ]
             )
         if f.unit and f.batch:
+            # 回收时间: when the unit first returned this batch (its file's save
+            # time), which the bulletin's punctuality counts; not when we consolidated.
+            first = log.get(f.batch, f.unit).get("回收时间")
+            returned = min(first, f.saved) if isinstance(first, datetime) else f.saved
             log.set(
                 f.batch,
                 f.unit,
                 {
-                    "回收时间": now,
+                    "回收时间": returned,
                     "回收文件": f.file,
                     "文件保存时间": f.saved,
                     "结论": f.verdict.words,
@@ -442,6 +479,9 @@ def _plan(ledger: Ledger, results: list[FileResult], log: ReturnsLog, now: datet
                     "文件SHA256": f.sha256,
                 },
             )
+    units = {row.number: row.text("unit") for row in ledger.table}
+    for p in closing:
+        problem_rows.append(problem_row(p, unit=units.get(_row_of(p.cell), "")))
     cs.append(CHANGES.name, log_rows)
     cs.table(
         SheetTable(PROBLEMS.name, list(PROBLEMS.headers), problem_rows, _widths(PROBLEMS), {6, 7})
@@ -453,6 +493,11 @@ def _plan(ledger: Ledger, results: list[FileResult], log: ReturnsLog, now: datet
     )
     cs.extend(log.changes())
     return cs
+
+
+def _row_of(cell: str) -> int:
+    digits = "".join(ch for ch in cell.split(":")[0] if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _widths(sheet: SheetDef) -> dict[int, float]:

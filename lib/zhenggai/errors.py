@@ -11,7 +11,10 @@ Chinese sentence the user sees::
     ├── WorkbookError        a file is missing, unreadable or not a workbook
     │   └── NotAMasterError  a workbook lacks the master's sheets
     ├── MasterBusyError      the master is open in Excel/WPS or locked by another run
-    └── UsageError           the command's arguments do not fit together
+    ├── MailError            the mail server cannot be reached or refuses the login
+    ├── UsageError           the command's arguments do not fit together
+    ├── EmptyLedgerError     the ledger has no items to count or report on
+    └── TemplateError        a wording template cannot be read or rendered
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ if TYPE_CHECKING:
     from .problems import Code, Problem
 
 __all__ = [
+    "EmptyLedgerError",
+    "MailError",
     "MasterBusyError",
     "NotAMasterError",
     "SettingsError",
     "SpecError",
+    "TemplateError",
     "UsageError",
     "WorkbookError",
     "ZhenggaiError",
@@ -71,5 +77,17 @@ class MasterBusyError(ZhenggaiError):
     """The master is held by Excel, WPS, LibreOffice or another zhenggai run."""
 
 
+class MailError(ZhenggaiError):
+    """The SMTP server cannot be reached, refuses TLS or the login, or needs a password."""
+
+
 class UsageError(ZhenggaiError):
     """The arguments given do not fit together."""
+
+
+class EmptyLedgerError(ZhenggaiError):
+    """The ledger holds no items, so there is nothing to count or draft."""
+
+
+class TemplateError(ZhenggaiError):
+    """A wording template (report, bulletin) is missing, malformed or uses unknown variables."""

@@ -7,6 +7,7 @@ the same :class:`Ledger`. Nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,8 @@ __all__ = [
     "Ledger",
     "Meta",
     "Unit",
+    "header_columns",
+    "header_row",
     "id_problems",
     "load_ledger",
     "read_ledger",
@@ -103,16 +106,33 @@ def records(grid: Grid, sheet: SheetDef) -> list[dict[str, Value]]:
 
     Columns are found by header text, so an office may reorder them.
     """
-    if not grid:
-        return []
-    header = [normalise_text(str(v)) if v is not None else "" for v in grid[0]]
-    cols = {h: header.index(h) for h in sheet.headers if h in header}
+    cols = header_columns(grid, sheet)
     out: list[dict[str, Value]] = []
     for row in grid[1:]:
-        rec = {h: (row[c] if c < len(row) else None) for h, c in cols.items()}
+        rec = {h: (row[c - 1] if c <= len(row) else None) for h, c in cols.items()}
         if any(v is not None for v in rec.values()):
             out.append(rec)
     return out
+
+
+def header_row(grid: Grid, required: Sequence[str], *, scan: int = 5) -> int | None:
+    """0-based index of the first of the top *scan* rows naming every *required* header.
+
+    Output sheets may carry a title line above their header, so it is found by text.
+    """
+    for i, row in enumerate(grid[:scan]):
+        names = {normalise_text(str(v)) for v in row if v is not None}
+        if all(h in names for h in required):
+            return i
+    return None
+
+
+def header_columns(grid: Grid, sheet: SheetDef) -> dict[str, int]:
+    """1-based column of each of *sheet*'s headers found in the grid's first row."""
+    if not grid:
+        return {}
+    header = [normalise_text(str(v)) if v is not None else "" for v in grid[0]]
+    return {h: header.index(h) + 1 for h in sheet.headers if h in header}
 
 
 def _text(value: Value) -> str:

@@ -80,6 +80,19 @@ class Code(StrEnum):
     ID_UNKNOWN = "id-unknown"
     ROW_REASSIGNED = "row-reassigned"
     FIELD_UNKNOWN = "field-unknown"
+    # the report draft (zhenggai report)
+    REPORT_SETTING_MISSING = "report-setting-missing"
+    # closing (销号) and follow-up review (回头看): the overdue area
+    CLOSING_NOT_DONE = "closing-not-done"
+    CLOSING_NO_DONE_DATE = "closing-no-done-date"
+    CLOSING_NO_EVIDENCE = "closing-no-evidence"
+    CLOSING_NO_REVIEWER = "closing-no-reviewer"
+    REVIEW_RELAPSE_INVALID = "review-relapse-invalid"
+    # mail (zhenggai mail): addresses, attachments, sending
+    MAIL_NO_ADDRESS = "mail-no-address"
+    MAIL_BAD_ADDRESS = "mail-bad-address"
+    MAIL_NO_ATTACHMENT = "mail-no-attachment"
+    MAIL_REFUSED = "mail-refused"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Protocol
 
+import olefile
 import python_calamine
 
 from .errors import WorkbookError
@@ -83,10 +84,7 @@ def detect_format(path: Path, *, data: bytes | None = None) -> str:
     if not head:
         return "empty"
     if head == _OLE_MAGIC:
-        blob = data[: 1 << 20] if data is not None else path.read_bytes()[: 1 << 20]
-        # An encrypted OOXML file is a compound file whose directory names
-        # "EncryptedPackage" (UTF-16LE); scanning for the name avoids a dependency.
-        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in blob else "xls"
+        return _ole_format(path, data)
     if not head.startswith(b"PK"):
         return "other"
     try:
@@ -100,6 +98,19 @@ def detect_format(path: Path, *, data: bytes | None = None) -> str:
         return "xlsb"
     if "xl/workbook.xml" in names:
         return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    return "other"
+
+
+def _ole_format(path: Path, data: bytes | None = None) -> str:
+    """An OLE compound file: an encrypted OOXML workbook, an old .xls, or something else."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path)) as ole:
+            if ole.exists("EncryptedPackage"):
+                return "encrypted"
+            if ole.exists("Workbook") or ole.exists("Book"):
+                return "xls"
+    except OSError:
+        return "corrupt"
     return "other"
 
 

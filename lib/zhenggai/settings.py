@@ -46,17 +46,26 @@ class Settings:
     report_template: str = _s(
         "报告模板", "", "自定义报告措辞的 Jinja2 模板文件路径，留空用内置模板"
     )
-    # deadlines and warnings
+    # deadlines, warnings, bulletin and 回头看 (overdue)
     base_year: int = _s("基准年份", 0, "“6月底”这类不写年份的时限按此年份理解；0 表示运行当年")
     warn_orange_days: int = _s("橙色预警天数", 7, "距时限不超过此天数标橙")
     warn_yellow_days: int = _s("黄色预警天数", 30, "距时限不超过此天数标黄")
     day_count: str = _s(
         "预警计日方式",
         "自然日",
-        "自然日或工作日（工作日按法定节假日和“节假日”表）",
+        "自然日或工作日（工作日按法定节假日和“节假日”表）；选工作日时，预警天数和“N天后到期”按工作日计，"
+        "“已逾期N天”仍按自然日计",
         choices=("自然日", "工作日"),
     )
+    start_date: str = _s(
+        "整改起始日期",
+        "",
+        "收到督查通知、开始整改的日期；未完成的“立行立改”事项从这天起算逾期，留空则视为当天到期",
+    )
     review_after_days: int = _s("回头看间隔天数", 90, "完成或销号超过此天数的事项列入“回头看”")
+    bulletin_template: str = _s(
+        "通报模板", "", "自定义督查通报措辞的 Jinja2 模板文件路径，留空用内置模板"
+    )
     # templates and returns
     return_deadline: str = _s("报送截止", "每月25日前", "填报说明和邮件中写明的报送时限")
     contact: str = _s("联系人", "", "填报说明中的办公室联系人")
@@ -93,7 +102,17 @@ class Settings:
     reminder_body: str = _s(
         "催报邮件正文",
         "{单位}：\n\n贵单位{批次}整改进展填报表尚未报送，请于{截止}报送。附件为原填报表。\n\n谢谢！",
-        "可用 {批次} {单位} {截止}",
+        "可用 {批次} {单位} {截止} {逾期事项}；有逾期事项而正文没写 {逾期事项} 时，清单附在正文后",
+    )
+    # reminders (zhenggai mail --reminder)
+    reminder_subject: str = _s(
+        "催报邮件主题", "【催报】{批次}整改进展（{单位}）", "可用 {批次} {单位} {截止}"
+    )
+    overdue_body: str = _s(
+        "逾期提醒正文",
+        "{单位}：\n\n贵单位以下整改事项已超过整改时限，请抓紧推进，并在下次报送时如实填写整改进展：\n\n"
+        "{逾期事项}\n\n谢谢！",
+        "已报送本批次、但有逾期事项的单位收到的催报正文；可用 {批次} {单位} {截止} {逾期事项}",
     )
     # study statistics
     study_threshold: float = _s("学习积分低分线", 100, "本期积分低于此数的人员列为“活跃度不高”")

@@ -10,14 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BULLETIN",
     "CHANGES",
     "CONFLICTS",
     "HOLIDAYS",
     "LEDGER",
+    "MAIL_LOG",
     "META",
     "PROBLEMS",
+    "REPORT",
     "RETURNS",
+    "REVIEW",
     "SHEETS",
+    "STATS",
     "UNITS",
     "SheetDef",
     "sheet_def",
@@ -79,6 +84,12 @@ RETURNS = SheetDef(
     (12, 24, 18, 40, 18, 40, 18, 12, 8, 8, 8, 18),
     "每批次每个单位的下发与回收情况（最近一次报送的文件）",
 )
+MAIL_LOG = SheetDef(
+    "发送记录",
+    ("时间", "批次", "类型", "单位名称", "邮箱", "附件", "结果", "说明", "邮件编号"),
+    (18, 12, 8, 20, 28, 40, 8, 40, 40),
+    "每封下发、催报邮件的每个收件地址的发送结果（zhenggai mail --send）",
+)
 CHANGES = SheetDef(
     "变更记录",
     ("时间", "操作", "单位", "文件", "文件SHA256", "编号", "字段", "原值", "新值", "批次"),
@@ -106,6 +117,7 @@ SHEETS: tuple[SheetDef, ...] = (
     UNITS,
     HOLIDAYS,
     RETURNS,
+    MAIL_LOG,
     CHANGES,
     PROBLEMS,
     CONFLICTS,

@@ -35,6 +35,11 @@ __all__ = [
     "REQUIRED_KEYS",
     "SPEC_HEADER",
     "SPEC_SHEET",
+    "STATUS_DONE",
+    "STATUS_IN_PROGRESS",
+    "STATUS_NOT_STARTED",
+    "STATUS_ONGOING",
+    "YES",
     "Field",
     "FieldType",
     "Spec",
@@ -74,6 +79,14 @@ _TYPE_WORDS: dict[str, FieldType] = {t.value: t for t in FieldType} | {
     "computed": FieldType.COMPUTED,
 }
 _YES = {"是", "y", "yes", "true", "1", "√", "✓"}
+
+# The 整改状态 words the library's logic relies on (the default spec's choices),
+# and the 是 of 是否销号 / 是否反弹.
+STATUS_NOT_STARTED = "未启动"
+STATUS_IN_PROGRESS = "正在整改"
+STATUS_DONE = "已完成"
+STATUS_ONGOING = "长期坚持"
+YES = "是"
 _NO = {"否", "n", "no", "false", "0", "", "×"}
 
 # Keys the library's logic relies on; an office may rename their 字段名, not these.

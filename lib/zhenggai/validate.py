@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .checked import DONE, NOTICES, CheckedReturn, Sent
+from .checked import NOTICES, CheckedReturn, Sent
 from .errors import WorkbookError
 from .integrity import TemplateMeta, meta_signature_ok, parse_meta
 from .ledger import Ledger
@@ -33,7 +33,7 @@ from .read import CalamineBook, Grid, HeaderMatch, find_header
 from .returns import ReturnFile
 from .settings import Settings
 from .sheets import META
-from .spec import Field, Spec, default_spec
+from .spec import STATUS_DONE, Field, Spec, default_spec
 from .structure import blank, locked_changes, map_columns, match_rows, merged_cells
 from .text import CANON_VERSION, Value, normalise_text
 from .values import Finding, check_value, formula_notice
@@ -253,7 +253,7 @@ def _done_rules(
 ) -> None:
     """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used."""
     status = sent.get("status")
-    if status is None or status.value != DONE:
+    if status is None or status.value != STATUS_DONE:
         return
     missing = False
     for key, code, what in (

@@ -14,9 +14,14 @@ import click
 from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from .bulletin import bulletin_command
 from .check import check_command
 from .consolidate import consolidate_command
 from .init import init_command
+from .mail import mail_command
+from .overdue import overdue_command
+from .report import report_command
+from .review import review_command
 from .templates import templates_command
 from .undo import undo_command
 
@@ -34,12 +39,18 @@ def cli() -> None:
     """
 
 
+# In the order of the monthly workflow: `zhenggai --help` lists them so.
 for command in (
     init_command,
     templates_command,
+    mail_command,
     check_command,
     consolidate_command,
     undo_command,
+    overdue_command,
+    bulletin_command,
+    review_command,
+    report_command,
 ):
     cli.add_command(command)
 

@@ -64,6 +64,7 @@ def consolidate_command(master: Path, returns: Path | None, dry_run: bool, as_js
     _summary(result)
     problems = [p for f in result.files for p in f.problems]
     print_problems(problems, title="校验问题")
+    print_problems(result.ledger_problems, title="销号检查（台账）")
     print_conflicts(result.files)
     if dry_run:
         print_changes(result.files)

@@ -1,0 +1,50 @@
+"""``zhenggai bulletin``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..bulletin import draft_bulletin
+from ..gongwen import write_docx
+from ..master import update_master
+from ..sheets import BULLETIN
+from ._base import DATE, EXIT_OK, ZhCommand, err, option, out, print_paths
+
+
+@click.command("bulletin", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@option(
+    "--docx",
+    "docx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="通报.docx",
+    help="同时生成公文格式（GB/T 9704）的 Word 文件。",
+)
+@option("--today", type=DATE, help="通报日期，也按这一天计算逾期，如 2026-12-08（默认今天）。")
+def bulletin_command(master: Path, docx_path: Path | None, today: date | None) -> int:
+    """起草督查通报，写入“通报草稿”表，可另存 Word 文件。
+
+    内容：最近一批填报表的按时报送、逾期报送和未报送单位（报送截止见“设置”），
+    各单位完成率排名，逾期未完成事项及逾期天数，最后是工作要求。
+    措辞在模板中，可在“设置”的“通报模板”指定自己的模板。
+
+    例：zhenggai bulletin 整改台账.xlsx --docx 督查通报.docx
+    """
+    with err.status("正在起草督查通报……"):
+        result, saved = update_master(
+            master, op="通报", plan=lambda ledger: draft_bulletin(ledger, today=today)
+        )
+    out.print(result.document.text(), markup=False)
+    out.print()
+    written: list[tuple[str, Path | str]] = []
+    if saved is not None:
+        written.append((f"“{BULLETIN.name}”表", saved.path))
+        if saved.reason:
+            err.print(f"[yellow]注意：[/]{saved.reason}")
+    if docx_path is not None:
+        written.append(("Word 文件", write_docx(result.document, docx_path).resolve()))
+    print_paths(written)
+    return EXIT_OK

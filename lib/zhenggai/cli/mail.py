@@ -1,0 +1,198 @@
+"""``zhenggai mail``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from ..errors import MailError, UsageError
+from ..ledger import Ledger, read_ledger
+from ..mail import SENT, MailKind, MailResult, Outgoing, plan_mail, run_mail
+from ..master import SaveResult, check_not_open, update_master
+from ..smtp import PASSWORD_ENV, SECURITIES, SmtpConfig
+from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, err, option, out, print_problems
+
+
+@click.command("mail", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@option("--batch", metavar="批次", help="批次，如 2026年11月。默认：“回收情况”中最近下发的批次。")
+@option(
+    "--eml",
+    "eml_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="文件夹",
+    help="邮件文件（.eml）存放的文件夹。默认：下发文件夹/批次/邮件/。",
+)
+@option(
+    "--send",
+    is_flag=True,
+    help=f"通过 SMTP 直接发送（服务器见“设置”表；密码取自环境变量 {PASSWORD_ENV} 或运行时输入）。",
+)
+@option("--reminder", is_flag=True, help="催报：只发给本批次尚未报送的单位和有逾期事项的单位。")
+@option("--resend", is_flag=True, help="与 --send 同用：本批次已发送成功的也再发一次。")
+@option("--smtp-host", metavar="服务器", help="与 --send 同用：代替“设置”中的 SMTP服务器。")
+@option("--smtp-port", type=int, metavar="端口", help="与 --send 同用：代替“设置”中的 SMTP端口。")
+@option(
+    "--smtp-security",
+    type=click.Choice(SECURITIES),
+    help="与 --send 同用：代替“设置”中的 SMTP加密。",
+)
+@option("--json", "as_json", is_flag=True, help="只在标准输出打印 JSON 结果。")
+def mail_command(
+    master: Path,
+    batch: str | None,
+    eml_dir: Path | None,
+    send: bool,
+    reminder: bool,
+    resend: bool,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_security: str | None,
+    as_json: bool,
+) -> int:
+    """给各单位发填报模板或催报邮件：默认生成 .eml 邮件文件，加 --send 直接发送。
+
+    \b
+    例：zhenggai mail 整改台账.xlsx                      生成最近一批的 .eml 邮件
+        zhenggai mail 整改台账.xlsx --send               发送（已发过的不重发）
+        zhenggai mail 整改台账.xlsx --reminder --send    给未报送、有逾期事项的单位发催报
+    """
+    if not send:
+        used = [
+            name
+            for name, value in (
+                ("--resend", resend),
+                ("--smtp-host", smtp_host),
+                ("--smtp-port", smtp_port),
+                ("--smtp-security", smtp_security),
+            )
+            if value
+        ]
+        if used:
+            raise UsageError(f"{'、'.join(used)} 只能与 --send 一起使用。")
+        ledger = read_ledger(master)
+        result = run_mail(ledger, batch=batch, reminder=reminder, eml_folder=eml_dir)
+        _render(result, None, as_json=as_json)
+        return EXIT_PROBLEMS if result.problems else EXIT_OK
+    if eml_dir is not None:
+        raise UsageError("--eml 与 --send 不能同时使用：--send 直接发送，不生成 .eml 文件。")
+
+    ledger = read_ledger(master)
+    check_not_open(master.resolve())  # before asking for a password: 发送记录 must be writable
+    config = _config(ledger, smtp_host, smtp_port, smtp_security)
+    preview = plan_mail(ledger, batch=batch, reminder=reminder, skip_sent=True, resend=resend)
+    if not preview.outgoing:  # nothing to send: no password asked, master untouched
+        _render(preview, None, as_json=as_json)
+        return EXIT_PROBLEMS if preview.problems else EXIT_OK
+    password = _password(config)
+
+    done: list[MailResult] = []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("发送邮件", total=len(preview.outgoing))
+
+        def progress(outgoing: Outgoing) -> None:
+            bar.update(task, advance=1, description=f"发给 {outgoing.unit}")
+
+        def plan(fresh: Ledger) -> MailResult:
+            # read again under the master's lock: two runs never send the same batch twice
+            result = run_mail(
+                fresh,
+                batch=preview.batch,
+                reminder=reminder,
+                send=_config(fresh, smtp_host, smtp_port, smtp_security),
+                password=password,
+                resend=resend,
+                progress=progress,
+            )
+            done.append(result)
+            return result
+
+        try:
+            result, saved = update_master(master, op="发邮件", plan=plan)
+        except BaseException:
+            if done and any(d.result == SENT for d in done[0].deliveries):
+                _report_unsaved(done[0])
+            raise
+    _render(result, saved, as_json=as_json)
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def _config(ledger: Ledger, host: str | None, port: int | None, security: str | None) -> SmtpConfig:
+    config = SmtpConfig.from_settings(ledger.settings, host=host, port=port, security=security)
+    config.check()
+    return config
+
+
+def _password(config: SmtpConfig) -> str | None:
+    """From the environment, else asked for without echo; never stored."""
+    if not config.user:
+        return None
+    password = os.environ.get(PASSWORD_ENV, "")
+    if password:
+        return password
+    try:
+        entered: str = click.prompt(
+            f"SMTP 用户 {config.user} 的密码（输入时不显示）", hide_input=True, err=True
+        )
+    except click.Abort as exc:
+        raise MailError(
+            f"没有 SMTP 密码：请设置环境变量 {PASSWORD_ENV}，或在终端中运行本命令并按提示输入密码。"
+        ) from exc
+    return entered
+
+
+def _report_unsaved(result: MailResult) -> None:
+    err.print(
+        "[red]以下邮件已经发出，但未能写入台账的“发送记录”（重新运行前请先核对，以免重发）：[/]"
+    )
+    for d in result.deliveries:
+        err.print(f"  {d.time:%Y-%m-%d %H:%M:%S}  {d.unit}  {d.address}  {d.result}  {d.error}")
+
+
+def _render(result: MailResult, saved: SaveResult | None, *, as_json: bool) -> None:
+    if as_json:
+        data = result.to_dict()
+        data["saved"] = str(saved.path) if saved else None
+        echo_json(data)
+        return
+    what = "填报模板" if result.kind is MailKind.ISSUE else "催报"
+    out.print(f"批次：{result.batch}（{what}邮件）")
+    if result.eml_files:
+        out.print(f"已生成 {len(result.eml_files)} 封邮件：")
+        for path in result.eml_files:
+            out.print(f"  {path}")
+        out.print(
+            "用 Outlook 双击打开即为待发送的新邮件，检查后点“发送”；Thunderbird 打开后用"
+            "“编辑为新消息”，Foxmail 用“再次编辑发送”（菜单名称因版本略有不同）。"
+        )
+    elif not result.outgoing and not result.skipped and not result.problems:
+        if result.kind is MailKind.REMINDER:
+            out.print("本批次各单位都已报送，也没有逾期事项，无需催报。")
+        else:
+            out.print("没有需要发送的单位。")
+    if result.deliveries:
+        table = Table(title="发送结果")
+        for col in ("单位", "邮箱", "结果", "说明"):
+            table.add_column(col, overflow="fold")
+        for d in result.deliveries:
+            mark = "[green]已发送[/]" if d.result == SENT else f"[red]{d.result}[/]"
+            table.add_row(d.unit, d.address, mark, d.error)
+        out.print(table)
+    for unit, reason in result.skipped:
+        out.print(f"未发送 {unit}：{reason}")
+    print_problems(result.problems)
+    if saved is not None:
+        out.print(f"发送记录已写入：{saved.path}")
+        if saved.reason:
+            out.print(saved.reason)

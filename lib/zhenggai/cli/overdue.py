@@ -1,0 +1,88 @@
+"""``zhenggai overdue``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from ..master import update_master
+from ..overdue import OverdueResult, flag_overdue
+from ..phrasing import cn_date
+from ..tiers import Tier
+from ._base import (
+    DATE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    echo_json,
+    err,
+    option,
+    out,
+    print_paths,
+    print_problems,
+)
+
+
+@click.command("overdue", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@option("--today", type=DATE, help="按哪一天计算，如 2026-11-28（默认今天）。")
+@option("--json", "as_json", is_flag=True, help="只输出 JSON 结果，便于其他程序读取。")
+def overdue_command(master: Path, today: date | None, as_json: bool) -> int:
+    """逾期预警：写每条措施的“预警”列，生成“统计”表和图表，检查销号条件。
+
+    预警分为：已逾期N天（红）、N天后到期（橙/黄，天数见“设置”）、正常（绿）、
+    长期坚持、已完成（灰）、时限无法识别。销号问题写入“校验问题”表。
+    发现销号问题或无法识别的时限时退出码为 1。
+
+    例：zhenggai overdue 整改台账.xlsx --today 2026-11-28
+    """
+    with err.status("正在计算逾期预警并保存台账……"):
+        result, saved = update_master(
+            master, op="逾期预警", plan=lambda ledger: flag_overdue(ledger, today=today)
+        )
+    unknown = list(result.by_tier(Tier.UNKNOWN))
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        _render(result)
+        print_problems(result.problems, title="销号问题")
+        if saved is not None:
+            print_paths([("已写入台账", saved.path)])
+            if saved.reason:
+                err.print(f"[yellow]{saved.reason}[/]")
+    return EXIT_PROBLEMS if result.problems or unknown else EXIT_OK
+
+
+def _render(result: OverdueResult) -> None:
+    counts = result.counts()
+    w = result.windows
+    unit = "个工作日" if w.workdays else "天"
+    out.print(
+        f"截至{cn_date(result.today)}，共 {len(result.items)} 条："
+        f"已逾期 {counts[Tier.OVERDUE]} 条，{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，"
+        f"{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，正常 {counts[Tier.NORMAL]} 条，"
+        f"长期坚持 {counts[Tier.ONGOING]} 条，已完成 {counts[Tier.DONE]} 条，"
+        f"时限无法识别 {counts[Tier.UNKNOWN]} 条。"
+    )
+    if result.no_warning_column:
+        err.print("[yellow]台账没有“预警”列，未写入预警；统计表已生成。[/]")
+    warned = [i for i in result.items if i.tier in (Tier.OVERDUE, Tier.ORANGE, Tier.UNKNOWN)]
+    if warned:
+        table = Table(title="需要关注的事项")
+        for col in ("编号", "责任单位", "整改时限", "预警"):
+            table.add_column(col, overflow="fold")
+        for i in warned:
+            table.add_row(escape(i.id), escape(i.unit), escape(i.deadline.raw), i.text)
+        out.print(table)
+    ranking = Table(title="各单位完成情况")
+    for col in ("排名", "责任单位", "总数", "已完成", "已逾期", "完成率"):
+        ranking.add_column(col, justify="right" if col != "责任单位" else "left")
+    for u in result.units:
+        ranking.add_row(
+            str(u.rank), escape(u.unit), str(u.total), str(u.done), str(u.overdue), f"{u.rate:.2f}%"
+        )
+    out.print(ranking)

@@ -1,0 +1,86 @@
+"""``zhenggai report``: draft the rectification report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..gongwen import write_docx
+from ..master import update_master
+from ..phrasing import load_template
+from ..report import ReportResult, draft_report
+from ..sheets import REPORT
+from ._base import (
+    DATE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    err,
+    option,
+    out,
+    print_paths,
+    print_problems,
+)
+
+
+@click.command("report", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@option(
+    "--docx",
+    "docx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="报告.docx",
+    help="同时生成公文格式（GB/T 9704）的 Word 文件。",
+)
+@option("--text", "show_text", is_flag=True, help="在屏幕上显示报告全文。")
+@option("--today", type=DATE, help="起草日期（成文日期留空时用它，回头看也按它计算），默认今天。")
+@option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="模板.j2",
+    help="用自己的措辞模板；默认用“设置”表的“报告模板”，都没有则用内置模板。",
+)
+def report_command(
+    master: Path,
+    docx_path: Path | None,
+    show_text: bool,
+    today: date | None,
+    template: Path | None,
+) -> int:
+    """起草整改情况报告：写入“报告草稿”表，可另存 Word 文件。
+
+    按示例报告的结构，从台账重建：主送机关、开头一段、一（工作开展情况）、
+    二（统计数字和分类别的存在问题、整改情况）、三（下一步打算，含长期坚持事项和回头看）、落款和成文日期。
+
+    例：zhenggai report 整改台账.xlsx --docx 整改情况报告.docx
+    """
+    wording = load_template(template, origin="--template 选项") if template else None
+    result, saved = update_master(
+        master, op="报告", plan=lambda ledger: draft_report(ledger, today=today, wording=wording)
+    )
+    written: list[tuple[str, Path | str]] = []
+    if saved is not None:
+        written.append((f"“{REPORT.name}”表", saved.path))
+        if saved.reason:
+            err.print(f"[yellow]注意：[/]{saved.reason}")
+    if docx_path is not None:
+        written.append(("Word 文件", write_docx(result.document, docx_path).resolve()))
+    if show_text:
+        out.print(result.document.text(), markup=False)
+        out.print()
+    _summary(result)
+    print_paths(written)
+    print_problems(result.problems, title="起草时发现的问题")
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def _summary(result: ReportResult) -> None:
+    s = result.stats
+    out.print(
+        f"问题 {s.findings} 个，措施 {s.measures} 条：已完成 {s.done}，正在整改 {s.in_progress}"
+        f"（其中未启动 {s.not_started}），长期坚持 {s.ongoing}；完成率 {s.rate_text}。"
+        f"模板：{result.template}",
+        markup=False,
+    )
