@@ -72,7 +72,7 @@ def test_merge_return_applies_only_what_the_rule_says(base, ours, theirs):
     checked = CheckedReturn("r.xlsx", Path("r.xlsx"), "0" * 64, datetime(2026, 11, 25), meta)
     checked.identified = True
     checked.rows = {"2": 9}
-    checked.values = {"2": {"status": Sent(theirs, "B9")}}
+    checked.values = {"2": {"status": Sent(theirs, 9, 2)}}
     state = MasterState.read(ledger)
     result = merge_return(checked, state)
     outcome, value = _result(base, ours, theirs)

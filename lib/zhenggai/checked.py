@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .integrity import TemplateMeta
-from .problems import Code, Problem, show_value
+from .problems import Code, Problem, cell_name, show_value
 from .text import Value
 
 __all__ = ["NOTICES", "CheckedReturn", "Sent"]
@@ -23,7 +23,13 @@ class Sent(NamedTuple):
     """A value a unit sent: typed as the master holds it, and the return cell it came from."""
 
     value: Value
-    cell: str
+    row: int
+    col: int
+
+    @property
+    def cell(self) -> str:
+        """The return cell, e.g. "M10" (made only when shown: most values are never shown)."""
+        return cell_name(self.row, self.col)
 
 
 @dataclass

@@ -452,7 +452,7 @@ def _plan(
                     f.file,
                     f.unit,
                     k.id,
-                    spec.field(k.key).name,
+                    k.field,
                     k.master_cell,
                     k.base,
                     show_value(k.ours),

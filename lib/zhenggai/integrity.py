@@ -210,13 +210,19 @@ def _cell_text(value: Value) -> str:
     return value if isinstance(value, str) else canonical(value)
 
 
+def _cells(row: Sequence[Value]) -> list[str]:
+    """A row's cells as text, trailing blanks dropped (calamine pads rows to the sheet's width)."""
+    n = len(row)
+    while n and (row[n - 1] is None or row[n - 1] == ""):
+        n -= 1
+    return [v if type(v) is str else "" if v is None else canonical(v) for v in row[:n]]
+
+
 def _serialise(grid: Sequence[Sequence[Value]]) -> str:
     """Every row but the signature's, blank rows and trailing blanks dropped."""
     lines: list[str] = []
     for row in grid:
-        cells = [_cell_text(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
+        cells = _cells(row)
         if cells and cells[0] != "signature":
             lines.append(_SEP.join(cells))
     return _ROW_SEP.join(lines)
@@ -269,8 +275,8 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
     table: list[list[str]] = []
     in_rows = False
     for row in grid:
-        cells = [_cell_text(v) for v in row]
-        if not any(cells):
+        cells = _cells(row)
+        if not cells:
             continue
         if in_rows:
             table.append(cells)

@@ -68,6 +68,7 @@ class Change:
 
     id: str
     key: str
+    field: str
     row: int
     col: int
     old: Value
@@ -81,6 +82,7 @@ class Conflict:
 
     id: str
     key: str
+    field: str
     cell: str
     master_cell: str
     base: str
@@ -156,6 +158,7 @@ def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
     meta = checked.meta
     if meta is None or checked.rejected:
         return result
+    names = {f.key: f.name for f in state.ledger.spec}
     for rid, sent in checked.values.items():
         id_cell = cell_name(checked.rows[rid], meta.column("id")) if "id" in meta.columns else ""
         problem = _placement_problem(checked, state, rid, id_cell)
@@ -168,25 +171,29 @@ def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
             col = row.columns.get(key)
             if col is None:
                 continue  # the master has no such column any more
-            base = state.sent.get((checked.unit, checked.batch, rid, key), base_row.get(key))
             ours = state.ours(rid, key)
-            outcome = merge_cell(base, canonical(ours), canonical(value.value))
+            theirs = value.value
+            if type(theirs) is type(ours) and theirs == ours:
+                continue  # the usual cell: unchanged, whatever the base (canonical-equal too)
+            base = state.sent.get((checked.unit, checked.batch, rid, key), base_row.get(key))
+            outcome = merge_cell(base, canonical(ours), canonical(theirs))
             if outcome is Outcome.APPLY:
                 result.changes.append(
-                    Change(rid, key, row.number, col, ours, value.value, value.cell)
+                    Change(rid, key, names[key], row.number, col, ours, theirs, value.cell)
                 )
-                state.applied[(rid, key)] = value.value
-                state.sent[(checked.unit, checked.batch, rid, key)] = canonical(value.value)
+                state.applied[(rid, key)] = theirs
+                state.sent[(checked.unit, checked.batch, rid, key)] = canonical(theirs)
             elif outcome is Outcome.CONFLICT:
                 result.conflicts.append(
                     Conflict(
                         rid,
                         key,
+                        names[key],
                         value.cell,
                         f"{LEDGER}!{cell_name(row.number, col)}",
                         base or "",
                         ours,
-                        value.value,
+                        theirs,
                     )
                 )
     return result

@@ -247,10 +247,17 @@ class CalamineBook:
         return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
 
 
+_PLAIN = frozenset({str, float, int, bool, date, datetime})
+
+
 def _clean_grid(raw: Sequence[Sequence[object]]) -> Grid:
     grid: Grid = []
     for row in raw:
-        grid.append([_clean(v) for v in row])
+        # Most rows hold only plain values: map them in one pass, not per-cell calls.
+        if _PLAIN.issuperset(map(type, row)):
+            grid.append([None if v == "" else v for v in row])  # type: ignore[misc]
+        else:
+            grid.append([_clean(v) for v in row])
     while grid and all(v is None for v in grid[-1]):
         grid.pop()
     return grid

@@ -40,6 +40,8 @@ _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+# <f> or <x:f ...> (not <formula1> of a data validation)
+_ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]+)</dcterms:modified>")
 
 
@@ -176,8 +178,8 @@ def _scan_cells(data: bytes, sheet: str) -> tuple[dict[tuple[int, int], str], se
             xml = zf.read(part) if part else b""
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
         return formulas, errors
-    if b"<f" not in xml and b't="e"' not in xml:
-        return formulas, errors  # the usual case: no regex over the sheet
+    if not _ANY_FORMULA.search(xml) and b't="e"' not in xml:
+        return formulas, errors  # the usual case: no cell-by-cell scan
     for attrs, inner in _iter_cells(xml):
         ref = _REF.search(attrs)
         if ref is None:

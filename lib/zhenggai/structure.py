@@ -203,6 +203,8 @@ def locked_changes(
             None if c is None else canonical(row[c - 1]) if c <= len(row) else "" for c in cols
         ]
     changed = changed_locked_cells(ledger.meta.hmac_key, meta, values)
+    if not changed:
+        return set()
     master = ledger.table.by_id()
     spec = ledger.spec
     for rid, key in changed:

@@ -21,6 +21,7 @@ __all__ = [
     "Value",
     "canonical",
     "has_control_chars",
+    "is_clean",
     "is_formula_like",
     "normalise_text",
     "split_list",
@@ -58,6 +59,11 @@ def _normalise_slow(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
     return _TRAILING.sub("\n", text).strip()
+
+
+def is_clean(text: str) -> bool:
+    """True when :func:`normalise_text` would return *text* unchanged and non-empty."""
+    return _is_clean(text)
 
 
 def _is_clean(text: str) -> bool:

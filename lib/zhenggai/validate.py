@@ -36,7 +36,7 @@ from .sheets import META
 from .spec import STATUS_DONE, Field, Spec, default_spec
 from .structure import blank, locked_changes, map_columns, match_rows, merged_cells
 from .text import CANON_VERSION, Value, normalise_text
-from .values import Finding, check_value, formula_notice
+from .values import check_value, formula_notice
 
 __all__ = ["check_return", "check_without_meta", "legacy_header"]
 
@@ -206,41 +206,65 @@ def _check_body(
             continue
         fields.append((f, columns[key]))
     formulas, errors = ret.markers(meta.sheet)
-    rows_used = {rid: r for rid, r in rows.items() if rid not in bad_rows}
-    for rid, r in rows_used.items():
+    special = blocked | errors | formulas.keys()  # cells that need more than check_value
+    max_length = settings.max_text_length
+    for rid, r in rows.items():
+        if rid in bad_rows:
+            continue
         out.rows[rid] = r
         row = grid[r - 1]
+        width = len(row)
         sent: dict[str, Sent] = {}
         for f, c in fields:
-            pos = (r, c)
-            if pos in blocked:
-                continue
-            cell = cell_name(r, c)
-            raw = row[c - 1] if c <= len(row) else None
-            if pos in errors:
-                out.problem(
-                    Code.CELL_ERROR,
-                    f"“{f.name}”是错误值（如 #N/A、#REF!），本次未采用。请改为正确内容。",
-                    cell=cell,
-                )
-                continue
-            findings: list[Finding] = []
-            if pos in formulas:
-                raw = formulas[pos] or None
-                findings.append(formula_notice(f, formulas[pos] or "（共享公式）"))
+            raw = row[c - 1] if c <= width else None
+            if special and (r, c) in special:
+                raw = _special_cell(out, f, r, c, blocked, errors, formulas)
                 if raw is None:
-                    out.problem(findings[0][0], findings[0][1], cell=cell)
                     continue
-            value, more = check_value(f, raw, max_length=settings.max_text_length, today=today)
-            if pos in formulas:
-                more = [m for m in more if m[0] is not Code.FORMULA_AS_TEXT]
-            findings += more
-            for code, message in findings:
-                out.problem(code, message, cell=cell, value=raw)
-            if all(code in NOTICES for code, _ in findings):
-                sent[f.key] = Sent(value, cell)
+            value, findings = check_value(f, raw, max_length=max_length, today=today)
+            if findings:
+                if (r, c) in formulas:  # already said, with the formula's own words
+                    findings = [x for x in findings if x[0] is not Code.FORMULA_AS_TEXT]
+                for code, message in findings:
+                    out.problem(code, message, cell=cell_name(r, c), value=raw)
+                if any(code not in NOTICES for code, _ in findings):
+                    continue
+            sent[f.key] = Sent(value, r, c)
         _done_rules(out, spec, sent, r, columns, row)
         out.values[rid] = sent
+
+
+def _special_cell(
+    out: CheckedReturn,
+    f: Field,
+    r: int,
+    c: int,
+    blocked: set[tuple[int, int]],
+    errors: set[tuple[int, int]],
+    formulas: dict[tuple[int, int], str],
+) -> Value:
+    """The value to check for a merged, error or formula cell; None when it is not used."""
+    pos = (r, c)
+    if pos in blocked:
+        return None  # reported once for the whole merged range
+    if pos in errors:
+        out.problem(
+            Code.CELL_ERROR,
+            f"“{f.name}”是错误值（如 #N/A、#REF!），本次未采用。请改为正确内容。",
+            cell=cell_name(r, c),
+        )
+        return None
+    text = formulas[pos]
+    if not text:  # a shared formula's follower holds no text of its own
+        out.problem(
+            Code.CELL_ERROR,
+            f"“{f.name}”是复制出来的公式，读不到内容，本次未采用。请直接填写文字。",
+            cell=cell_name(r, c),
+        )
+        return None
+    code, message = formula_notice(f, text)
+    out.problem(code, message, cell=cell_name(r, c), value=text)
+    return text
 
 
 def _done_rules(

@@ -18,11 +18,12 @@ from datetime import date, datetime, time
 from .problems import Code, show_value
 from .read import typed_value
 from .spec import Field, FieldType
-from .text import Value, has_control_chars, is_formula_like
+from .text import Value, has_control_chars, is_clean, is_formula_like
 
 __all__ = ["Finding", "check_value", "formula_notice", "looks_like_injection"]
 
 Finding = tuple[Code, str]
+_FORMULA_HEADS = frozenset("=+-@＝＋－＠|")
 
 
 def looks_like_injection(text: str) -> bool:
@@ -55,6 +56,20 @@ def check_value(
         (typed value, findings); the value may be used only if no finding
         has a code outside :data:`zhenggai.validate.NOTICES`.
     """
+    if type(raw) is str:  # fast paths for the usual cells; same result as the full rules
+        if f.type is FieldType.TEXT and is_clean(raw):
+            if len(raw) <= max_length and raw[0] not in _FORMULA_HEADS:
+                return raw, []
+        elif raw in f.choices:
+            return raw, []
+    elif raw is None and not f.required:
+        return None, []
+    return _check_value_full(f, raw, max_length=max_length, today=today)
+
+
+def _check_value_full(
+    f: Field, raw: Value, *, max_length: int, today: date
+) -> tuple[Value, list[Finding]]:
     findings: list[Finding] = []
     if isinstance(raw, str) and has_control_chars(raw):
         findings.append(

@@ -131,5 +131,5 @@ def print_changes(files: list[FileResult]) -> None:
     for col in ("单位", "编号", "字段", "原值", "新值"):
         table.add_column(col, overflow="fold")
     for f, c in rows:
-        table.add_row(f.unit or "", c.id, c.key, show_value(c.old), show_value(c.new))
+        table.add_row(f.unit or "", c.id, c.field, show_value(c.old), show_value(c.new))
     out.print(table)
