@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhenggai.checked import CheckedReturn, Sent
+from zhenggai.checked import CheckedReturn
 from zhenggai.integrity import build_meta
 from zhenggai.ledger import load_ledger
 from zhenggai.merge import MasterState, Outcome, merge_cell, merge_return
@@ -72,7 +72,8 @@ def test_merge_return_applies_only_what_the_rule_says(base, ours, theirs):
     checked = CheckedReturn("r.xlsx", Path("r.xlsx"), "0" * 64, datetime(2026, 11, 25), meta)
     checked.identified = True
     checked.rows = {"2": 9}
-    checked.values = {"2": {"status": Sent(theirs, 9, 2)}}
+    checked.values = {"2": {"status": theirs}}
+    checked.columns = {"id": 1, "status": 2}
     state = MasterState.read(ledger)
     result = merge_return(checked, state)
     outcome, value = _result(base, ours, theirs)

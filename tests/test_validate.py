@@ -339,3 +339,26 @@ def test_a_return_resaved_by_libreoffice_still_verifies(world, tmp_path):
     assert [(c.id, c.key, c.new) for c in result.changes] == [
         ("7-2", "progress", "用 LibreOffice 保存")
     ]
+
+
+def test_row_gone_from_the_master_points_at_the_moved_id_cell(world, tmp_path):
+    master, _, _ = world
+    local = tmp_path / "台账.xlsx"
+    shutil.copy(master, local)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(local)
+    ws = wb["台账"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "7-2")
+    ws.cell(row, 1, "7-2（已合并）")
+    wb.save(local)
+
+    def edit(wb, meta):
+        ws = unprotect(wb, meta)
+        ws.insert_cols(1)
+        ws.cell(8, 1, "序号")
+
+    path = _office(world, tmp_path, values={("7-2", "progress"): "新"}, edit=edit)
+    result = consolidate(read_ledger(local), [path], root=tmp_path / "回收", now=NOW)
+    got = sorted(p.as_tuple() for p in result.files[0].problems)
+    assert got == [("填报", "A8", "column-inserted"), ("填报", "B11", "id-unknown")]

@@ -5,31 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from .integrity import TemplateMeta
 from .problems import Code, Problem, cell_name, show_value
 from .text import Value
 
-__all__ = ["NOTICES", "CheckedReturn", "Sent"]
+__all__ = ["NOTICES", "CheckedReturn"]
 
 # Reported to the unit but they do not stop a value from being used.
 NOTICES = frozenset(
     {Code.MACROS_IGNORED, Code.FORMULA_AS_TEXT, Code.HEADER_MOVED, Code.FIELD_UNKNOWN}
 )
-
-
-class Sent(NamedTuple):
-    """A value a unit sent: typed as the master holds it, and the return cell it came from."""
-
-    value: Value
-    row: int
-    col: int
-
-    @property
-    def cell(self) -> str:
-        """The return cell, e.g. "M10" (made only when shown: most values are never shown)."""
-        return cell_name(self.row, self.col)
 
 
 @dataclass
@@ -41,8 +27,10 @@ class CheckedReturn:
         path, sha256, saved: from the file.
         meta: its template identity (None when it has none or it is unreadable).
         problems: everything found, notices included.
-        values: 编号 -> key -> the value sent, for cells that passed every check.
+        values: 编号 -> key -> the value sent (typed as the master holds it), for
+            cells that passed every check.
         rows: 编号 -> row of the return, for rows that were matched.
+        columns: field key -> column of the return, as found by header.
         rejected: nothing of the file may be used.
         identified: its ``_meta`` identity was verified (with the master) or at
             least read (without), so it counts as this unit's return.
@@ -54,8 +42,9 @@ class CheckedReturn:
     saved: datetime
     meta: TemplateMeta | None = None
     problems: list[Problem] = field(default_factory=list)
-    values: dict[str, dict[str, Sent]] = field(default_factory=dict)
+    values: dict[str, dict[str, Value]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
     identified: bool = False
 
@@ -70,6 +59,10 @@ class CheckedReturn:
     @property
     def sheet(self) -> str:
         return self.meta.sheet if self.meta else ""
+
+    def cell(self, rid: str, key: str) -> str:
+        """The return cell of 编号 *rid*, field *key*, e.g. "M10" (made only when shown)."""
+        return cell_name(self.rows[rid], self.columns[key])
 
     @property
     def blocking(self) -> list[Problem]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -76,6 +76,7 @@ class TemplateMeta:
         tags: 编号 -> key -> tag (locked cells).
         locked_mac: MAC over every locked cell.
         signature: MAC over the whole ``_meta`` sheet.
+        signed: the sheet as read, in the form the signature covers.
     """
 
     ledger_id: str
@@ -95,6 +96,7 @@ class TemplateMeta:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     locked_mac: str = ""
     signature: str = ""
+    signed: str = field(default="", repr=False, compare=False)
 
     @property
     def first_row(self) -> int:
@@ -220,17 +222,16 @@ def _cells(row: Sequence[Value]) -> list[str]:
 
 def _serialise(grid: Sequence[Sequence[Value]]) -> str:
     """Every row but the signature's, blank rows and trailing blanks dropped."""
-    lines: list[str] = []
-    for row in grid:
-        cells = _cells(row)
-        if cells and cells[0] != "signature":
-            lines.append(_SEP.join(cells))
-    return _ROW_SEP.join(lines)
+    return _join_signed(_cells(row) for row in grid)
 
 
-def meta_signature_ok(hmac_key: str, grid: Sequence[Sequence[Value]], meta: TemplateMeta) -> bool:
-    """True when the ``_meta`` sheet *grid* is exactly as signed with the master's key."""
-    expected = _mac(key_bytes(hmac_key), b"meta", _serialise(grid))
+def _join_signed(rows: Iterable[list[str]]) -> str:
+    return _ROW_SEP.join(_SEP.join(cells) for cells in rows if cells and cells[0] != "signature")
+
+
+def meta_signature_ok(hmac_key: str, meta: TemplateMeta) -> bool:
+    """True when the ``_meta`` sheet *meta* was read from is exactly as signed with the master's key."""
+    expected = _mac(key_bytes(hmac_key), b"meta", meta.signed)
     return hmac.compare_digest(expected, meta.signature)
 
 
@@ -274,10 +275,12 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
     pairs: dict[str, str] = {}
     table: list[list[str]] = []
     in_rows = False
+    every: list[list[str]] = []
     for row in grid:
         cells = _cells(row)
         if not cells:
             continue
+        every.append(cells)
         if in_rows:
             table.append(cells)
         elif cells[0] == _ROWS_MARK:
@@ -328,6 +331,7 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
             tags=tags,
             locked_mac=pairs["locked_mac"],
             signature=pairs["signature"],
+            signed=_join_signed(every),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise _invalid(f"缺少或无法识别 {exc}") from exc

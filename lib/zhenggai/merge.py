@@ -159,29 +159,32 @@ def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
     if meta is None or checked.rejected:
         return result
     names = {f.key: f.name for f in state.ledger.spec}
+    applied = state.applied
     for rid, sent in checked.values.items():
-        id_cell = cell_name(checked.rows[rid], meta.column("id")) if "id" in meta.columns else ""
+        id_cell = checked.cell(rid, "id")
         problem = _placement_problem(checked, state, rid, id_cell)
         if problem is not None:
             result.problems.append(problem)
             continue
         row = state.rows[rid]
+        values, columns = row.values, row.columns
         base_row = meta.base.get(rid, {})
-        for key, value in sent.items():
-            col = row.columns.get(key)
+        for key, theirs in sent.items():
+            col = columns.get(key)
             if col is None:
                 continue  # the master has no such column any more
-            ours = state.ours(rid, key)
-            theirs = value.value
+            ours = applied[(rid, key)] if (rid, key) in applied else values.get(key)
             if type(theirs) is type(ours) and theirs == ours:
                 continue  # the usual cell: unchanged, whatever the base (canonical-equal too)
             base = state.sent.get((checked.unit, checked.batch, rid, key), base_row.get(key))
             outcome = merge_cell(base, canonical(ours), canonical(theirs))
             if outcome is Outcome.APPLY:
                 result.changes.append(
-                    Change(rid, key, names[key], row.number, col, ours, theirs, value.cell)
+                    Change(
+                        rid, key, names[key], row.number, col, ours, theirs, checked.cell(rid, key)
+                    )
                 )
-                state.applied[(rid, key)] = theirs
+                applied[(rid, key)] = theirs
                 state.sent[(checked.unit, checked.batch, rid, key)] = canonical(theirs)
             elif outcome is Outcome.CONFLICT:
                 result.conflicts.append(
@@ -189,7 +192,7 @@ def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
                         rid,
                         key,
                         names[key],
-                        value.cell,
+                        checked.cell(rid, key),
                         f"{LEDGER}!{cell_name(row.number, col)}",
                         base or "",
                         ours,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -42,6 +42,7 @@ __all__ = [
     "detect_format",
     "find_header",
     "open_book",
+    "open_package",
     "read_table",
     "typed_value",
 ]
@@ -89,11 +90,15 @@ def detect_format(path: Path, *, data: bytes | None = None) -> str:
         return "other"
     try:
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
-            names = set(zf.namelist())
-            if "mimetype" in names:
-                return "ods" if b"opendocument" in zf.read("mimetype") else "other"
+            return _zip_format(zf)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         return "corrupt"
+
+
+def _zip_format(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    if "mimetype" in names:
+        return "ods" if b"opendocument" in zf.read("mimetype") else "other"
     if "xl/workbook.bin" in names:
         return "xlsb"
     if "xl/workbook.xml" in names:
@@ -132,20 +137,22 @@ def _check_zip(source: Path | IO[bytes], *, crc: bool = True) -> None:
     """Refuse zip bombs (by declared sizes) and, with *crc*, damaged members."""
     try:
         with zipfile.ZipFile(source) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if total > MAX_UNCOMPRESSED or (
-                    info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO
-                ):
-                    raise WorkbookError(
-                        f"文件解压后过大（{info.filename} 压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。",
-                        code=Code.FILE_TOO_LARGE,
-                    )
-            bad = zf.testzip() if crc else None
+            _check_members(zf, crc=crc)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+
+
+def _check_members(zf: zipfile.ZipFile, *, crc: bool) -> None:
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNCOMPRESSED or (info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO):
+            raise WorkbookError(
+                f"文件解压后过大（{info.filename} 压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。",
+                code=Code.FILE_TOO_LARGE,
+            )
+    bad = zf.testzip() if crc else None
     if bad is not None:
         raise WorkbookError(
             f"文件已损坏（{bad} 校验失败），无法打开，请重新报送。", code=Code.FILE_CORRUPT
@@ -173,27 +180,72 @@ def open_book(
             encrypted, old format, corrupt, zip bomb).
     """
     path = Path(path)
-    if data is None and not path.is_file():
+    if data is not None:
+        return open_package(path, data, accept=accept)[0]
+    if not path.is_file():
         raise WorkbookError(f"找不到文件：{path}")
-    fmt = detect_format(path, data=data)
+    fmt = detect_format(path)
+    _refuse(fmt, accept)
+    if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
+        _check_zip(path)
+    return CalamineBook(
+        path, _calamine(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
+    )
+
+
+def open_package(
+    path: Path, data: bytes, *, accept: Sequence[str] = ("xlsx", "xlsm")
+) -> tuple[CalamineBook, zipfile.ZipFile | None, str]:
+    """:func:`open_book` for a file already in memory, sharing one read of its zip directory.
+
+    A returned file is read once: hashed, checked and parsed from *data*.
+    Members are CRC-checked by calamine as it reads them instead of all up front.
+
+    Returns:
+        The book, the open zip (to read other parts, e.g. document properties) and the format.
+    """
+    if not data.startswith(b"PK"):
+        fmt = detect_format(path, data=data)
+        _refuse(fmt, accept)
+        return (
+            CalamineBook(
+                path,
+                _calamine(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))),
+            ),
+            None,
+            fmt,
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        fmt = _zip_format(zf)
+        _refuse(fmt, accept)
+        _check_members(zf, crc=False)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+    book = CalamineBook(
+        path, _calamine(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    )
+    return book, zf, fmt
+
+
+def _refuse(fmt: str, accept: Sequence[str]) -> None:
     if fmt not in accept:
         code, message = _FORMAT_MESSAGES.get(
             fmt, (Code.FILE_UNSUPPORTED, f"不支持的格式（{fmt}）。")
         )
         raise WorkbookError(message, code=code)
-    if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
-        _check_zip(io.BytesIO(data) if data is not None else path, crc=data is None)
+
+
+def _calamine(
+    load: Callable[[], python_calamine.CalamineWorkbook],
+) -> python_calamine.CalamineWorkbook:
     try:
-        if data is None:
-            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        else:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return load()
     except Exception as exc:  # calamine raises its own error types for broken files
         raise WorkbookError(
             f"文件无法读取（{type(exc).__name__}），可能已损坏，请重新报送。",
             code=Code.FILE_CORRUPT,
         ) from exc
-    return CalamineBook(path, workbook)
 
 
 @dataclass

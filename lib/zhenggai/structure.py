@@ -15,7 +15,7 @@ from .integrity import TemplateMeta, changed_locked_cells
 from .ledger import Ledger
 from .problems import Code, cell_name, show_value
 from .read import Grid
-from .text import Value, canonical, normalise_text
+from .text import Value, canonical, canonical_all, normalise_text
 
 __all__ = ["blank", "id_text", "locked_changes", "map_columns", "match_rows", "merged_cells"]
 
@@ -114,15 +114,22 @@ def match_rows(
     repeated: set[str] = set()
     mapped = set(columns.values())
     header = grid[hr - 1] if hr <= len(grid) else []
+    width = max((len(row) for row in grid[hr:]), default=0)
+    # columns with no header (calamine pads rows to the sheet's width); usually none
+    headless = [
+        c
+        for c in range(1, width + 1)
+        if c not in mapped and (c > len(header) or blank(header[c - 1]))
+    ]
     stray: dict[int, int] = {}  # data under a column with no header: first row seen
     for r in range(hr + 1, len(grid) + 1):
         row = grid[r - 1]
-        if all(blank(v) for v in row):
-            continue
-        for c, v in enumerate(row, start=1):
-            if c not in mapped and not blank(v) and (c > len(header) or blank(header[c - 1])):
-                stray.setdefault(c, r)
         rid = id_text(row[id_col - 1]) if id_col <= len(row) else ""
+        if not rid and all(blank(v) for v in row):
+            continue
+        for c in headless:
+            if c <= len(row) and not blank(row[c - 1]):
+                stray.setdefault(c, r)
         cell = cell_name(r, id_col)
         if not rid:
             out.problem(
@@ -196,12 +203,15 @@ def locked_changes(
 ) -> set[str]:
     """Rows with a locked cell changed; such a row is not used at all (it may be another item)."""
     cols = [columns.get(k) for k in meta.locked]
-    values: dict[str, list[str | None]] = {}
+    lost = None in cols  # a renamed or deleted column: its cells cannot be checked
+    values: dict[str, Sequence[str | None]] = {}
     for rid, r in rows.items():
         row = grid[r - 1]
-        values[rid] = [
-            None if c is None else canonical(row[c - 1]) if c <= len(row) else "" for c in cols
-        ]
+        width = len(row)
+        canon = canonical_all([row[c - 1] if c is not None and c <= width else None for c in cols])
+        values[rid] = (
+            [None if c is None else v for c, v in zip(cols, canon, strict=True)] if lost else canon
+        )
     changed = changed_locked_cells(ledger.meta.hmac_key, meta, values)
     if not changed:
         return set()

@@ -24,12 +24,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .checked import NOTICES, CheckedReturn, Sent
+from .checked import NOTICES, CheckedReturn
 from .errors import WorkbookError
 from .integrity import TemplateMeta, meta_signature_ok, parse_meta
 from .ledger import Ledger
 from .problems import Code, cell_name
-from .read import CalamineBook, Grid, HeaderMatch, find_header
+from .read import CalamineBook, HeaderMatch, find_header
 from .returns import ReturnFile
 from .settings import Settings
 from .sheets import META
@@ -64,12 +64,11 @@ def check_return(
     try:
         if META not in book.sheet_names:
             return check_without_meta(out, book, ledger)
-        meta_grid = book.grid(META)
         try:
-            out.meta = meta = parse_meta(meta_grid)
+            out.meta = meta = parse_meta(book.grid(META))
         except WorkbookError as exc:
             return out.reject(exc.code or Code.META_INVALID, str(exc))
-        if not _identity_ok(out, meta, meta_grid, ledger):
+        if not _identity_ok(out, meta, ledger):
             out.rejected = True
             return out
         out.identified = True
@@ -123,9 +122,7 @@ def legacy_header(book: CalamineBook, spec: Spec) -> tuple[str, HeaderMatch] | N
     return None
 
 
-def _identity_ok(
-    out: CheckedReturn, meta: TemplateMeta, meta_grid: Grid, ledger: Ledger | None
-) -> bool:
+def _identity_ok(out: CheckedReturn, meta: TemplateMeta, ledger: Ledger | None) -> bool:
     if meta.canon_version != CANON_VERSION:
         out.problem(
             Code.META_INVALID,
@@ -140,7 +137,7 @@ def _identity_ok(
                 value=meta.ledger_id,
             )
             return False
-        if not meta_signature_ok(ledger.meta.hmac_key, meta_grid, meta):
+        if not meta_signature_ok(ledger.meta.hmac_key, meta):
             out.problem(
                 Code.META_TAMPERED,
                 "模板的隐藏信息被改动过，签名核验不通过，未汇总。请用办公室下发的原模板重新填报。",
@@ -188,6 +185,7 @@ def _check_body(
         )
         return
     rows = match_rows(out, meta, grid, hr, columns)
+    out.columns = columns
     blocked = merged_cells(out, book.merged(meta.sheet), hr)
     bad_rows = locked_changes(out, meta, grid, rows, columns, ledger) if ledger else set()
     spec = ledger.spec if ledger else default_spec()
@@ -214,7 +212,7 @@ def _check_body(
         out.rows[rid] = r
         row = grid[r - 1]
         width = len(row)
-        sent: dict[str, Sent] = {}
+        sent: dict[str, Value] = {}
         for f, c in fields:
             raw = row[c - 1] if c <= width else None
             if special and (r, c) in special:
@@ -229,7 +227,7 @@ def _check_body(
                     out.problem(code, message, cell=cell_name(r, c), value=raw)
                 if any(code not in NOTICES for code, _ in findings):
                     continue
-            sent[f.key] = Sent(value, r, c)
+            sent[f.key] = value
         _done_rules(out, spec, sent, r, columns, row)
         out.values[rid] = sent
 
@@ -270,14 +268,13 @@ def _special_cell(
 def _done_rules(
     out: CheckedReturn,
     spec: Spec,
-    sent: dict[str, Sent],
+    sent: dict[str, Value],
     r: int,
     columns: dict[str, int],
     row: Sequence[Value],
 ) -> None:
     """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used."""
-    status = sent.get("status")
-    if status is None or status.value != STATUS_DONE:
+    if sent.get("status") != STATUS_DONE:
         return
     missing = False
     for key, code, what in (
@@ -287,7 +284,7 @@ def _done_rules(
         c = columns.get(key)
         if c is None or not spec.has(key):
             continue
-        if key in sent and sent[key].value is not None:
+        if sent.get(key) is not None:
             continue
         raw = row[c - 1] if c <= len(row) else None
         if key not in sent and not blank(raw):
