@@ -406,3 +406,9 @@ def test_closing_checks_run_on_the_ledger_as_merged(master, templates):
     assert ("台账", "S2", "closing-no-reviewer") in found
     assert ("台账", "O2", "closing-no-evidence") in found  # the return cleared 佐证材料
     assert next(r for r in rows if r[3] == "S2")[1] == "办公室"
+
+
+def test_a_returns_folder_holding_the_master_skips_its_own_files(master, templates):
+    result, saved = _run(master, folder=master.parent)
+    assert result.files == [] and saved is None
+    assert len(result.ignored) >= 1 + len(templates)  # the master and every issued template

@@ -73,9 +73,18 @@ def consolidate_folder(
             f"找不到回收文件夹：{folder}。请把各单位报回的文件放在这里，或在命令中指定文件夹。"
         )
     scan = scan_returns(folder)
-    return consolidate(
-        ledger, scan.files, root=folder, ignored=scan.ignored, now=now, progress=progress
-    )
+    # A folder that holds the master too: never read the master, its backups,
+    # the templates issued or the problem lists as if units had returned them.
+    s = ledger.settings
+    ours = [ledger.folder / name for name in (s.issue_folder, s.backup_folder, s.feedback_folder)]
+    files: list[Path] = []
+    ignored = list(scan.ignored)
+    for path in scan.files:
+        mine = (ledger.path is not None and path.resolve() == ledger.path.resolve()) or any(
+            path.resolve().is_relative_to(d.resolve()) for d in ours
+        )
+        (ignored if mine else files).append(path)
+    return consolidate(ledger, files, root=folder, ignored=ignored, now=now, progress=progress)
 
 
 def consolidate(
