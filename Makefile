@@ -29,6 +29,8 @@ demo: $(VENV)/.runtime
 	$(BIN)/zhenggai check $(DEMO)/回收/宣传教育科-整改进展填报-2026年11月.xlsx --master $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai consolidate $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai study workbooks/学习积分导出-2026年10月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年10月
+	$(BIN)/zhenggai study workbooks/学习积分导出-2026年11月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年11月
 	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/督查通报.docx
 	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx --today 2026-11-28
 	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx --reminder
@@ -51,6 +53,7 @@ test: lint typecheck pytest
 workbooks: $(VENV)/.runtime
 	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
 	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force
+	$(BIN)/python -m zhenggai.study_demo workbooks
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,11 @@ from .settings import Settings, read_settings
 from .smtp import SmtpConfig
 from .spec import Field, FieldType, Spec, default_spec, read_spec
 from .stats import UnitStats
+from .study import StudyResult, plan_study
+from .study_export import StudyExport, StudyRecord, read_export, read_export_file
+from .study_history import Period, parse_period
+from .study_notice import StudyReminder, study_paragraph, study_reminders
+from .study_stats import PersonStat, UnitStat
 from .templates import IssuedTemplate, TemplatesResult, make_templates
 from .tiers import ItemTier, Tier
 from .undo import UndoResult, undo_last
@@ -86,6 +91,8 @@ __all__ = [
     "OverdueResult",
     "Para",
     "ParaKind",
+    "Period",
+    "PersonStat",
     "Problem",
     "Report",
     "ReportResult",
@@ -98,12 +105,17 @@ __all__ = [
     "SmtpConfig",
     "Spec",
     "SpecError",
+    "StudyExport",
+    "StudyRecord",
+    "StudyReminder",
+    "StudyResult",
     "Table",
     "TemplateError",
     "TemplatesResult",
     "Tier",
     "UndoResult",
     "Unit",
+    "UnitStat",
     "UnitStats",
     "UsageError",
     "Verdict",
@@ -129,13 +141,19 @@ __all__ = [
     "measure_stats",
     "open_book",
     "parse_deadline",
+    "parse_period",
     "plan_mail",
+    "plan_study",
+    "read_export",
+    "read_export_file",
     "read_ledger",
     "read_settings",
     "read_spec",
     "read_table",
     "review_counts",
     "run_mail",
+    "study_paragraph",
+    "study_reminders",
     "undo_last",
     "write_docx",
     "write_eml",

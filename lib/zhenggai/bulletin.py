@@ -6,9 +6,9 @@ office can change it without code. The draft is a
 :class:`~zhenggai.document.Document`: written to the 通报草稿 sheet (one
 paragraph per row) and, by the CLI, to a GB/T 9704 .docx.
 
-Another part of the tool (学习积分) adds a paragraph on study activity
-through the ``study`` argument: the template renders that section only when
-it is given.
+The 学习强国 section comes from the latest 学习积分 period
+(:func:`zhenggai.study_notice.study_paragraph`, imported by ``zhenggai
+study``); the template leaves the section out when there is none.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .phrasing import Wording, builtin_template, cn_date, flatten, load_template
 from .punctuality import BatchReturns, latest_batch
 from .sheets import BULLETIN
 from .stats import UnitStats, total_stats, unit_stats
+from .study_notice import study_paragraph
 from .tiers import ItemTier, Tier, classify
 
 __all__ = ["BulletinResult", "OverdueGroup", "bulletin_table", "draft_bulletin", "overdue_groups"]
@@ -91,8 +92,13 @@ def bulletin_template(ledger: Ledger) -> Wording:
     return load_template(ledger.folder / setting, origin="设置“通报模板”")
 
 
+def _study(ledger: Ledger, today: date) -> list[str]:
+    paragraph = study_paragraph(ledger, until=today)
+    return [paragraph] if paragraph else []
+
+
 def draft_bulletin(
-    ledger: Ledger, *, today: date | None = None, study: Sequence[str] = ()
+    ledger: Ledger, *, today: date | None = None, study: Sequence[str] | None = None
 ) -> BulletinResult:
     """Draft the 督查通报 from the master: the core of ``zhenggai bulletin``.
 
@@ -100,6 +106,8 @@ def draft_bulletin(
         ledger: the master.
         today: the bulletin's date and the day overdue is judged on (default today).
         study: paragraphs on study activity (学习强国); the section is left out when empty.
+            Default: the paragraph of the latest 学习积分 period up to *today*
+            (:func:`~zhenggai.study_notice.study_paragraph`), if any was imported.
 
     Raises:
         SettingsError: 设置 整改起始日期 is not a date.
@@ -126,7 +134,7 @@ def draft_bulletin(
         "due_soon": [i for i in items if i.tier is Tier.ORANGE],
         "orange_days": settings.warn_orange_days,
         "day_unit": "个工作日" if settings.day_count == "工作日" else "天",
-        "study": list(study),
+        "study": list(study) if study is not None else _study(ledger, today),
     }
     document = Document(TITLE)
     document.add(ParaKind.RECIPIENT, RECIPIENT)

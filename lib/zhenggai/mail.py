@@ -11,6 +11,11 @@ The attachment: the 回收情况 row of the unit and batch names the file issued
 (下发文件, relative to ``<下发文件夹>/<批次>/``); when that is missing the file
 is found by the naming convention of ``zhenggai templates``,
 ``<单位名称>-整改进展填报-<批次>.xlsx``.
+
+Reminders (``reminder=True``) also carry the study reminders of
+:func:`zhenggai.study_notice.study_reminders`: one message per unit listing
+its inactive and low people of the latest 学习积分 period, kind 学习提醒,
+logged in 发送记录 under that period so a second run does not resend them.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from .problems import Code, Problem
 from .settings import Settings
 from .sheets import MAIL_LOG, RETURNS, UNITS
 from .smtp import Outcome, SmtpConfig, SmtpSender
+from .study_notice import StudyReminder, study_reminders
 from .templates import issue_folder, safe_name, template_name
 from .text import Value, normalise_text
 
@@ -71,6 +77,7 @@ class MailKind(StrEnum):
 
     ISSUE = "下发"
     REMINDER = "催报"
+    STUDY = "学习提醒"  # study-activity reminders (学习积分), sent with the reminders
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,7 @@ class MailResult:
             "messages": [
                 {
                     "unit": o.unit,
+                    "kind": str(o.kind),
                     "to": list(o.addresses),
                     "subject": o.subject,
                     "attachment": str(o.attachment) if o.attachment else None,
@@ -194,7 +202,9 @@ def plan_mail(
         ledger: the master, read.
         batch: the batch (default: the latest one in 回收情况).
         reminder: only units that have not returned the batch and units with
-            overdue items (台账 预警 "已逾期…"), with the reminder texts.
+            overdue items (台账 预警 "已逾期…"), with the reminder texts; plus a
+            学习提醒 per unit with people flagged in the latest 学习积分 period
+            (then no batch is needed when there is none).
         skip_sent: leave out addresses 发送记录 shows as sent for this batch and kind.
         resend: with *skip_sent*, send to them again all the same.
 
@@ -204,6 +214,11 @@ def plan_mail(
     """
     settings = ledger.settings
     batch = normalise_text(batch) if batch else latest_batch(ledger)
+    study = study_reminders(ledger) if reminder else []
+    if not batch and study:  # study reminders need no batch of templates
+        result = MailResult(str(study[0].period), MailKind.REMINDER)
+        _plan_study(ledger, result, study, skip_sent=skip_sent, resend=resend)
+        return result
     if not batch:
         raise UsageError(
             "“回收情况”表中还没有下发记录：请先运行 zhenggai templates 生成模板，或用 --batch 指定批次。"
@@ -216,7 +231,7 @@ def plan_mail(
         if u.name not in issued and (folder / template_name(u.name, batch)).is_file():
             issued[u.name] = Issued()
     overdue = overdue_items(ledger) if reminder else {}
-    if reminder and not issued and not overdue:
+    if reminder and not issued and not overdue and not study:
         raise UsageError(
             f"批次“{batch}”没有下发记录，也没有逾期事项，无从催报：请检查 --batch，"
             "或先运行 zhenggai templates。"
@@ -289,12 +304,48 @@ def plan_mail(
                 overdue=items,
             )
         )
+    _plan_study(ledger, result, study, skip_sent=skip_sent, resend=resend)
     return result
 
 
+def _plan_study(
+    ledger: Ledger,
+    result: MailResult,
+    reminders: Sequence[StudyReminder],
+    *,
+    skip_sent: bool,
+    resend: bool,
+) -> None:
+    """Add one 学习提醒 message per unit with inactive or low people (latest 学习积分 period)."""
+    kind = MailKind.STUDY
+    for reminder in reminders:
+        period = str(reminder.period)
+        sent = sent_addresses(ledger, period, kind.value) if skip_sent and not resend else {}
+        addresses, problem = unit_addresses(ledger, ledger.unit(reminder.unit), reminder.unit)
+        if problem is not None:
+            result.problems.append(problem)
+            continue
+        todo = [a for a in addresses if (reminder.unit, a.lower()) not in sent]
+        if not todo:
+            when = max(sent[(reminder.unit, a.lower())] for a in addresses)
+            result.skipped.append(
+                (
+                    reminder.unit,
+                    f"{period}学习提醒已于 {when} 发送，不再重发（要重发请加 --resend）",
+                )
+            )
+            continue
+        subject, body = reminder.message(ledger.settings)
+        result.outgoing.append(
+            Outgoing(reminder.unit, tuple(todo), period, kind, subject, body, attachment=None)
+        )
+
+
 def eml_name(outgoing: Outgoing) -> str:
-    """``<单位名称>-整改进展填报-<批次>.eml``, or ``<单位名称>-催报-<批次>.eml``."""
-    what = "整改进展填报" if outgoing.kind is MailKind.ISSUE else "催报"
+    """``<单位名称>-整改进展填报-<批次>.eml``, ``…-催报-<批次>.eml`` or ``…-学习提醒-<期间>.eml``."""
+    what = {MailKind.ISSUE: "整改进展填报", MailKind.REMINDER: "催报"}.get(
+        outgoing.kind, str(outgoing.kind)
+    )
     return f"{safe_name(outgoing.unit)}-{what}-{safe_name(outgoing.batch)}.eml"
 
 

@@ -80,6 +80,17 @@ class Code(StrEnum):
     ID_UNKNOWN = "id-unknown"
     ROW_REASSIGNED = "row-reassigned"
     FIELD_UNKNOWN = "field-unknown"
+    # study-activity exports (学习积分, zhenggai study)
+    STUDY_NO_NAME_COLUMN = "study-no-name-column"
+    STUDY_NO_UNIT_COLUMN = "study-no-unit-column"
+    STUDY_NO_POINTS_COLUMN = "study-no-points-column"
+    STUDY_NAME_MISSING = "study-name-missing"
+    STUDY_UNIT_MISSING = "study-unit-missing"
+    STUDY_POINTS_INVALID = "study-points-invalid"
+    STUDY_DUPLICATE = "study-duplicate"
+    STUDY_MERGED_CELLS = "study-merged-cells"
+    STUDY_PERIOD_MISMATCH = "study-period-mismatch"
+    STUDY_HISTORY_INVALID = "study-history-invalid"
     # the report draft (zhenggai report)
     REPORT_SETTING_MISSING = "report-setting-missing"
     # closing (销号) and follow-up review (回头看): the overdue area

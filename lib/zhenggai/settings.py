@@ -116,6 +116,17 @@ class Settings:
     )
     # study statistics
     study_threshold: float = _s("学习积分低分线", 100, "本期积分低于此数的人员列为“活跃度不高”")
+    study_mail_subject: str = _s(
+        "学习提醒邮件主题",
+        "【学习提醒】{期间}学习强国学习情况（{单位}）",
+        "可用 {期间} {单位}",
+    )
+    study_mail_body: str = _s(
+        "学习提醒邮件正文",
+        "{单位}：\n\n{名单}\n\n请督促以上同志按要求参加学习强国学习，切实提高学习活跃度。"
+        "如有请假等特殊情况，请回复说明。\n\n谢谢！",
+        "可用 {期间} {单位} {名单} {低分线}；{名单} 是本单位未学习和积分偏低人员及其积分",
+    )
 
 
 def read_settings(grid: Sequence[Sequence[Value]], *, sheet: str = SETTINGS_SHEET) -> Settings:

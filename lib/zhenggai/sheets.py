@@ -23,6 +23,8 @@ __all__ = [
     "REVIEW",
     "SHEETS",
     "STATS",
+    "STUDY_POINTS",
+    "STUDY_STATS",
     "UNITS",
     "SheetDef",
     "sheet_def",
@@ -112,6 +114,28 @@ STATS = SheetDef("统计", (), (), "“逾期预警”生成的分单位统计�
 BULLETIN = SheetDef("通报草稿", (), (), "“生成通报”生成的督查通报草稿")
 REPORT = SheetDef("报告草稿", (), (), "“生成报告”生成的整改情况报告草稿")
 REVIEW = SheetDef("回头看", (), (), "“回头看”列出的待复查事项")
+STUDY_POINTS = SheetDef(
+    "学习积分",
+    (
+        "期间",
+        "单位",
+        "姓名",
+        "本期积分",
+        "单位内排名",
+        "总排名",
+        "标记",
+        "低分线",
+        "总积分",
+        "日均积分",
+        "最近登录",
+        "来源文件",
+        "导入时间",
+    ),
+    (12, 20, 10, 10, 10, 8, 10, 8, 10, 10, 18, 36, 18),
+    "“学习积分”导入的各期学习强国积分，每期一组；重新导入同一期会整组替换。"
+    "某人请假等不需提醒的，清空其“标记”即可",
+)
+STUDY_STATS = SheetDef("学习统计", (), (), "“学习积分”生成的本期分单位统计、提醒名单和图表")
 
 SHEETS: tuple[SheetDef, ...] = (
     UNITS,
@@ -125,6 +149,8 @@ SHEETS: tuple[SheetDef, ...] = (
     BULLETIN,
     REPORT,
     REVIEW,
+    STUDY_POINTS,
+    STUDY_STATS,
 )
 
 

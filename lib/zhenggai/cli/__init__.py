@@ -22,6 +22,7 @@ from .mail import mail_command
 from .overdue import overdue_command
 from .report import report_command
 from .review import review_command
+from .study import study_command
 from .templates import templates_command
 from .undo import undo_command
 
@@ -48,6 +49,7 @@ for command in (
     consolidate_command,
     undo_command,
     overdue_command,
+    study_command,
     bulletin_command,
     review_command,
     report_command,

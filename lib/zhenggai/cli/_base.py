@@ -161,6 +161,8 @@ def usage_error_text(exc: click.ClickException) -> str:
     """Chinese text for click's own errors."""
     if isinstance(exc, click.MissingParameter):
         hint = exc.param.human_readable_name if exc.param else "参数"
+        if isinstance(exc.param, click.Option) and exc.param.opts:
+            hint = exc.param.opts[0]  # "--into", as typed, not the Python parameter name
         return f"缺少{'选项' if isinstance(exc.param, click.Option) else '参数'} {hint}。"
     if isinstance(exc, click.NoSuchOption):
         tip = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""

@@ -32,7 +32,12 @@ from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, err, option, ou
     is_flag=True,
     help=f"通过 SMTP 直接发送（服务器见“设置”表；密码取自环境变量 {PASSWORD_ENV} 或运行时输入）。",
 )
-@option("--reminder", is_flag=True, help="催报：只发给本批次尚未报送的单位和有逾期事项的单位。")
+@option(
+    "--reminder",
+    is_flag=True,
+    help="催报：只发给本批次尚未报送的单位和有逾期事项的单位；"
+    "导入过学习积分的，另给有未学习、积分偏低人员的单位发学习提醒。",
+)
 @option("--resend", is_flag=True, help="与 --send 同用：本批次已发送成功的也再发一次。")
 @option("--smtp-host", metavar="服务器", help="与 --send 同用：代替“设置”中的 SMTP服务器。")
 @option("--smtp-port", type=int, metavar="端口", help="与 --send 同用：代替“设置”中的 SMTP端口。")
