@@ -12,6 +12,14 @@ __version__ = "0.1.0"
 from .bulletin import BulletinResult, draft_bulletin
 from .changes import CellEdit, ChangeSet, ChartSpec, Fill, SheetTable
 from .closing import check_closing
+from .consolidate import (
+    ConsolidateResult,
+    FileResult,
+    Verdict,
+    check_file,
+    consolidate,
+    consolidate_folder,
+)
 from .create import create_master
 from .deadline import Deadline, DeadlineKind, parse_deadline
 from .document import Document, Para, ParaKind
@@ -27,6 +35,7 @@ from .errors import (
     WorkbookError,
     ZhenggaiError,
 )
+from .feedback import write_feedback
 from .gongwen import write_docx
 from .ledger import Ledger, Unit, load_ledger, read_ledger
 from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
@@ -48,6 +57,7 @@ from .study_notice import StudyReminder, study_paragraph, study_reminders
 from .study_stats import PersonStat, UnitStat
 from .templates import IssuedTemplate, TemplatesResult, make_templates
 from .tiers import ItemTier, Tier
+from .undo import UndoResult, undo_last
 from .workdays import WorkCalendar
 
 __all__ = [
@@ -57,12 +67,14 @@ __all__ = [
     "ChangeSet",
     "ChartSpec",
     "Code",
+    "ConsolidateResult",
     "Deadline",
     "DeadlineKind",
     "Document",
     "EmptyLedgerError",
     "Field",
     "FieldType",
+    "FileResult",
     "Fill",
     "GridSource",
     "IssuedTemplate",
@@ -101,15 +113,20 @@ __all__ = [
     "TemplateError",
     "TemplatesResult",
     "Tier",
+    "UndoResult",
     "Unit",
     "UnitStat",
     "UnitStats",
     "UsageError",
+    "Verdict",
     "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
     "check_closing",
+    "check_file",
+    "consolidate",
+    "consolidate_folder",
     "create_master",
     "default_spec",
     "deliver",
@@ -137,6 +154,8 @@ __all__ = [
     "run_mail",
     "study_paragraph",
     "study_reminders",
+    "undo_last",
     "write_docx",
     "write_eml",
+    "write_feedback",
 ]

@@ -94,7 +94,7 @@ class ReturnsLog:
         if key in self.found:
             self._edits.setdefault(key, {}).update(values)
 
-    def keys(self) -> list[Key]:
+    def entries(self) -> list[Key]:
         """Every (batch, unit) known, existing first."""
         return list(self.records)
 

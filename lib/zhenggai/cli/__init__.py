@@ -16,6 +16,8 @@ from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group
 from .bulletin import bulletin_command
+from .check import check_command
+from .consolidate import consolidate_command
 from .init import init_command
 from .mail import mail_command
 from .overdue import overdue_command
@@ -23,6 +25,7 @@ from .report import report_command
 from .review import review_command
 from .study import study_command
 from .templates import templates_command
+from .undo import undo_command
 
 __all__ = ["cli", "main"]
 
@@ -43,6 +46,9 @@ for command in (
     init_command,
     templates_command,
     mail_command,
+    check_command,
+    consolidate_command,
+    undo_command,
     overdue_command,
     study_command,
     bulletin_command,
