@@ -39,6 +39,7 @@ Handler = Callable[[xlwings.Book], None]
 #: Button tag -> handler; the same tags as :data:`xl_addin.buttons_spec.BUTTONS`.
 HANDLERS: Mapping[str, Handler] = {
     "make_templates": handlers.make_templates,
+    "consolidate": handlers.consolidate,
     "flag_overdue": handlers.flag_overdue,
     "bulletin": handlers.bulletin,
     "draft_report": handlers.draft_report,

@@ -44,6 +44,7 @@ class Button:
 
 BUTTONS: tuple[Button, ...] = (
     Button("make_templates", "生成模板", "FileNew", "为每个责任单位生成只含本单位事项的填报模板"),
+    Button("consolidate", "一键汇总", "Consolidate", "把回收文件夹中的填报表汇总进台账"),
     Button("flag_overdue", "逾期预警", "HighImportance", "按整改时限标出已逾期和即将到期的事项"),
     Button("bulletin", "生成通报", "FileSendAsAttachment", "起草督查通报：逾期、未报送和进展情况"),
     Button("draft_report", "生成报告", "CreateReport", "按台账起草整改情况报告"),

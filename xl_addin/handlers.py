@@ -28,17 +28,19 @@ from xl_addin.source import XlwingsSource, book_path
 from zhenggai import bulletin as bulletins
 from zhenggai import overdue, report, templates
 from zhenggai import review as reviews
+from zhenggai.consolidate import consolidate_folder
 from zhenggai.document import Document
 from zhenggai.errors import WorkbookError
+from zhenggai.feedback import write_feedback
 from zhenggai.gongwen import write_docx
 from zhenggai.ledger import Ledger, load_ledger
 from zhenggai.master import Planned
 from zhenggai.phrasing import cn_date
 from zhenggai.problems import Problem
-from zhenggai.sheets import BULLETIN, PROBLEMS, REPORT, REVIEW
+from zhenggai.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW
 from zhenggai.tiers import Tier
 
-__all__ = ["bulletin", "draft_report", "flag_overdue", "make_templates", "review"]
+__all__ = ["bulletin", "consolidate", "draft_report", "flag_overdue", "make_templates", "review"]
 
 P = TypeVar("P", bound=Planned)
 
@@ -101,6 +103,33 @@ def make_templates(book: xlwings.Book) -> None:
     if result.no_rows:
         message += f"没有待填报事项的单位：{'、'.join(result.no_rows)}。"
     alert(book, message + problems_note(result.problems))
+
+
+def consolidate(book: xlwings.Book) -> None:
+    """一键汇总: every return in the returns folder beside the master, merged into the book.
+
+    Problem lists for the units go to the feedback folder, as with the CLI.
+    """
+    with StatusBar(book, "一键汇总") as status:
+        _, result, _ = run_plan(
+            book,
+            status,
+            lambda ledger: consolidate_folder(ledger, progress=status.progress),
+        )
+        status("写问题清单…")
+        written = write_feedback(result)
+    message = (
+        f"共 {len(result.files)} 个文件，修改 {result.n_changes} 处，冲突 {result.n_conflicts} 处"
+        + (f"（见“{CONFLICTS.name}”表）" if result.n_conflicts else "")
+        + "。"
+    )
+    problems = sum(len(f.problems) for f in result.files)
+    if problems:
+        message += f"校验问题 {problems} 个，见“{PROBLEMS.name}”表"
+        message += f"，问题清单 {len(written)} 份在 {result.feedback_folder}。" if written else "。"
+    if result.not_returned:
+        message += f"{result.batch}尚未报送：{'、'.join(result.not_returned)}。"
+    alert(book, message)
 
 
 def flag_overdue(book: xlwings.Book) -> None:

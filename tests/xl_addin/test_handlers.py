@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 import xlwings
 
+from tests.returns_kit import issue
 from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import Excel, replay
 from xl_addin import handlers
@@ -25,11 +26,23 @@ from xl_addin.master import XlwingsMaster, same_value
 from xl_addin.source import XlwingsSource, book_path
 from zhenggai import bulletin, overdue, report, review, templates
 from zhenggai.bulletin import draft_bulletin
+from zhenggai.consolidate import consolidate_folder
+from zhenggai.demo_returns import fill_demo_returns
 from zhenggai.ledger import Ledger, load_ledger, read_ledger
 from zhenggai.master import OpenpyxlMaster, update_master
 from zhenggai.phrasing import cn_date
 from zhenggai.read import open_book as open_file
-from zhenggai.sheets import BULLETIN, CHANGES, LEDGER, REPORT, RETURNS, REVIEW, STATS
+from zhenggai.sheets import (
+    BULLETIN,
+    CHANGES,
+    CONFLICTS,
+    LEDGER,
+    PROBLEMS,
+    REPORT,
+    RETURNS,
+    REVIEW,
+    STATS,
+)
 from zhenggai.templates import TEMPLATE_SHEET
 
 NOW = datetime(2026, 11, 28, 10, 30)
@@ -78,6 +91,50 @@ def test_make_templates(demo_master: Path, open_book, status_bar: list[object]) 
     ]
     assert status_bar[0] == "生成模板：读取台账…"
     assert f"生成模板：1/{len(units)} {units[0]}" in status_bar
+    assert status_bar[-1] is False
+
+
+def _returned(master: Path, *, conflict: bool = False) -> Path:
+    """The master after templates were issued and the demo units sent theirs back to 回收/.
+
+    With *conflict*, staff also changed in the master a 整改进展 that a unit changed.
+    """
+    folder = next(iter(issue(master).values())).parent
+    fill_demo_returns(folder, master.parent / "回收")
+    if conflict:
+        ledger = read_ledger(master)
+        result = consolidate_folder(ledger, now=NOW)
+        change = next(c for f in result.files for c in f.changes if c.key == "progress")
+        row = ledger.table.by_id()[change.id]
+        wb = openpyxl.load_workbook(master)
+        wb[LEDGER].cell(row.number, row.columns["progress"], "办公室在台账里改过的进展")
+        wb.save(master)
+    return master
+
+
+def test_consolidate(demo_master: Path, open_book, status_bar: list[object]) -> None:
+    master = _returned(demo_master)
+    want = consolidate_folder(read_ledger(master))
+    excel = _run(open_book(master), handlers.consolidate, master)
+
+    table = read_ledger(master).table
+    for f in want.files:
+        for change in f.changes:
+            row = table.by_id()[change.id]
+            value = excel[LEDGER].values[(row.number, table.columns[change.key])]
+            assert same_value(value, change.new), (change.id, change.key)
+    log = excel[CHANGES.name].grid()
+    assert len(log) - 1 == want.n_changes > 0
+    problems = excel[PROBLEMS.name].grid()
+    assert {r[1] for r in problems[1:] if r[1]} >= {"宣传教育科", "人事科"}
+    feedback = sorted((master.parent / "反馈").rglob("*.xlsx"))
+    assert [p.name for p in feedback] == ["人事科-问题清单.xlsx", "宣传教育科-问题清单.xlsx"]
+    assert all(open_file(p).grid("问题清单") for p in feedback)
+    [message] = excel.alerts
+    assert message.startswith(f"共 {len(want.files)} 个文件，修改 {want.n_changes} 处，冲突 0 处。")
+    assert "问题清单 2 份" in message and "尚未报送：舆情信息科" in message
+    assert CONFLICTS.name in excel.names
+    assert f"一键汇总：1/{len(want.files)} " in " ".join(str(s) for s in status_bar)
     assert status_bar[-1] is False
 
 
@@ -177,7 +234,7 @@ def _both(
     XlwingsMaster(book, source=source).apply(
         plan(load_ledger(source, path=book_path(book))).changes
     )
-    return open_file(copy), replay(payload(master), book.json()["actions"])
+    return copy, replay(payload(master), book.json()["actions"])
 
 
 def _same(a: list[list[Any]], b: list[list[Any]]) -> bool:
@@ -193,6 +250,10 @@ def _same(a: list[list[Any]], b: list[list[Any]]) -> bool:
 
 PLANS: dict[str, Callable[[Path], Callable[[Ledger], Any]]] = {
     "make_templates": lambda out: lambda ledger: templates.make_templates(ledger, now=NOW, out=out),
+    # The returns folder beside the original master (the CLI's copy lives in cli/).
+    "consolidate": lambda out: (
+        lambda ledger: consolidate_folder(ledger, out.parent / "回收", now=NOW)
+    ),
     "flag_overdue": lambda _: lambda ledger: overdue.flag_overdue(ledger, today=TODAY),
     "bulletin": lambda _: lambda ledger: bulletin.draft_bulletin(ledger, today=TODAY),
     "review": lambda _: lambda ledger: review.follow_up_review(ledger, today=TODAY, now=NOW),
@@ -200,13 +261,19 @@ PLANS: dict[str, Callable[[Path], Callable[[Ledger], Any]]] = {
 }
 
 
-@pytest.mark.parametrize("name", [*sorted(PLANS), "review-relapse"])
+@pytest.mark.parametrize("name", [*sorted(PLANS), "review-relapse", "consolidate-conflict"])
 def test_library_result_gives_the_same_cells_through_both_adapters(
     name: str, demo_master: Path, open_book, tmp_path: Path
 ) -> None:
     if name == "review-relapse":
         name, demo_master = "review", _reviewed(demo_master)
-    file, excel = _both(demo_master, PLANS[name](tmp_path / "out"), open_book, tmp_path)
+    elif name == "consolidate-conflict":
+        name, demo_master = "consolidate", _returned(demo_master, conflict=True)
+        assert consolidate_folder(read_ledger(demo_master), now=NOW).n_conflicts == 1
+    elif name == "consolidate":
+        demo_master = _returned(demo_master)
+    cli, excel = _both(demo_master, PLANS[name](tmp_path / "out"), open_book, tmp_path)
+    file = open_file(cli)
     assert excel.names == file.sheet_names
     touched = [
         s for s in file.sheet_names if excel[s].values != replay(payload(demo_master), [])[s].values
@@ -214,6 +281,12 @@ def test_library_result_gives_the_same_cells_through_both_adapters(
     assert touched, "the plan changed nothing"
     for sheet in file.sheet_names:
         assert _same(excel[sheet].grid(), file.grid(sheet)), sheet
+    wb = openpyxl.load_workbook(cli)
+    for sheet in excel.names:
+        for (r, c), colour in excel[sheet].fills.items():
+            fill = wb[sheet].cell(r, c).fill
+            got = "#" + str(fill.fgColor.rgb)[-6:].upper() if fill.fill_type == "solid" else None
+            assert got == colour, (sheet, r, c)
 
 
 def test_every_handler_is_checked_through_both_adapters() -> None:
