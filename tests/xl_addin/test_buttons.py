@@ -35,6 +35,14 @@ def test_every_button_has_a_handler_and_every_handler_a_button() -> None:
         assert handler is getattr(handlers, tag)
         assert list(inspect.signature(handler).parameters) == ["book"]
     assert set(handlers.__all__) == set(HANDLERS)
+    assert list(HANDLERS) == [  # the buttons of issue 7, in the order of the monthly work
+        "make_templates",
+        "consolidate",
+        "flag_overdue",
+        "bulletin",
+        "draft_report",
+        "review",
+    ]
 
 
 def test_run_dispatches_to_the_handler_of_the_callers_book(
