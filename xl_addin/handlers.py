@@ -37,7 +37,7 @@ from zhenggai.ledger import Ledger, load_ledger
 from zhenggai.master import Planned
 from zhenggai.phrasing import cn_date
 from zhenggai.problems import Problem
-from zhenggai.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW
+from zhenggai.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW, STATS
 from zhenggai.tiers import Tier
 
 __all__ = ["bulletin", "consolidate", "draft_report", "flag_overdue", "make_templates", "review"]
@@ -127,6 +127,8 @@ def consolidate(book: xlwings.Book) -> None:
     if problems:
         message += f"校验问题 {problems} 个，见“{PROBLEMS.name}”表"
         message += f"，问题清单 {len(written)} 份在 {result.feedback_folder}。" if written else "。"
+    if result.ledger_problems:
+        message += f"台账销号问题 {len(result.ledger_problems)} 个，见“{PROBLEMS.name}”表。"
     if result.not_returned:
         message += f"{result.batch}尚未报送：{'、'.join(result.not_returned)}。"
     alert(book, message)
@@ -144,7 +146,7 @@ def flag_overdue(book: xlwings.Book) -> None:
     message = (
         f"截至{cn_date(today)}，共 {len(result.items)} 条：已逾期 {counts[Tier.OVERDUE]} 条，"
         f"{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，"
-        f"时限无法识别 {counts[Tier.UNKNOWN]} 条；“统计”表已更新。"
+        f"时限无法识别 {counts[Tier.UNKNOWN]} 条；“{STATS.name}”表已更新。"
     )
     if result.no_warning_column:
         message += "台账没有“预警”列，未写入预警。"

@@ -96,3 +96,16 @@ def test_an_unsaved_book_is_refused_before_anything_is_written(demo_master: Path
     [(message, _, _, mode, _)] = _alerts(book)
     assert message.startswith("这个工作簿还没有保存成文件") and mode == "critical"
     assert len(book.json()["actions"]) == 1
+
+
+def test_consolidate_without_a_returns_folder_says_where_it_looked(
+    demo_master: Path, open_book, caller
+) -> None:
+    book = open_book(demo_master)
+    book.set_mock_caller()
+    run("consolidate")
+    [(message, _, _, mode, _)] = _alerts(book)
+    assert (
+        message.startswith(f"找不到回收文件夹：{demo_master.parent / '回收'}")
+        and mode == "critical"
+    )
