@@ -158,7 +158,7 @@ def canonical_all(values: Sequence[Value]) -> list[str]:
     if all(type(v) is str or v is None for v in values):
         texts = [v if type(v) is str else "" for v in values]
         joined = _JOIN.join(texts)
-        flat = joined.replace(_JOIN, "")
+        flat = "".join(texts)  # not joined.replace(): a cell may itself hold the separator
         if (
             (flat.isprintable() or (" \n" not in flat and flat.replace("\n", "").isprintable()))
             and joined[:1] not in " \n"
