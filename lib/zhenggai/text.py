@@ -22,6 +22,7 @@ __all__ = [
     "Value",
     "canonical",
     "canonical_all",
+    "cell_text",
     "has_control_chars",
     "is_clean",
     "is_formula_like",
@@ -99,6 +100,19 @@ def split_list(text: str) -> list[str]:
         if part:
             seen.setdefault(part, None)
     return list(seen)
+
+
+def cell_text(value: Value) -> str:
+    """A cell value as plain text: '' for empty, 3.0 -> '3', text normalised.
+
+    >>> cell_text(3.0), cell_text(None), cell_text("\u3000办公室 ")
+    ('3', '', '办公室')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalise_text(str(value))
 
 
 def to_date(value: Any) -> date | None:
