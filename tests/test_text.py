@@ -35,3 +35,11 @@ def test_canonical_all_equals_canonical_of_each(values):
     from zhenggai.text import canonical_all
 
     assert canonical_all(values) == [canonical(v) for v in values]
+
+
+def test_canonical_all_with_the_separator_inside_a_cell():
+    from zhenggai.text import canonical_all
+
+    # found by hypothesis in CI: the row check must not mistake a cell's own \x1f for a separator
+    assert canonical_all(["\x1f"]) == [canonical("\x1f")] == [""]
+    assert canonical_all(["a\x1fb", "c"]) == ["ab", "c"]

@@ -22,6 +22,7 @@ __all__ = [
     "Value",
     "canonical",
     "canonical_all",
+    "cell_text",
     "has_control_chars",
     "is_clean",
     "is_formula_like",
@@ -101,6 +102,19 @@ def split_list(text: str) -> list[str]:
     return list(seen)
 
 
+def cell_text(value: Value) -> str:
+    """A cell value as plain text: '' for empty, 3.0 -> '3', text normalised.
+
+    >>> cell_text(3.0), cell_text(None), cell_text("\u3000办公室 ")
+    ('3', '', '办公室')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalise_text(str(value))
+
+
 def to_date(value: Any) -> date | None:
     """A date from a date/datetime cell value; None for anything else."""
     if isinstance(value, datetime):
@@ -158,7 +172,7 @@ def canonical_all(values: Sequence[Value]) -> list[str]:
     if all(type(v) is str or v is None for v in values):
         texts = [v if type(v) is str else "" for v in values]
         joined = _JOIN.join(texts)
-        flat = joined.replace(_JOIN, "")
+        flat = "".join(texts)  # not joined.replace(): a cell may itself hold the separator
         if (
             (flat.isprintable() or (" \n" not in flat and flat.replace("\n", "").isprintable()))
             and joined[:1] not in " \n"

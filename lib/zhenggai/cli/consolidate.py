@@ -5,14 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..consolidate import ConsolidateResult, FileResult, consolidate_folder
 from ..feedback import write_feedback
 from ..master import update_master
 from ..problems import show_value
-from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, err, option, out, print_problems
+from ._base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    echo_json,
+    option,
+    out,
+    print_problems,
+    progress_bar,
+)
 
 __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
 
@@ -37,26 +45,13 @@ def consolidate_command(master: Path, returns: Path | None, dry_run: bool, as_js
 
     例：zhenggai consolidate 整改台账.xlsx
     """
-    with Progress(
-        TextColumn("汇总"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("读取台账", total=None)
-
-        def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
-
+    with progress_bar("汇总", "读取台账") as progress:
         result, saved = update_master(
             master,
             op="汇总",
             plan=lambda ledger: consolidate_folder(ledger, returns, progress=progress),
             dry_run=dry_run,
         )
-        bar.update(task, description="保存台账")
     written = [] if dry_run else write_feedback(result)
     if as_json:
         echo_json(result.to_json())
