@@ -97,7 +97,7 @@ def test_review_round_trip_keeps_staff_entries_and_logs_relapse(make_master, cap
     )
     assert _ledger(path)["C"] == ("正在整改", "否")
     log = open_book(path).grid("变更记录")
-    assert [r[1:] for r in log[1:]] == [
+    assert [r[1:9] for r in log[1:]] == [
         ["回头看", "甲科", None, None, "C", "整改状态", "已完成", "正在整改"],
         ["回头看", "甲科", None, None, "C", "是否销号", "是", "否"],
     ]

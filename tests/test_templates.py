@@ -133,7 +133,7 @@ def test_editing_a_locked_cell_with_protection_stripped_is_detected(demo_master,
     t = make_templates(ledger, now=NOW, units=["办公室"]).issued[0]
     book = open_book(t.path)
     meta = parse_meta(book.grid("_meta"))
-    assert meta_signature_ok(key, book.grid("_meta"), meta)
+    assert meta_signature_ok(key, meta)
     assert changed_locked_cells(key, meta, _locked_values(book, meta)) == []
 
     tampered = tmp_path / "tampered.xlsx"
@@ -144,11 +144,11 @@ def test_editing_a_locked_cell_with_protection_stripped_is_detected(demo_master,
     wb.save(tampered)
     book = open_book(tampered)
     meta2 = parse_meta(book.grid("_meta"))
-    assert meta_signature_ok(key, book.grid("_meta"), meta2)  # _meta untouched
+    assert meta_signature_ok(key, meta2)  # _meta untouched
     assert changed_locked_cells(key, meta2, _locked_values(book, meta2)) == [("3-2", "deadline")]
     # the same key from another master does not verify
     other = "11" * 32
-    assert not meta_signature_ok(other, book.grid("_meta"), meta2)
+    assert not meta_signature_ok(other, meta2)
 
 
 def test_rewriting_meta_without_the_key_is_detected(demo_master, tmp_path):
@@ -174,7 +174,7 @@ def test_rewriting_meta_without_the_key_is_detected(demo_master, tmp_path):
         path = tmp_path / f"{what}.xlsx"
         wb.save(path)
         book = open_book(path)
-        assert not meta_signature_ok(key, book.grid("_meta"), parse_meta(book.grid("_meta"))), what
+        assert not meta_signature_ok(key, parse_meta(book.grid("_meta"))), what
 
 
 def test_unit_without_rows_gets_no_file_and_unknown_unit_is_a_problem(make_master, tmp_path):
@@ -297,7 +297,7 @@ def test_template_survives_a_resave_by_openpyxl(demo_master, tmp_path):
     openpyxl.load_workbook(t.path).save(resaved)
     book = open_book(resaved)
     meta = parse_meta(book.grid("_meta"))
-    assert meta_signature_ok(ledger.meta.hmac_key, book.grid("_meta"), meta)
+    assert meta_signature_ok(ledger.meta.hmac_key, meta)
     assert changed_locked_cells(ledger.meta.hmac_key, meta, _locked_values(book, meta)) == []
 
 

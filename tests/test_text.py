@@ -28,3 +28,18 @@ def test_fast_path_equals_the_full_normalisation(text):
 @given(TEXT)
 def test_canonical_is_idempotent(text):
     assert canonical(canonical(text)) == canonical(text)
+
+
+@given(st.lists(st.one_of(TEXT, st.none(), st.floats(allow_nan=False)), max_size=6))
+def test_canonical_all_equals_canonical_of_each(values):
+    from zhenggai.text import canonical_all
+
+    assert canonical_all(values) == [canonical(v) for v in values]
+
+
+def test_canonical_all_with_the_separator_inside_a_cell():
+    from zhenggai.text import canonical_all
+
+    # found by hypothesis in CI: the row check must not mistake a cell's own \x1f for a separator
+    assert canonical_all(["\x1f"]) == [canonical("\x1f")] == [""]
+    assert canonical_all(["a\x1fb", "c"]) == ["ab", "c"]

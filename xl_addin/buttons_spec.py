@@ -2,6 +2,7 @@
 
 The ribbon XML (:mod:`xl_addin.ribbon`) is generated from :data:`BUTTONS`, and
 the Python dispatcher (``xl_addin.buttons``) maps the same tags to handlers.
+A button is listed here only once its handler exists (a test checks both ways).
 Every button calls the VBA ``ZhenggaiRibbon.OnButton``, which runs
 ``xl_addin.buttons.run(<tag>)`` through xlwings' RunPython.
 """
@@ -47,5 +48,5 @@ BUTTONS: tuple[Button, ...] = (
     Button("flag_overdue", "逾期预警", "HighImportance", "按整改时限标出已逾期和即将到期的事项"),
     Button("bulletin", "生成通报", "FileSendAsAttachment", "起草督查通报：逾期、未报送和进展情况"),
     Button("draft_report", "生成报告", "CreateReport", "按台账起草整改情况报告"),
-    Button("review", "回头看", "ReviewAcceptChange", "抽查已完成和已销号事项，生成回头看清单"),
+    Button("review", "回头看", "ReviewAcceptChange", "列出完成或销号已满规定天数、尚未复查的事项"),
 )

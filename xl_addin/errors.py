@@ -1,19 +1,23 @@
-"""Errors raised while building the add-in.
+"""Errors raised while building or installing the add-in.
 
-    AddinBuildError            the build cannot go on
-    ├── TemplateNotFoundError  xlwings or its quickstart add-in is missing
-    └── VbaFormatError         vbaProject.bin, a compressed stream or a CFB file is malformed
+    zhenggai.errors.ZhenggaiError
+    └── AddinBuildError            the build or install cannot go on
+        ├── TemplateNotFoundError  xlwings or its quickstart add-in is missing
+        └── VbaFormatError         vbaProject.bin, a compressed stream or a CFB file is malformed
 
-Messages are in Chinese: the office staff read them.
+Messages are in Chinese: the office staff read them. Being ZhenggaiErrors, the
+CLI prints them as one line and exits 2.
 """
 
 from __future__ import annotations
 
+from zhenggai.errors import ZhenggaiError
+
 __all__ = ["AddinBuildError", "TemplateNotFoundError", "VbaFormatError"]
 
 
-class AddinBuildError(Exception):
-    """The add-in cannot be built."""
+class AddinBuildError(ZhenggaiError):
+    """The add-in cannot be built or installed."""
 
 
 class TemplateNotFoundError(AddinBuildError):

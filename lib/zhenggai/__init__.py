@@ -12,6 +12,14 @@ __version__ = "0.1.0"
 from .bulletin import BulletinResult, draft_bulletin
 from .changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
 from .closing import check_closing
+from .consolidate import (
+    ConsolidateResult,
+    FileResult,
+    Verdict,
+    check_file,
+    consolidate,
+    consolidate_folder,
+)
 from .create import create_master
 from .deadline import Deadline, DeadlineKind, parse_deadline
 from .document import Document, Para, ParaKind
@@ -27,6 +35,7 @@ from .errors import (
     WorkbookError,
     ZhenggaiError,
 )
+from .feedback import write_feedback
 from .gongwen import write_docx
 from .importer import ImportResult, SheetSource, blank_ledger, plan_import, read_sources
 from .ledger import Ledger, Unit, load_ledger, read_ledger
@@ -49,6 +58,7 @@ from .study_notice import StudyReminder, study_paragraph, study_reminders
 from .study_stats import PersonStat, UnitStat
 from .templates import IssuedTemplate, TemplatesResult, make_templates
 from .tiers import ItemTier, Tier
+from .undo import UndoResult, undo_last
 from .workdays import WorkCalendar
 
 __all__ = [
@@ -59,12 +69,14 @@ __all__ = [
     "ChartSpec",
     "Code",
     "ColumnAdd",
+    "ConsolidateResult",
     "Deadline",
     "DeadlineKind",
     "Document",
     "EmptyLedgerError",
     "Field",
     "FieldType",
+    "FileResult",
     "Fill",
     "GridSource",
     "ImportResult",
@@ -105,16 +117,21 @@ __all__ = [
     "TemplateError",
     "TemplatesResult",
     "Tier",
+    "UndoResult",
     "Unit",
     "UnitStat",
     "UnitStats",
     "UsageError",
+    "Verdict",
     "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
     "blank_ledger",
     "check_closing",
+    "check_file",
+    "consolidate",
+    "consolidate_folder",
     "create_master",
     "default_spec",
     "deliver",
@@ -144,6 +161,8 @@ __all__ = [
     "run_mail",
     "study_paragraph",
     "study_reminders",
+    "undo_last",
     "write_docx",
     "write_eml",
+    "write_feedback",
 ]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -76,6 +76,7 @@ class TemplateMeta:
         tags: 编号 -> key -> tag (locked cells).
         locked_mac: MAC over every locked cell.
         signature: MAC over the whole ``_meta`` sheet.
+        signed: the sheet as read, in the form the signature covers.
     """
 
     ledger_id: str
@@ -95,6 +96,7 @@ class TemplateMeta:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     locked_mac: str = ""
     signature: str = ""
+    signed: str = field(default="", repr=False, compare=False)
 
     @property
     def first_row(self) -> int:
@@ -210,26 +212,31 @@ def _cell_text(value: Value) -> str:
     return value if isinstance(value, str) else canonical(value)
 
 
+def _cells(row: Sequence[Value]) -> list[str]:
+    """A row's cells as text, trailing blanks dropped (calamine pads rows to the sheet's width)."""
+    n = len(row)
+    while n and (row[n - 1] is None or row[n - 1] == ""):
+        n -= 1
+    return [v if type(v) is str else "" if v is None else canonical(v) for v in row[:n]]
+
+
 def _serialise(grid: Sequence[Sequence[Value]]) -> str:
     """Every row but the signature's, blank rows and trailing blanks dropped."""
-    lines: list[str] = []
-    for row in grid:
-        cells = [_cell_text(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells and cells[0] != "signature":
-            lines.append(_SEP.join(cells))
-    return _ROW_SEP.join(lines)
+    return _join_signed(_cells(row) for row in grid)
 
 
-def meta_signature_ok(hmac_key: str, grid: Sequence[Sequence[Value]], meta: TemplateMeta) -> bool:
-    """True when the ``_meta`` sheet *grid* is exactly as signed with the master's key."""
-    expected = _mac(key_bytes(hmac_key), b"meta", _serialise(grid))
+def _join_signed(rows: Iterable[list[str]]) -> str:
+    return _ROW_SEP.join(_SEP.join(cells) for cells in rows if cells and cells[0] != "signature")
+
+
+def meta_signature_ok(hmac_key: str, meta: TemplateMeta) -> bool:
+    """True when the ``_meta`` sheet *meta* was read from is exactly as signed with the master's key."""
+    expected = _mac(key_bytes(hmac_key), b"meta", meta.signed)
     return hmac.compare_digest(expected, meta.signature)
 
 
 def changed_locked_cells(
-    hmac_key: str, meta: TemplateMeta, values: Mapping[str, Sequence[str]]
+    hmac_key: str, meta: TemplateMeta, values: Mapping[str, Sequence[str | None]]
 ) -> list[tuple[str, str]]:
     """Locked cells whose canonical value differs from the one signed.
 
@@ -237,21 +244,24 @@ def changed_locked_cells(
         hmac_key: the master's key.
         meta: the template's (already verified) meta.
         values: 编号 -> canonical values of ``meta.locked`` fields, in that
-            order, for the rows found in the return (missing rows are skipped).
+            order, for the rows found in the return (missing rows are left
+            out; None for a column that could not be found).
 
     Returns:
         (编号, key) of each changed cell; empty when all are as issued.
     """
     key = key_bytes(hmac_key)
-    if set(values) == set(meta.ids):
-        message = _locked_message(meta.ids, values)
-        if hmac.compare_digest(_mac(key, b"locked", message), meta.locked_mac):
-            return []
+    if len(values) == len(meta.ids) and set(values) == set(meta.ids):
+        complete = {rid: row for rid, row in values.items() if None not in row}
+        if len(complete) == len(values):
+            message = _locked_message(meta.ids, complete)  # type: ignore[arg-type]
+            if hmac.compare_digest(_mac(key, b"locked", message), meta.locked_mac):
+                return []
     changed: list[tuple[str, str]] = []
     for rid, row in values.items():
         tags = meta.tags.get(rid, {})
         for k, v in zip(meta.locked, row, strict=True):
-            if not hmac.compare_digest(cell_tag(key, rid, k, v), tags.get(k, "")):
+            if v is not None and not hmac.compare_digest(cell_tag(key, rid, k, v), tags.get(k, "")):
                 changed.append((rid, k))
     return changed
 
@@ -265,10 +275,12 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
     pairs: dict[str, str] = {}
     table: list[list[str]] = []
     in_rows = False
+    every: list[list[str]] = []
     for row in grid:
-        cells = [_cell_text(v) for v in row]
-        if not any(cells):
+        cells = _cells(row)
+        if not cells:
             continue
+        every.append(cells)
         if in_rows:
             table.append(cells)
         elif cells[0] == _ROWS_MARK:
@@ -319,6 +331,7 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
             tags=tags,
             locked_mac=pairs["locked_mac"],
             signature=pairs["signature"],
+            signed=_join_signed(every),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise _invalid(f"缺少或无法识别 {exc}") from exc

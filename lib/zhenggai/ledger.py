@@ -18,7 +18,7 @@ from .read import Grid, GridSource, Table, open_book, read_table
 from .settings import SETTINGS_SHEET, Settings, read_settings
 from .sheets import HOLIDAYS, LEDGER, META, UNITS, SheetDef
 from .spec import SPEC_SHEET, Spec, read_spec
-from .text import Value, normalise_text, to_date
+from .text import Value, cell_text, normalise_text, to_date
 
 __all__ = [
     "Holiday",
@@ -135,26 +135,18 @@ def header_columns(grid: Grid, sheet: SheetDef) -> dict[str, int]:
     return {h: header.index(h) + 1 for h in sheet.headers if h in header}
 
 
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return normalise_text(str(value))
-
-
 def _read_units(grid: Grid) -> list[Unit]:
     units: list[Unit] = []
     for i, rec in enumerate(records(grid, UNITS), start=2):
-        name = _text(rec.get("单位名称"))
+        name = cell_text(rec.get("单位名称"))
         if name:
             units.append(
                 Unit(
-                    _text(rec.get("单位编码")),
+                    cell_text(rec.get("单位编码")),
                     name,
-                    _text(rec.get("联系人")),
-                    _text(rec.get("邮箱")),
-                    _text(rec.get("电话")),
+                    cell_text(rec.get("联系人")),
+                    cell_text(rec.get("邮箱")),
+                    cell_text(rec.get("电话")),
                     i,
                 )
             )
@@ -166,13 +158,13 @@ def _read_holidays(grid: Grid) -> list[Holiday]:
     for rec in records(grid, HOLIDAYS):
         day = to_date(rec.get("日期"))
         if day is not None:
-            kind = _text(rec.get("类型"))
-            out.append(Holiday(day, kind in ("工作日", "上班", "补班"), _text(rec.get("说明"))))
+            kind = cell_text(rec.get("类型"))
+            out.append(Holiday(day, kind in ("工作日", "上班", "补班"), cell_text(rec.get("说明"))))
     return out
 
 
 def _read_meta(grid: Grid) -> Meta:
-    values = {_text(r[0]): _text(r[1]) for r in grid if len(r) >= 2 and r[0] is not None}
+    values = {cell_text(r[0]): cell_text(r[1]) for r in grid if len(r) >= 2 and r[0] is not None}
     return Meta(
         values.get("ledger_id", ""),
         values.get("hmac_key", ""),

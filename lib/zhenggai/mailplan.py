@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .ledger import Ledger, Unit, header_columns, records
 from .mime import parse_addresses
-from .problems import Code, Problem, cell_name, show_value
+from .problems import Code, Problem, cell_name
 from .sheets import MAIL_LOG, RETURNS, UNITS
 from .templates import issue_folder, template_name
-from .text import Value, normalise_text
+from .text import Value, cell_text
 from .tracking import ReturnsLog
 
 __all__ = [
@@ -59,10 +59,6 @@ class OverdueItem:
         return f"（{n}）编号 {self.id}：{measure}（{deadline}{self.warning}）"
 
 
-def _text(value: Value) -> str:
-    return "" if value is None else normalise_text(show_value(value))
-
-
 def _when(value: Value) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -95,7 +91,9 @@ def issued_templates(ledger: Ledger, batch: str) -> dict[str, Issued]:
         if b == batch:
             rec = log.get(b, unit)
             cell = cell_name(row, col)
-            out[unit] = Issued(_text(rec.get("下发文件")), cell, rec.get("回收时间") is not None)
+            out[unit] = Issued(
+                cell_text(rec.get("下发文件")), cell, rec.get("回收时间") is not None
+            )
     return out
 
 
@@ -111,19 +109,19 @@ def sent_addresses(ledger: Ledger, batch: str, kind: str) -> dict[tuple[str, str
     out: dict[tuple[str, str], str] = {}
     for rec in records(ledger.grid(MAIL_LOG.name), MAIL_LOG):
         if (
-            _text(rec.get("批次")) == batch
-            and _text(rec.get("类型")) == kind
-            and _text(rec.get("结果")) == SENT
+            cell_text(rec.get("批次")) == batch
+            and cell_text(rec.get("类型")) == kind
+            and cell_text(rec.get("结果")) == SENT
         ):
-            key = (_text(rec.get("单位名称")), _text(rec.get("邮箱")).lower())
-            out[key] = _text(rec.get("时间"))
+            key = (cell_text(rec.get("单位名称")), cell_text(rec.get("邮箱")).lower())
+            out[key] = cell_text(rec.get("时间"))
     return out
 
 
 def _deadline_text(value: Value) -> str:
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
-    return _text(value)
+    return cell_text(value)
 
 
 def overdue_items(ledger: Ledger) -> dict[str, list[OverdueItem]]:

@@ -318,13 +318,16 @@ class OpenpyxlMaster:
     """The master on disk, opened for one command (the CLI's workbook adapter).
 
     Use :meth:`open`; it checks the file is not held, takes the lock and
-    loads the workbook lazily on the first :meth:`apply`.
+    loads the workbook lazily on the first :meth:`apply`. Set :attr:`source`
+    before that to start from another file (undo starts from a backup); the
+    result still replaces the master, after backing it up.
     """
 
     def __init__(self, path: Path, *, op: str, settings: Settings | None = None) -> None:
         self.path = path
         self.op = op
         self.settings = settings or Settings()
+        self.source: Path | None = None
         self._wb: Workbook | None = None
         self._expected: dict[tuple[str, int, int], str] = {}
 
@@ -352,7 +355,9 @@ class OpenpyxlMaster:
         if self._wb is None:
             try:
                 self._wb = openpyxl.load_workbook(
-                    self.path, keep_vba=self.path.suffix.lower() == ".xlsm", rich_text=True
+                    self.source or self.path,
+                    keep_vba=self.path.suffix.lower() == ".xlsm",
+                    rich_text=True,
                 )
             except Exception as exc:
                 raise WorkbookError(f"台账无法打开（{type(exc).__name__}: {exc}）。") from exc

@@ -78,7 +78,6 @@ class Code(StrEnum):
     COLUMN_DELETED = "column-deleted"
     ROW_DELETED = "row-deleted"
     ROW_ADDED = "row-added"
-    ROW_MOVED = "row-moved"
     MERGED_CELLS = "merged-cells"
     CELL_ERROR = "cell-error"
     DATE_FUTURE = "date-future"

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import olefile
 import python_calamine
@@ -42,6 +43,7 @@ __all__ = [
     "detect_format",
     "find_header",
     "open_book",
+    "open_package",
     "read_table",
     "typed_value",
 ]
@@ -70,26 +72,34 @@ class GridSource(Protocol):
         ...
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, *, data: bytes | None = None) -> str:
     """The real format of *path* by content: xlsx, xlsm, xlsb, ods, xls, encrypted, empty, other.
 
-    The extension is not trusted: units rename files.
+    The extension is not trusted: units rename files. *data*, when given, is
+    the file's content already read (the file is then not opened).
     """
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if data is None:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    else:
+        head = data[:8]
     if not head:
         return "empty"
     if head == _OLE_MAGIC:
-        return _ole_format(path)
+        return _ole_format(path, data)
     if not head.startswith(b"PK"):
         return "other"
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "mimetype" in names:
-                return "ods" if b"opendocument" in zf.read("mimetype") else "other"
-    except zipfile.BadZipFile:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
+            return _zip_format(zf)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         return "corrupt"
+
+
+def _zip_format(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    if "mimetype" in names:
+        return "ods" if b"opendocument" in zf.read("mimetype") else "other"
     if "xl/workbook.bin" in names:
         return "xlsb"
     if "xl/workbook.xml" in names:
@@ -97,10 +107,10 @@ def detect_format(path: Path) -> str:
     return "other"
 
 
-def _ole_format(path: Path) -> str:
+def _ole_format(path: Path, data: bytes | None = None) -> str:
     """An OLE compound file: an encrypted OOXML workbook, an old .xls, or something else."""
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path)) as ole:
             if ole.exists("EncryptedPackage"):
                 return "encrypted"
             if ole.exists("Workbook") or ole.exists("Book"):
@@ -124,62 +134,122 @@ _FORMAT_MESSAGES = {
 }
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(source: Path | IO[bytes], *, crc: bool = True) -> None:
+    """Refuse zip bombs (by declared sizes) and, with *crc*, damaged members."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if total > MAX_UNCOMPRESSED or (
-                    info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO
-                ):
-                    raise WorkbookError(
-                        f"文件解压后过大（{info.filename} 压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。",
-                        code=Code.FILE_TOO_LARGE,
-                    )
-            bad = zf.testzip()
-    except zipfile.BadZipFile as exc:
+        with zipfile.ZipFile(source) as zf:
+            _check_members(zf, crc=crc)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+
+
+def _check_members(zf: zipfile.ZipFile, *, crc: bool) -> None:
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNCOMPRESSED or (info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO):
+            raise WorkbookError(
+                f"文件解压后过大（{info.filename} 压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。",
+                code=Code.FILE_TOO_LARGE,
+            )
+    bad = zf.testzip() if crc else None
     if bad is not None:
         raise WorkbookError(
             f"文件已损坏（{bad} 校验失败），无法打开，请重新报送。", code=Code.FILE_CORRUPT
         )
 
 
-def open_book(path: str | Path, *, accept: Sequence[str] = ("xlsx", "xlsm")) -> CalamineBook:
+def open_book(
+    path: str | Path,
+    *,
+    accept: Sequence[str] = ("xlsx", "xlsm"),
+    data: bytes | None = None,
+) -> CalamineBook:
     """Open a workbook for reading, checking its real format first.
 
     Args:
         path: the file.
         accept: formats to read (see :func:`detect_format`); others raise.
+        data: the file's content when the caller has read it already (a
+            returned file is read once: hashed, checked and parsed from
+            memory). Members are then CRC-checked by calamine as it reads
+            them instead of all up front.
 
     Raises:
         WorkbookError: with ``code`` and a Chinese message (missing, empty,
             encrypted, old format, corrupt, zip bomb).
     """
     path = Path(path)
+    if data is not None:
+        return open_package(path, data, accept=accept)[0]
     if not path.is_file():
         raise WorkbookError(f"找不到文件：{path}")
     fmt = detect_format(path)
+    _refuse(fmt, accept)
+    if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
+        _check_zip(path)
+    if path.suffix.lower() != f".{fmt}":
+        # renamed (an .xlsx saved as .xls): calamine would pick its reader by the name
+        return open_package(path, path.read_bytes(), accept=accept)[0]
+    return CalamineBook(
+        path, _calamine(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
+    )
+
+
+def open_package(
+    path: Path, data: bytes, *, accept: Sequence[str] = ("xlsx", "xlsm")
+) -> tuple[CalamineBook, zipfile.ZipFile | None, str]:
+    """:func:`open_book` for a file already in memory, sharing one read of its zip directory.
+
+    A returned file is read once: hashed, checked and parsed from *data*.
+    Members are CRC-checked by calamine as it reads them instead of all up front.
+
+    Returns:
+        The book, the open zip (to read other parts, e.g. document properties) and the format.
+    """
+    if not data.startswith(b"PK"):
+        fmt = detect_format(path, data=data)
+        _refuse(fmt, accept)
+        return (
+            CalamineBook(
+                path,
+                _calamine(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))),
+            ),
+            None,
+            fmt,
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        fmt = _zip_format(zf)
+        _refuse(fmt, accept)
+        _check_members(zf, crc=False)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+    book = CalamineBook(
+        path, _calamine(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    )
+    return book, zf, fmt
+
+
+def _refuse(fmt: str, accept: Sequence[str]) -> None:
     if fmt not in accept:
         code, message = _FORMAT_MESSAGES.get(
             fmt, (Code.FILE_UNSUPPORTED, f"不支持的格式（{fmt}）。")
         )
         raise WorkbookError(message, code=code)
-    if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
-        _check_zip(path)
+
+
+def _calamine(
+    load: Callable[[], python_calamine.CalamineWorkbook],
+) -> python_calamine.CalamineWorkbook:
     try:
-        if path.suffix.lower() == f".{fmt}":
-            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        else:  # renamed (an .xlsx saved as .xls): calamine picks its reader by the name
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        return load()
     except Exception as exc:  # calamine raises its own error types for broken files
         raise WorkbookError(
             f"文件无法读取（{type(exc).__name__}），可能已损坏，请重新报送。",
             code=Code.FILE_CORRUPT,
         ) from exc
-    return CalamineBook(path, workbook)
 
 
 @dataclass
@@ -189,7 +259,7 @@ class CalamineBook:
     path: Path
     _workbook: python_calamine.CalamineWorkbook
     _grids: dict[str, Grid] = field(default_factory=dict)
-    _merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    _sheets: dict[str, python_calamine.CalamineSheet] = field(default_factory=dict)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -206,29 +276,44 @@ class CalamineBook:
             if name not in self._workbook.sheet_names:
                 raise KeyError(name)
             try:
-                sheet = self._workbook.get_sheet_by_name(name)
-                raw = sheet.to_python(skip_empty_area=False)
-                ranges = sheet.merged_cell_ranges or []
+                raw = self._sheet(name).to_python(skip_empty_area=False)
             except Exception as exc:
                 raise WorkbookError(
                     f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
                     code=Code.FILE_CORRUPT,
                 ) from exc
             self._grids[name] = _clean_grid(raw)
-            # kept now: asking calamine again would parse the whole sheet a second time
-            self._merged[name] = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
         return self._grids[name]
+
+    def _sheet(self, name: str) -> python_calamine.CalamineSheet:
+        # calamine parses the sheet XML on every get_sheet_by_name: do it once.
+        if name not in self._sheets:
+            self._sheets[name] = self._workbook.get_sheet_by_name(name)
+        return self._sheets[name]
 
     def merged(self, name: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges of sheet *name* as 1-based (first row, first col, last row, last col)."""
-        self.grid(name)
-        return self._merged[name]
+        try:
+            ranges = self._sheet(name).merged_cell_ranges or []
+        except Exception as exc:
+            raise WorkbookError(
+                f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
+                code=Code.FILE_CORRUPT,
+            ) from exc
+        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+
+
+_PLAIN = frozenset({str, float, int, bool, date, datetime})
 
 
 def _clean_grid(raw: Sequence[Sequence[object]]) -> Grid:
     grid: Grid = []
     for row in raw:
-        grid.append([_clean(v) for v in row])
+        # Most rows hold only plain values: map them in one pass, not per-cell calls.
+        if _PLAIN.issuperset(map(type, row)):
+            grid.append([None if v == "" else v for v in row])  # type: ignore[misc]
+        else:
+            grid.append([_clean(v) for v in row])
     while grid and all(v is None for v in grid[-1]):
         grid.pop()
     return grid

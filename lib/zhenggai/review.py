@@ -24,7 +24,7 @@ from .problems import Code, Problem, cell_name, show_value
 from .read import Grid, Row
 from .sheets import CHANGES, LEDGER, REVIEW
 from .spec import STATUS_DONE, STATUS_IN_PROGRESS, YES
-from .text import Value, normalise_text
+from .text import Value, cell_text
 
 __all__ = [
     "REVIEW_HEADER",
@@ -95,20 +95,12 @@ class ReviewCounts:
     relapsed: int
 
 
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return normalise_text(str(value))
-
-
 def _existing(grid: Grid) -> list[tuple[int, Record]]:
     """(1-based row, record by header) of the sheet's rows, found by header text."""
     h = header_row(grid, ("编号", "是否反弹"))
     if h is None:
         return []
-    names = [_text(v) for v in grid[h]]
+    names = [cell_text(v) for v in grid[h]]
     cols = {name: names.index(name) for name in REVIEW_HEADER if name in names}
     out: list[tuple[int, Record]] = []
     for r, values in enumerate(grid[h + 1 :], start=h + 2):
@@ -126,7 +118,7 @@ def _day(value: Value) -> Value:
 
 
 def _has_staff(rec: Record) -> bool:
-    return any(_text(rec.get(name)) for name in STAFF_COLUMNS)
+    return any(cell_text(rec.get(name)) for name in STAFF_COLUMNS)
 
 
 def review_counts(ledger: Ledger) -> ReviewCounts:
@@ -135,7 +127,7 @@ def review_counts(ledger: Ledger) -> ReviewCounts:
     return ReviewCounts(
         len(rows),
         sum(1 for rec in rows if _has_staff(rec)),
-        sum(1 for rec in rows if _text(rec.get("是否反弹")) == YES),
+        sum(1 for rec in rows if cell_text(rec.get("是否反弹")) == YES),
     )
 
 
@@ -189,11 +181,11 @@ def follow_up_review(
     by_id = ledger.table.by_id()
     kept: list[Record] = []
     for r, rec in _existing(ledger.grid(REVIEW.name)):
-        handled = _text(rec.get("处理情况"))
+        handled = cell_text(rec.get("处理情况"))
         if not _has_staff(rec) and not handled:
             continue  # still waiting: listed afresh below when still due
-        flag = _text(rec.get("是否反弹"))
-        rid = _text(rec.get("编号"))
+        flag = cell_text(rec.get("是否反弹"))
+        rid = cell_text(rec.get("编号"))
         if flag not in ("", YES, _NO):
             result.problems.append(
                 Problem(
@@ -215,9 +207,9 @@ def follow_up_review(
                 rec["处理情况"] = f"台账中已是“{row.text('status')}”，未改动"
         kept.append(rec)
     reviewed = {
-        _text(rec.get("编号"))
+        cell_text(rec.get("编号"))
         for rec in kept
-        if _has_staff(rec) and _text(rec.get("是否反弹")) != YES
+        if _has_staff(rec) and cell_text(rec.get("是否反弹")) != YES
     }
     fresh: list[Record] = []
     for row in ledger.table:
@@ -254,7 +246,7 @@ def _table(kept: list[Record], fresh: list[Record], *, interval: int, today: dat
     )
     first = table.header_row + 1
     for i, rec in enumerate(kept):
-        if _text(rec.get("处理情况")).startswith("已退回"):
+        if cell_text(rec.get("处理情况")).startswith("已退回"):
             table.fills[(first + i, _HANDLED_COL)] = Fill.OVERDUE
     for i in range(len(kept), len(kept) + len(fresh)):
         for c in range(REVIEW_HEADER.index("复查时间") + 1, _FLAG_COL + 1):

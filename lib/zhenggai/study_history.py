@@ -24,7 +24,7 @@ from datetime import date
 from .problems import Code, Problem, cell_name, show_value
 from .read import Grid
 from .sheets import STUDY_POINTS
-from .text import Value, normalise_text
+from .text import Value, cell_text, normalise_text
 
 __all__ = [
     "FLAG_LABELS",
@@ -129,19 +129,11 @@ class HistoryRow:
     row: int
 
 
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return normalise_text(str(value))
-
-
 def history_header_ok(grid: Grid) -> bool:
     """True when the sheet's first row is exactly the standard 学习积分 header."""
     if not grid:
         return False
-    header = [_text(v) for v in grid[0]]
+    header = [cell_text(v) for v in grid[0]]
     while header and not header[-1]:
         header.pop()
     return tuple(header) == STUDY_POINTS.headers
@@ -154,7 +146,7 @@ def read_history(grid: Grid) -> tuple[list[HistoryRow], list[Problem]]:
     """
     if not grid:
         return [], []
-    header = [_text(v) for v in grid[0]]
+    header = [cell_text(v) for v in grid[0]]
     cols = {h: header.index(h) for h in STUDY_POINTS.headers if h in header}
     sheet = STUDY_POINTS.name
     rows: list[HistoryRow] = []
@@ -179,7 +171,7 @@ def read_history(grid: Grid) -> tuple[list[HistoryRow], list[Problem]]:
             continue
         period = parse_period(values.get("期间"))
         points = number(values.get("本期积分"))
-        name, unit = _text(values.get("姓名")), _text(values.get("单位"))
+        name, unit = cell_text(values.get("姓名")), cell_text(values.get("单位"))
         if period is None:
             bad(
                 r,
@@ -208,7 +200,7 @@ def read_history(grid: Grid) -> tuple[list[HistoryRow], list[Problem]]:
                     unit,
                     name,
                     points,
-                    _FLAG_CODES.get(_text(values.get("标记"))),
+                    _FLAG_CODES.get(cell_text(values.get("标记"))),
                     number(values.get("低分线")),
                     r,
                 )
@@ -231,7 +223,7 @@ def count_period(grid: Grid, period: Period) -> int:
     """Rows of 学习积分 stored for *period*, readable or not (what a re-import replaces)."""
     if not grid:
         return 0
-    header = [_text(v) for v in grid[0]]
+    header = [cell_text(v) for v in grid[0]]
     if "期间" not in header:
         return 0
     col = header.index("期间")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -20,7 +21,10 @@ __all__ = [
     "CANON_VERSION",
     "Value",
     "canonical",
+    "canonical_all",
+    "cell_text",
     "has_control_chars",
+    "is_clean",
     "is_formula_like",
     "normalise_text",
     "split_list",
@@ -74,6 +78,10 @@ def _is_clean(text: str) -> bool:
     )
 
 
+is_clean = _is_clean
+"""True when :func:`normalise_text` would return the text unchanged (and it is not empty)."""
+
+
 def has_control_chars(text: str) -> bool:
     """True when *text* holds characters a workbook cannot keep."""
     return bool(_CONTROL.search(text) or _SURROGATE.search(text))
@@ -92,6 +100,19 @@ def split_list(text: str) -> list[str]:
         if part:
             seen.setdefault(part, None)
     return list(seen)
+
+
+def cell_text(value: Value) -> str:
+    """A cell value as plain text: '' for empty, 3.0 -> '3', text normalised.
+
+    >>> cell_text(3.0), cell_text(None), cell_text("\u3000办公室 ")
+    ('3', '', '办公室')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalise_text(str(value))
 
 
 def to_date(value: Any) -> date | None:
@@ -136,3 +157,29 @@ def canonical(value: Value) -> str:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize("NFC", text)
+
+
+_JOIN = "\x1f"  # not printable: a cell holding it fails the check below and goes the long way
+_JOIN_EDGES = (_JOIN + " ", " " + _JOIN, _JOIN + "\n", "\n" + _JOIN)
+
+
+def canonical_all(values: Sequence[Value]) -> list[str]:
+    """``[canonical(v) for v in values]``, checked a row at a time when the row is plain text.
+
+    Signing and verifying visit every locked cell of every return; one check
+    of the joined row replaces a Python call per cell when nothing needs work.
+    """
+    if all(type(v) is str or v is None for v in values):
+        texts = [v if type(v) is str else "" for v in values]
+        joined = _JOIN.join(texts)
+        flat = "".join(texts)  # not joined.replace(): a cell may itself hold the separator
+        if (
+            (flat.isprintable() or (" \n" not in flat and flat.replace("\n", "").isprintable()))
+            and joined[:1] not in " \n"
+            and joined[-1:] not in " \n"
+            and not any(edge in joined for edge in _JOIN_EDGES)
+            # the separators split normalisation into independent cells
+            and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+        ):
+            return texts
+    return [canonical(v) for v in values]

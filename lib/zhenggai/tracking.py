@@ -21,19 +21,11 @@ from dataclasses import dataclass, field
 from .changes import ChangeSet
 from .read import Grid
 from .sheets import RETURNS
-from .text import Value, normalise_text
+from .text import Value, cell_text
 
 __all__ = ["ReturnsLog"]
 
 Key = tuple[str, str]
-
-
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return normalise_text(str(value))
 
 
 @dataclass
@@ -60,7 +52,7 @@ class ReturnsLog:
         """Read the sheet's grid (empty when the sheet does not exist)."""
         if not grid:
             return cls(list(RETURNS.headers), exists=False)
-        header = [_text(v) for v in grid[0]]
+        header = [cell_text(v) for v in grid[0]]
         while header and not header[-1]:
             header.pop()
         log = cls(header, exists=True)
@@ -73,7 +65,10 @@ class ReturnsLog:
         if b is None or u is None:
             return log
         for r, row in enumerate(grid[1:], start=2):
-            key = (_text(row[b]) if b < len(row) else "", _text(row[u]) if u < len(row) else "")
+            key = (
+                cell_text(row[b]) if b < len(row) else "",
+                cell_text(row[u]) if u < len(row) else "",
+            )
             if all(key) and key not in log.found:
                 log.found[key] = r
                 log.records[key] = {h: row[i] for h, i in cols.items() if i < len(row)}
@@ -94,7 +89,7 @@ class ReturnsLog:
         if key in self.found:
             self._edits.setdefault(key, {}).update(values)
 
-    def keys(self) -> list[Key]:
+    def entries(self) -> list[Key]:
         """Every (batch, unit) known, existing first."""
         return list(self.records)
 

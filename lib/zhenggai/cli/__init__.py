@@ -14,7 +14,10 @@ import click
 from .. import __version__
 from ..errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from .addin import addin_group
 from .bulletin import bulletin_command
+from .check import check_command
+from .consolidate import consolidate_command
 from .import_ import import_command
 from .init import init_command
 from .mail import mail_command
@@ -23,6 +26,7 @@ from .report import report_command
 from .review import review_command
 from .study import study_command
 from .templates import templates_command
+from .undo import undo_command
 
 __all__ = ["cli", "main"]
 
@@ -44,11 +48,15 @@ for command in (
     import_command,
     templates_command,
     mail_command,
+    check_command,
+    consolidate_command,
+    undo_command,
     overdue_command,
     study_command,
     bulletin_command,
     review_command,
     report_command,
+    addin_group,
 ):
     cli.add_command(command)
 

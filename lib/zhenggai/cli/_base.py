@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..problems import Problem
@@ -35,6 +37,7 @@ __all__ = [
     "out",
     "print_paths",
     "print_problems",
+    "progress_bar",
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -231,3 +234,25 @@ def print_paths(items: Iterable[tuple[str, Path | str]]) -> None:
     """Lines "label：path" for the files a command wrote."""
     for label, path in items:
         out.print(f"{label}：{path}")
+
+
+@contextmanager
+def progress_bar(label: str, first: str = "") -> Iterator[Callable[[int, int, str], None]]:
+    """A transient progress bar on stderr; yields ``update(done, total, name)``.
+
+    The library's long functions take such a callback as ``progress=``.
+    """
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(first, total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        yield update

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..master import update_master
 from ..templates import TemplatesResult, make_templates
-from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, err, option, out, print_problems
+from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, option, out, print_problems, progress_bar
 
 
 @click.command("templates", cls=ZhCommand)
@@ -33,19 +32,7 @@ def templates_command(
 
     例：zhenggai templates 整改台账.xlsx --batch 2026年11月
     """
-    with Progress(
-        TextColumn("生成模板"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def progress(done: int, total: int, unit: str) -> None:
-            bar.update(task, completed=done, total=total, description=unit)
-
+    with progress_bar("生成模板") as progress:
         result, saved = update_master(
             master,
             op="下发",

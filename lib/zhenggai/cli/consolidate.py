@@ -1,0 +1,130 @@
+"""``zhenggai consolidate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..consolidate import ConsolidateResult, FileResult, consolidate_folder
+from ..feedback import write_feedback
+from ..master import update_master
+from ..problems import show_value
+from ._base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    echo_json,
+    option,
+    out,
+    print_problems,
+    progress_bar,
+)
+
+__all__ = ["consolidate_command", "print_changes", "print_conflicts"]
+
+
+@click.command("consolidate", cls=ZhCommand)
+@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@click.argument(
+    "returns",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="[回收文件夹]",
+)
+@option("--dry-run", is_flag=True, help="只检查并列出将要做的修改，不改台账、不写问题清单。")
+@option("--json", "as_json", is_flag=True, help="只输出一个 JSON 对象（供程序读取）。")
+def consolidate_command(master: Path, returns: Path | None, dry_run: bool, as_json: bool) -> int:
+    """一键汇总：逐个校验各单位报回的模板，三方合并进台账，全部留痕。
+
+    回收文件夹默认是台账所在文件夹下的“回收”（含子文件夹）。
+    每个文件都有结论：已汇总、部分汇总、未汇总、重复文件、已有更新的报送；
+    一个坏文件不影响其他文件。台账和单位都改过的单元格列入“冲突”，不自动覆盖。
+    有问题的单位生成问题清单（反馈/批次/单位-问题清单.xlsx），可直接发回。
+
+    例：zhenggai consolidate 整改台账.xlsx
+    """
+    with progress_bar("汇总", "读取台账") as progress:
+        result, saved = update_master(
+            master,
+            op="汇总",
+            plan=lambda ledger: consolidate_folder(ledger, returns, progress=progress),
+            dry_run=dry_run,
+        )
+    written = [] if dry_run else write_feedback(result)
+    if as_json:
+        echo_json(result.to_json())
+        return EXIT_OK if result.clean else EXIT_PROBLEMS
+    _summary(result)
+    problems = [p for f in result.files for p in f.problems]
+    print_problems(problems, title="校验问题")
+    print_problems(result.ledger_problems, title="销号检查（台账）")
+    print_conflicts(result.files)
+    if dry_run:
+        print_changes(result.files)
+        out.print("[yellow]试运行（--dry-run）：台账没有改动，也没有写问题清单。[/]")
+    elif saved is not None and not saved.replaced:
+        out.print(f"[yellow]注意：[/]{saved.reason}")
+    elif saved is not None:
+        out.print(f"台账已更新：{saved.path}（修改前的备份：{saved.backup}）")
+        out.print("如需撤销本次汇总：zhenggai undo " + str(master))
+    else:
+        out.print("没有新的报送文件，台账没有改动。")
+    for path in written:
+        out.print(f"问题清单：{path}")
+    return EXIT_OK if result.clean else EXIT_PROBLEMS
+
+
+def _summary(result: ConsolidateResult) -> None:
+    table = Table(title=f"汇总结果（{result.folder}）")
+    for col in ("文件", "单位", "批次", "结论", "修改", "冲突", "问题", "说明"):
+        table.add_column(col, overflow="fold")
+    for f in result.files:
+        table.add_row(
+            f.file,
+            f.unit or "",
+            f.batch or "",
+            f.verdict.words,
+            str(len(f.changes)),
+            str(len(f.conflicts)),
+            str(len(f.problems)),
+            f.note,
+        )
+    if result.files:
+        out.print(table)
+    out.print(
+        f"共 {len(result.files)} 个文件，修改 {result.n_changes} 处，冲突 {result.n_conflicts} 处"
+        + (f"；忽略非工作簿文件 {len(result.ignored)} 个" if result.ignored else "")
+        + "。"
+    )
+    if result.not_returned:
+        out.print(f"{result.batch} 尚未报送：{'、'.join(result.not_returned)}")
+
+
+def print_conflicts(files: list[FileResult]) -> None:
+    """A table of conflicts with all three values."""
+    rows = [(f, k) for f in files for k in f.conflicts]
+    if not rows:
+        return
+    table = Table(title=f"冲突（{len(rows)} 处，未合并，请在台账中核实）")
+    for col in ("单位", "编号", "台账单元格", "下发时的值", "台账现值", "单位报送值"):
+        table.add_column(col, overflow="fold")
+    for f, k in rows:
+        table.add_row(
+            f.unit or "", k.id, k.master_cell, k.base, show_value(k.ours), show_value(k.theirs)
+        )
+    out.print(table)
+
+
+def print_changes(files: list[FileResult]) -> None:
+    """A table of the values applied (or, in a dry run, to be applied)."""
+    rows = [(f, c) for f in files for c in f.changes]
+    if not rows:
+        return
+    table = Table(title=f"修改（{len(rows)} 处）")
+    for col in ("单位", "编号", "字段", "原值", "新值"):
+        table.add_column(col, overflow="fold")
+    for f, c in rows:
+        table.add_row(f.unit or "", c.id, c.field, show_value(c.old), show_value(c.new))
+    out.print(table)

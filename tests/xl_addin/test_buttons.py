@@ -1,0 +1,111 @@
+"""``xl_addin.buttons.run``: the one entry point of every ribbon button."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import xlwings
+
+from tests.conftest import write_book
+from tests.xl_addin.payload import payload
+from xl_addin import buttons, handlers
+from xl_addin.buttons import HANDLERS, main, run
+from xl_addin.buttons_spec import BUTTONS
+
+
+@pytest.fixture
+def caller() -> Iterator[None]:
+    """Forget the mock caller a test set (xlwings keeps it on the Book class)."""
+    yield
+    if hasattr(xlwings.Book, "_mock_caller"):
+        del xlwings.Book._mock_caller
+
+
+def _alerts(book: xlwings.Book) -> list[list[str]]:
+    return [a["args"] for a in book.json()["actions"] if a["func"] == "alert"]
+
+
+def test_every_button_has_a_handler_and_every_handler_a_button() -> None:
+    assert [b.tag for b in BUTTONS] == list(HANDLERS)
+    for tag, handler in HANDLERS.items():
+        assert handler is getattr(handlers, tag)
+        assert list(inspect.signature(handler).parameters) == ["book"]
+    assert set(handlers.__all__) == set(HANDLERS)
+    assert list(HANDLERS) == [  # the buttons of issue 7, in the order of the monthly work
+        "make_templates",
+        "consolidate",
+        "flag_overdue",
+        "bulletin",
+        "draft_report",
+        "review",
+    ]
+
+
+def test_run_dispatches_to_the_handler_of_the_callers_book(
+    demo_master: Path, open_book, caller
+) -> None:
+    book = open_book(demo_master)
+    book.set_mock_caller()
+    run("make_templates")
+    [(message, title, _, mode, _)] = _alerts(book)
+    assert message.startswith("已为 ") and (title, mode) == ("整改台账", "info")
+
+
+def test_unknown_tag_is_a_clear_alert(demo_master: Path, open_book, caller) -> None:
+    book = open_book(demo_master)
+    book.set_mock_caller()
+    run("no_such_button")
+    [(message, title, _, mode, _)] = _alerts(book)
+    assert "没有“no_such_button”这个按钮" in message and "zhenggai addin install" in message
+    assert (title, mode) == ("整改台账", "critical")
+
+
+def test_a_zhenggai_error_becomes_an_alert_not_a_traceback(
+    tmp_path: Path, open_book, caller
+) -> None:
+    book = open_book(write_book(tmp_path / "别的表.xlsx", {"Sheet1": [["随便什么"]]}))
+    book.set_mock_caller()
+    run(BUTTONS[0].tag)
+    [(message, _, _, mode, _)] = _alerts(book)
+    assert message.startswith("这不是 zhenggai 台账") and mode == "critical"
+    assert not [a for a in book.json()["actions"] if a["func"] != "alert"]
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="opens Excel there")
+def test_main_needs_excel(capsys) -> None:
+    assert main([BUTTONS[0].tag, "台账.xlsx"]) == 2
+    assert "需要 Excel" in capsys.readouterr().err
+
+
+def test_main_rejects_unknown_tags(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["no_such_button", "台账.xlsx"])
+    assert buttons.__doc__ and "python -m xl_addin.buttons" in buttons.__doc__
+
+
+def test_an_unsaved_book_is_refused_before_anything_is_written(demo_master: Path, caller) -> None:
+    data = payload(demo_master)
+    data["book"]["name"] = "工作簿1"  # what Excel calls a book never saved
+    book = xlwings.Book(json=data)
+    book.set_mock_caller()
+    run(BUTTONS[0].tag)
+    [(message, _, _, mode, _)] = _alerts(book)
+    assert message.startswith("这个工作簿还没有保存成文件") and mode == "critical"
+    assert len(book.json()["actions"]) == 1
+
+
+def test_consolidate_without_a_returns_folder_says_where_it_looked(
+    demo_master: Path, open_book, caller
+) -> None:
+    book = open_book(demo_master)
+    book.set_mock_caller()
+    run("consolidate")
+    [(message, _, _, mode, _)] = _alerts(book)
+    assert (
+        message.startswith(f"找不到回收文件夹：{demo_master.parent / '回收'}")
+        and mode == "critical"
+    )

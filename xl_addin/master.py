@@ -1,0 +1,206 @@
+"""Apply a :class:`zhenggai.changes.ChangeSet` to the open master: the add-in's workbook adapter.
+
+The CLI's :class:`zhenggai.master.OpenpyxlMaster` writes the same ChangeSet
+into a file; this one writes into the Book Excel has open, and only what
+changes:
+
+- cell edits whose value differs from the cell's current value (same kind and
+  same :func:`zhenggai.text.canonical` form count as unchanged), in one range
+  assignment per run of consecutive rows in a column; fills per run too;
+- appended rows below the sheet's last row holding a value, in one assignment;
+- output sheets (:class:`~zhenggai.changes.SheetTable`) rewritten whole: see
+  :mod:`xl_addin.tables`.
+
+Nothing is saved: the user sees the result in Excel and saves it (or closes
+without saving to drop it).
+
+Example:
+    >>> XlwingsMaster(book).apply(result.changes)              # doctest: +SKIP
+    Applied(cells=12, unchanged=4, rows=3, sheets=1, charts=2, charts_skipped=0)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import xlwings
+
+from xl_addin.cells import (
+    date_formats,
+    excel_value,
+    fills,
+    freeze_above,
+    pad,
+    runs,
+    style_header,
+)
+from xl_addin.source import XlwingsSource
+from xl_addin.tables import table_grid, write_table
+from zhenggai.changes import ChangeSet, Fill
+from zhenggai.errors import WorkbookError
+from zhenggai.read import Grid
+from zhenggai.sheets import META, SHEETS
+from zhenggai.text import Value, canonical
+
+__all__ = ["Applied", "XlwingsMaster"]
+
+
+@dataclass
+class Applied:
+    """What :meth:`XlwingsMaster.apply` wrote.
+
+    Attributes:
+        cells: edited cells whose value was written.
+        unchanged: edited cells left alone because they already held the value.
+        rows: rows appended.
+        sheets: output sheets rewritten.
+        charts: native charts drawn.
+        charts_skipped: charts not drawn (series in non-adjacent columns, or no data).
+    """
+
+    cells: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    sheets: int = 0
+    charts: int = 0
+    charts_skipped: int = 0
+
+
+def _kind(value: Value) -> str:
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, date | datetime):
+        return "date"
+    return "text"
+
+
+def same_value(current: Value, new: Value) -> bool:
+    """True when writing *new* over *current* would change nothing a reader sees."""
+    return _kind(current) == _kind(new) and canonical(current) == canonical(new)
+
+
+def _store(grid: Grid, row: int, col: int, value: Value) -> None:
+    while len(grid) < row:
+        grid.append([])
+    cells = grid[row - 1]
+    cells.extend([None] * (col - len(cells)))
+    cells[col - 1] = None if value == "" else value
+
+
+def _trim(grid: Grid) -> None:
+    # As the readers do: the grid ends at the last row holding a value.
+    while grid and all(v is None for v in grid[-1]):
+        grid.pop()
+
+
+class XlwingsMaster:
+    """The master workbook open in Excel, for one button.
+
+    Args:
+        book: the open master (``xlwings.Book.caller()`` in a handler).
+        source: the :class:`XlwingsSource` the ledger was read from, so the
+            current values are not read twice.
+    """
+
+    def __init__(self, book: xlwings.Book, *, source: XlwingsSource | None = None) -> None:
+        self.book = book
+        self.source = source or XlwingsSource(book)
+
+    def sheet(self, name: str) -> xlwings.Sheet:
+        """Sheet *name*, added before ``_meta`` with its standard header when missing."""
+        try:
+            return self.source.sheet(name)
+        except KeyError:
+            pass
+        names = self.source.sheet_names
+        # Always "after": xlwings Server's Sheets.add(before=...) lands one place too early.
+        at = names.index(META) if META in names else len(names)
+        if at == 0:
+            before, after = self.source.sheet(names[0]), None
+        else:
+            before, after = None, self.source.sheet(names[at - 1])
+        sheet = self.book.sheets.add(name, before=before, after=after)
+        grid: Grid = []
+        for d in SHEETS:
+            if d.name == name and d.headers:
+                header = sheet.range((1, 1), (1, len(d.headers)))
+                header.value = [list(d.headers)]
+                style_header(header)
+                freeze_above(sheet, 2)
+                grid = [list(d.headers)]
+        self.source.set_grid(name, grid)
+        return sheet
+
+    def apply(self, changes: ChangeSet) -> Applied:
+        """Write *changes* into the book; returns what was written."""
+        applied = Applied()
+        self._edits(changes, applied)
+        for name, rows in changes.appends:
+            self._append(name, rows, applied)
+        for table in changes.tables:
+            drawn, skipped = write_table(self.book, self.sheet(table.name), table)
+            self.source.set_grid(table.name, table_grid(table))
+            applied.sheets += 1
+            applied.charts += drawn
+            applied.charts_skipped += skipped
+        return applied
+
+    def _edits(self, changes: ChangeSet, applied: Applied) -> None:
+        # One edit per cell: the last value wins, the last fill given wins.
+        values: dict[tuple[str, int, int], Value] = {}
+        colours: dict[tuple[str, int, int], Fill] = {}
+        for e in changes.edits:
+            values[(e.sheet, e.row, e.col)] = e.value
+            if e.fill is not None:
+                colours[(e.sheet, e.row, e.col)] = e.fill
+        missing = sorted({sheet for sheet, _, _ in values} - set(self.source.sheet_names))
+        if missing:
+            raise WorkbookError(f"台账缺少工作表“{'、'.join(missing)}”。")
+        to_write: dict[tuple[str, int], list[tuple[int, Value]]] = defaultdict(list)
+        for (name, row, col), value in values.items():
+            grid = self.source.grid(name)
+            cells = grid[row - 1] if row <= len(grid) else []
+            current = cells[col - 1] if col <= len(cells) else None
+            if same_value(current, value):
+                applied.unchanged += 1
+            else:
+                to_write[(name, col)].append((row, value))
+        for (name, col), cells_ in to_write.items():
+            sheet = self.source.sheet(name)
+            for first, run in runs(cells_):
+                target = sheet.range((first, col), (first + len(run) - 1, col))
+                target.value = [[excel_value(v)] for v in run]
+                grid = self.source.grid(name)
+                for offset, value in enumerate(run):
+                    _store(grid, first + offset, col, value)
+                _trim(grid)
+                applied.cells += len(run)
+            date_formats(sheet, [(row, col, value) for row, value in cells_])
+        for name in sorted({key[0] for key in colours}):
+            fills(
+                self.source.sheet(name),
+                [(row, col, fill) for (at, row, col), fill in colours.items() if at == name],
+            )
+
+    def _append(self, name: str, rows: list[list[Value]], applied: Applied) -> None:
+        width = max((len(r) for r in rows), default=0)
+        if not width:
+            return
+        sheet = self.sheet(name)
+        grid = self.source.grid(name)
+        start = len(grid) + 1
+        sheet.range((start, 1), (start + len(rows) - 1, width)).value = pad(rows, width)
+        date_formats(
+            sheet, [(start + i, c, v) for i, r in enumerate(rows) for c, v in enumerate(r, start=1)]
+        )
+        for i, r in enumerate(rows):
+            for c, value in enumerate(r, start=1):
+                _store(grid, start + i, c, value)
+        _trim(grid)
+        applied.rows += len(rows)

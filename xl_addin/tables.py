@@ -1,0 +1,148 @@
+"""Rewrite an output sheet (:class:`zhenggai.changes.SheetTable`) in the open Book.
+
+Mirrors :func:`zhenggai.style.write_table` (the CLI's openpyxl writer) through
+xlwings' public API: the old charts go, the sheet is cleared, the whole block
+(title, header, rows) is written in one range assignment, then the header
+style, frozen header, wrapped columns, number formats, fills, column widths
+and native charts.
+
+Three differences, all limits of xlwings rather than choices:
+
+- no filter buttons on the header: xlwings can only switch AutoFilter on by
+  applying a criterion;
+- in Excel itself the header rows are not frozen: xlwings 0.37.8 freezes panes
+  only on xlwings Server/Lite (see :func:`~xl_addin.cells.freeze_above`);
+- a chart whose series are not in adjacent columns is not drawn (xlwings
+  builds a chart from one source range and cannot add series); the data is
+  still written and :class:`~xl_addin.master.Applied` counts the chart as skipped.
+
+On xlwings Server (the engine of our tests), alignment needs the Office.js
+client and is skipped; Excel itself does all of it.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import xlwings
+
+from xl_addin.cells import (
+    HEADER_FONT,
+    column_width,
+    date_formats,
+    fills,
+    freeze_above,
+    pad,
+    set_optional,
+    style_header,
+)
+from zhenggai.changes import ChartSpec, SheetTable
+from zhenggai.read import Grid
+from zhenggai.style import text_width
+from zhenggai.text import Value
+
+__all__ = ["table_grid", "write_table"]
+
+_CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "pie": "pie"}
+# openpyxl's 16 cm × 9 cm, the CLI's chart size, in points.
+_CHART_WIDTH, _CHART_HEIGHT = 454, 255
+_TITLE_SIZE = 14
+_SAMPLE_ROWS = 500
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+def table_grid(table: SheetTable) -> Grid:
+    """The sheet's values once *table* is written, from A1."""
+    grid: Grid = []
+    if table.title:
+        grid.append([table.title])
+    if table.header:
+        grid.append(list(table.header))
+    grid += [list(row) for row in table.rows]
+    while grid and all(v is None or v == "" for v in grid[-1]):
+        grid.pop()
+    return grid
+
+
+def write_table(book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable) -> tuple[int, int]:
+    """Clear *sheet* and write *table* into it; returns (charts drawn, charts skipped)."""
+    _delete_charts(sheet)
+    sheet.clear()
+    freeze_above(sheet, None)
+    grid = table_grid(table)
+    width = max((len(row) for row in grid), default=0)
+    if width:
+        sheet.range((1, 1), (len(grid), width)).value = pad(grid, width)
+    r = 1
+    if table.title:
+        title = sheet.range((1, 1))
+        title.font.bold = True
+        title.font.name = HEADER_FONT
+        title.font.size = _TITLE_SIZE
+        r = 2
+    if table.header:
+        style_header(sheet.range((r, 1), (r, len(table.header))))
+        freeze_above(sheet, r + 1)
+        r += 1
+    if table.rows:
+        last = r + len(table.rows) - 1
+        for c in sorted(table.wrap):
+            column = sheet.range((r, c), (last, c))
+            column.wrap_text = True
+            set_optional(column, "vertical_alignment", "top")
+        for c, fmt in sorted(table.number_formats.items()):
+            sheet.range((r, c), (last, c)).number_format = fmt
+        date_formats(
+            sheet, [(r + i, c, v) for i, row in enumerate(table.rows) for c, v in enumerate(row, 1)]
+        )
+    fills(sheet, [(row, col, fill) for (row, col), fill in table.fills.items()])
+    _widths(book, sheet, table)
+    drawn = sum(_chart(sheet, spec) for spec in table.charts)
+    return drawn, len(table.charts) - drawn
+
+
+def _delete_charts(sheet: xlwings.Sheet) -> None:
+    api = sheet.api
+    if isinstance(api, dict) and "charts" not in api:
+        return  # xlwings' VBA client sends no chart list: nothing known to delete
+    for chart in list(sheet.charts):
+        chart.delete()
+
+
+def _widths(book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable) -> None:
+    sample: list[list[Value]] = [list(table.header), *table.rows] if table.header else table.rows
+    widths: dict[int, float] = {}
+    for row in sample[:_SAMPLE_ROWS]:
+        for c, value in enumerate(row, start=1):
+            widths[c] = max(widths.get(c, 0), text_width(value))
+    widths = {c: min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for c, w in widths.items()}
+    widths.update(table.widths)
+    for c, w in sorted(widths.items()):
+        sheet.range((1, c)).column_width = column_width(book, w)
+
+
+def _chart(sheet: xlwings.Sheet, spec: ChartSpec) -> bool:
+    series = sorted(spec.series)
+    adjacent = series == list(range(series[0], series[-1] + 1)) if series else False
+    if not adjacent or spec.last_row < spec.first_row:
+        return False
+    source = sheet.range((spec.first_row - 1, series[0]), (spec.last_row, series[-1]))
+    chart = sheet.charts.add(
+        anchor=sheet.range(spec.anchor),
+        width=_CHART_WIDTH,
+        height=_CHART_HEIGHT,
+        chart_type=_CHART_TYPES.get(spec.kind, "column_clustered"),
+        source=source,
+        plot_by="columns",
+    )
+    chart.set_x_axis_values(
+        sheet.range((spec.first_row, spec.categories), (spec.last_row, spec.categories))
+    )
+    chart.title = spec.title
+    if spec.kind != "pie":
+        if spec.y_title:
+            chart.value_axis.title = spec.y_title
+        if len(series) == 1:
+            with suppress(NotImplementedError):
+                chart.legend.visible = False
+    return True
