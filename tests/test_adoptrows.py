@@ -189,3 +189,16 @@ def test_rows_under_a_section_row_take_it_as_their_category():
         )
     )
     assert [r["category"] for r in result.rows] == ["一、党建方面"]
+
+
+def test_serial_numbers_are_judged_by_header_and_may_not_meet_other_headers():
+    rows_a = [["序号", *HEADER], [1, "甲", "措施", "办公室", "/"], [1, "乙", "措施", "办公室", "/"]]
+    rows_b = [["问题编号", *HEADER], ["B-1", "丙", "措施", "宣传科", "/"]]
+    mixed = _plan(("a.xlsx", "S", rows_a), ("b.xlsx", "S", rows_b))
+    assert [r["id"][:2] for r in mixed.rows] == ["IM", "IM", "B-"]
+    clash = _plan(
+        ("a.xlsx", "S", [["序号", *HEADER], [1, "甲", "措施", "办公室", "/"]]),
+        ("b.xlsx", "S", [["问题编号", *HEADER], ["1", "丙", "措施", "宣传科", "/"]]),
+    )
+    assert [r["id"][:2] for r in clash.rows] == ["IM", "IM"]
+    assert _tuples(clash) == []

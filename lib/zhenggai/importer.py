@@ -339,25 +339,36 @@ def _words(d: ColumnDecision) -> set[str]:
 def _demote_repeated_ids(sheets: Sequence[SheetRead]) -> None:
     """A column read as 编号 only by 别名 or common name (序号, 问题编号) is used only
     when its values are unique across the whole import; otherwise it stays an extra column.
+
+    Columns are judged by header: every "序号" column of the import together. Headers
+    whose values are each unique but meet each other's (one file's 序号 1, 2 and
+    another's 问题编号 1) are all left as extra columns too.
     """
-    weak: list[tuple[SheetRead, int, ColumnDecision]] = []
+    groups: dict[str, list[tuple[SheetRead, int, ColumnDecision]]] = {}
     for sheet in sheets:
         for i, d in enumerate(sheet.decisions):
             if d.key == "id" and d.decision is Decision.MAPPED and d.why not in ("字段名", "--map"):
-                weak.append((sheet, i, d))
-    seen: set[str] = set()
-    repeated = ""
-    for sheet, _, d in weak:
-        for row in sheet.rows:
-            value = canonical(row.cells.get(d.col))
-            if value and value in seen:
-                repeated = repeated or value
-            seen.add(value)
-    if not repeated:
-        return
-    for sheet, i, d in weak:
-        why = f"有重复值（如“{repeated}”），不作编号，编号另行生成"
-        sheet.decisions[i] = replace(d, decision=Decision.EXTRA, key=None, field="", why=why)
+                groups.setdefault(header_word(d.label), []).append((sheet, i, d))
+    values: dict[str, set[str]] = {}
+    repeated: dict[str, str] = {}
+    for word, columns in groups.items():
+        seen: set[str] = set()
+        for sheet, _, d in columns:
+            for row in sheet.rows:
+                value = canonical(row.cells.get(d.col))
+                if value and value in seen:
+                    repeated.setdefault(word, value)
+                seen.add(value)
+        values[word] = seen - {""}
+    kept = [w for w in groups if w not in repeated]
+    for word in kept:
+        clash = next((v for o in kept if o != word for v in values[word] & values[o]), None)
+        if clash is not None:
+            repeated[word] = clash
+    for word, value in repeated.items():
+        for sheet, i, d in groups[word]:
+            why = f"有重复值（如“{value}”），不作编号，编号另行生成"
+            sheet.decisions[i] = replace(d, decision=Decision.EXTRA, key=None, field="", why=why)
 
 
 def _with_extra_fields(spec: Spec, sheets: Sequence[SheetRead], result: ImportResult) -> Spec:
