@@ -149,7 +149,8 @@ CASES = {
     "xlsm with macros": (_xlsm, [("", "", "macros-ignored")], Verdict.APPLIED),
     "another ledger": (_other_ledger, [("", "", "ledger-mismatch")], Verdict.REJECTED),
     "named as another unit": (_named_as_other_unit, [("", "", "unit-mismatch")], Verdict.REJECTED),
-    "_meta removed": (_meta_removed, [("", "", "meta-missing")], Verdict.REJECTED),
+    # no _meta, but the header maps: read by 编号 as a legacy return (nothing differs here)
+    "_meta removed": (_meta_removed, [("", "", "legacy-return")], Verdict.APPLIED),
     "hmac mismatch": (_meta_tampered, [("", "", "meta-tampered")], Verdict.REJECTED),
     "locked cell changed": (_locked_changed, [("填报", "E10", "locked-changed")], Verdict.PARTLY),
     "header renamed": (_header_renamed, [("填报", "M8", "header-renamed")], Verdict.PARTLY),
@@ -264,11 +265,11 @@ def test_check_without_master_still_checks_values_and_names(world, tmp_path):
     assert [p.code for p in check_file(renamed).problems] == ["unit-mismatch"]
 
 
-def test_legacy_file_without_meta_is_rejected_with_its_own_message(world, tmp_path):
+def test_a_file_without_meta_whose_header_maps_is_read_as_a_legacy_return(world, tmp_path):
     path = CASES["_meta removed"][0](world, tmp_path)
     result = check_file(path, ledger=read_ledger(world[0]))
     [problem] = result.problems
-    assert problem.code == "meta-missing" and "表头" in problem.message
+    assert problem.code == "legacy-return" and "--trust-legacy" in problem.message
 
 
 def test_every_bad_file_in_one_folder_one_run_through_the_cli(world, tmp_path, capsys):

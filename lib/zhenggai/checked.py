@@ -14,7 +14,13 @@ __all__ = ["NOTICES", "CheckedReturn"]
 
 # Reported to the unit but they do not stop a value from being used.
 NOTICES = frozenset(
-    {Code.MACROS_IGNORED, Code.FORMULA_AS_TEXT, Code.HEADER_MOVED, Code.FIELD_UNKNOWN}
+    {
+        Code.MACROS_IGNORED,
+        Code.FORMULA_AS_TEXT,
+        Code.HEADER_MOVED,
+        Code.FIELD_UNKNOWN,
+        Code.LEGACY_RETURN,
+    }
 )
 
 
@@ -34,6 +40,11 @@ class CheckedReturn:
         rejected: nothing of the file may be used.
         identified: its ``_meta`` identity was verified (with the master) or at
             least read (without), so it counts as this unit's return.
+        legacy: no ``_meta``, read by header and 编号 (a ledger's own older form):
+            there is no template base, so a value differing from the master is
+            only a proposal unless the office trusts legacy returns.
+        legacy_unit: for a legacy return, the one unit its rows belong to ("" when several).
+        legacy_sheet: for a legacy return, the sheet read.
     """
 
     file: str
@@ -47,10 +58,13 @@ class CheckedReturn:
     columns: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
     identified: bool = False
+    legacy: bool = False
+    legacy_unit: str = ""
+    legacy_sheet: str = ""
 
     @property
     def unit(self) -> str:
-        return self.meta.unit if self.meta else ""
+        return self.meta.unit if self.meta else self.legacy_unit
 
     @property
     def batch(self) -> str:
@@ -58,7 +72,7 @@ class CheckedReturn:
 
     @property
     def sheet(self) -> str:
-        return self.meta.sheet if self.meta else ""
+        return self.meta.sheet if self.meta else self.legacy_sheet
 
     def cell(self, rid: str, key: str) -> str:
         """The return cell of 编号 *rid*, field *key*, e.g. "M10" (made only when shown)."""

@@ -65,6 +65,7 @@ def consolidate_folder(
     *,
     now: datetime | None = None,
     progress: Progress | None = None,
+    trust_legacy: bool = False,
 ) -> ConsolidateResult:
     """Consolidate every workbook under *folder* (default :func:`returns_folder`) into *ledger*."""
     folder = folder if folder is not None else returns_folder(ledger)
@@ -84,7 +85,15 @@ def consolidate_folder(
             path.resolve().is_relative_to(d.resolve()) for d in ours
         )
         (ignored if mine else files).append(path)
-    return consolidate(ledger, files, root=folder, ignored=ignored, now=now, progress=progress)
+    return consolidate(
+        ledger,
+        files,
+        root=folder,
+        ignored=ignored,
+        now=now,
+        progress=progress,
+        trust_legacy=trust_legacy,
+    )
 
 
 def consolidate(
@@ -95,6 +104,7 @@ def consolidate(
     ignored: Sequence[Path] = (),
     now: datetime | None = None,
     progress: Progress | None = None,
+    trust_legacy: bool = False,
 ) -> ConsolidateResult:
     """Check, merge and log the returned *files* against *ledger*.
 
@@ -105,6 +115,9 @@ def consolidate(
         ignored: files the scan skipped, for the summary.
         now: the run's time (default now); 完成时间 after its date is refused.
         progress: called as ``progress(done, total, file name)`` after each file.
+        trust_legacy: apply the values of legacy returns (files without a
+            template's ``_meta``, read by 编号) that differ from the master;
+            otherwise they are listed in 冲突 as proposed changes.
     """
     now = local(now or datetime.now())
     today = now.date()
@@ -128,7 +141,7 @@ def consolidate(
             progress(i, len(files), ret.name)
     latest = _latest_per_unit(checked, log, results)
     for c in sorted(latest, key=lambda c: (c.saved, c.file)):
-        results.append(_merge(c, state))
+        results.append(_merge(c, state, trust_legacy=trust_legacy))
     news = [f for f in results if f.verdict not in (Verdict.DUPLICATE, Verdict.SUPERSEDED)]
     changes = ChangeSet()
     closing: list[Problem] = []
@@ -242,14 +255,15 @@ def _latest_per_unit(
     return out
 
 
-def _merge(c: CheckedReturn, state: MasterState) -> FileResult:
-    unit = c.unit if c.identified else None
+def _merge(c: CheckedReturn, state: MasterState, *, trust_legacy: bool = False) -> FileResult:
+    unit = c.unit if c.identified or (c.legacy and c.unit) else None
     batch = c.batch if c.identified else None
     result = FileResult(c.file, c.path, c.sha256, local(c.saved), unit, batch, Verdict.REJECTED)
     result.problems = list(c.problems)
+    result.legacy = c.legacy
     if c.rejected:
         return result
-    merged = merge_return(c, state)
+    merged = merge_return(c, state, trust_legacy=trust_legacy)
     result.changes, result.conflicts = merged.changes, merged.conflicts
     result.problems += merged.problems
     blocking = [p for p in result.problems if p.code not in NOTICES]
@@ -315,7 +329,7 @@ def _plan(
             )
         if updated_col is not None:
             for row in sorted(touched):
-                cs.edit(LEDGER, row, updated_col, f"{now:%Y-%m-%d} {f.unit}")
+                cs.edit(LEDGER, row, updated_col, f"{now:%Y-%m-%d} {f.unit or f.file}")
         for p in f.problems:
             problem_rows.append(
                 [f.file, f.unit or "", p.sheet, p.cell, str(p.code), p.message, p.value]
@@ -331,7 +345,12 @@ def _plan(
                     k.base,
                     show_value(k.ours),
                     show_value(k.theirs),
-                    f"台账和单位报送（{k.cell}）都改了这一格，未自动合并。请核实后在台账中改正。",
+                    (
+                        f"旧式报送（不是下发的模板）与台账不同（{k.cell}），作为修改建议未采用。"
+                        "核实后在台账中改正，或加 --trust-legacy 重新汇总。"
+                        if f.legacy
+                        else f"台账和单位报送（{k.cell}）都改了这一格，未自动合并。请核实后在台账中改正。"
+                    ),
                 ]
             )
         if f.unit and f.batch:

@@ -152,11 +152,18 @@ class MasterState:
         return self.rows[rid].values.get(key)
 
 
-def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
-    """Merge the usable values of *checked* into *state*, recording what was applied."""
+def merge_return(
+    checked: CheckedReturn, state: MasterState, *, trust_legacy: bool = False
+) -> MergeResult:
+    """Merge the usable values of *checked* into *state*, recording what was applied.
+
+    A legacy return (no template, so no base) never applies a value that differs
+    from the master: it is a conflict, i.e. a proposed change listed with both
+    values, unless *trust_legacy* says the office takes legacy returns as sent.
+    """
     result = MergeResult()
     meta = checked.meta
-    if meta is None or checked.rejected:
+    if checked.rejected or (meta is None and not checked.legacy):
         return result
     names = {f.key: f.name for f in state.ledger.spec}
     applied = state.applied
@@ -168,7 +175,7 @@ def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
             continue
         row = state.rows[rid]
         values, columns = row.values, row.columns
-        base_row = meta.base.get(rid, {})
+        base_row = meta.base.get(rid, {}) if meta is not None else {}
         for key, theirs in sent.items():
             col = columns.get(key)
             if col is None:
@@ -176,8 +183,13 @@ def merge_return(checked: CheckedReturn, state: MasterState) -> MergeResult:
             ours = applied[(rid, key)] if (rid, key) in applied else values.get(key)
             if type(theirs) is type(ours) and theirs == ours:
                 continue  # the usual cell: unchanged, whatever the base (canonical-equal too)
-            base = state.sent.get((checked.unit, checked.batch, rid, key), base_row.get(key))
+            if checked.legacy:
+                base = None  # nothing was issued: no base to compare with
+            else:
+                base = state.sent.get((checked.unit, checked.batch, rid, key), base_row.get(key))
             outcome = merge_cell(base, canonical(ours), canonical(theirs))
+            if outcome is Outcome.CONFLICT and checked.legacy and trust_legacy:
+                outcome = Outcome.APPLY
             if outcome is Outcome.APPLY:
                 result.changes.append(
                     Change(
@@ -227,7 +239,7 @@ def _placement_problem(
             value=rid,
         )
     now = row.text("unit")
-    if now != checked.unit:
+    if now != checked.unit and not (checked.legacy and not checked.unit):
         return Problem(
             Code.ROW_REASSIGNED,
             f"编号“{rid}”在台账中已改由“{now}”负责，本单位的填报本行未汇总。请办公室核对。",

@@ -59,6 +59,7 @@ class FileResult:
         conflicts: cells not applied because the master changed them too.
         problems: everything found in the file (notices included).
         note: why it was skipped (duplicate of / superseded by which file).
+        legacy: a file without a template's ``_meta``, read by 编号 (its conflicts are proposals).
     """
 
     file: str
@@ -72,6 +73,7 @@ class FileResult:
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     note: str = ""
+    legacy: bool = False
 
     @property
     def clean(self) -> bool:

@@ -64,6 +64,7 @@ class Code(StrEnum):
     IMPORT_UNIT_MISMATCH = "import-unit-mismatch"
     IMPORT_UNIT_MISSING = "import-unit-missing"
     IMPORT_ROW_REPEATED = "import-row-repeated"
+    LEGACY_RETURN = "legacy-return"
     # templates and returned templates (templates.py, integrity.py, validate.py, consolidate.py)
     META_MISSING = "meta-missing"
     META_INVALID = "meta-invalid"

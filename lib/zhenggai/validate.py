@@ -35,7 +35,7 @@ from .settings import Settings
 from .sheets import META
 from .spec import STATUS_DONE, Field, Spec, default_spec
 from .structure import blank, locked_changes, map_columns, match_rows, merged_cells
-from .text import CANON_VERSION, Value, normalise_text
+from .text import CANON_VERSION, Value, canonical, normalise_text
 from .values import check_value, formula_notice
 
 __all__ = ["check_return", "check_without_meta", "legacy_header"]
@@ -63,7 +63,7 @@ def check_return(
         )
     try:
         if META not in book.sheet_names:
-            return check_without_meta(out, book, ledger)
+            return check_without_meta(out, book, ledger, today=today)
         try:
             out.meta = meta = parse_meta(book.grid(META))
         except WorkbookError as exc:
@@ -86,13 +86,13 @@ def check_return(
 
 
 def check_without_meta(
-    out: CheckedReturn, book: CalamineBook, ledger: Ledger | None
+    out: CheckedReturn, book: CalamineBook, ledger: Ledger | None, *, today: date | None = None
 ) -> CheckedReturn:
     """A file with no ``_meta``: not a template issued by this tool.
 
-    Today it is rejected. This is the seam for legacy returns (a ledger's own
-    older forms): :func:`legacy_header` already says whether a sheet's header
-    maps to the master's fields; reading such a file by 编号 plugs in here.
+    A legacy return (a ledger's own older form) whose header maps to the
+    master's fields (:func:`legacy_header`) is read by 编号 against the master
+    (:func:`_check_legacy`); anything else is rejected.
     """
     spec = ledger.spec if ledger else default_spec()
     found = legacy_header(book, spec)
@@ -102,12 +102,80 @@ def check_without_meta(
             "这不是本台账下发的模板（缺少模板信息），无法汇总。请用办公室下发的模板填报后重新报送。",
         )
     sheet, header = found
+    if ledger is not None:
+        return _check_legacy(out, book, sheet, header, ledger, today or date.today())
     names = "、".join(spec.field(k).name for k in list(header.columns)[:4])
     return out.reject(
         Code.META_MISSING,
         f"工作表“{sheet}”的表头（{names}等）与台账相符，但它不是本台账下发的模板（缺少模板信息），"
         "暂不能直接汇总。请用办公室下发的模板填报后重新报送。",
     )
+
+
+def _check_legacy(
+    out: CheckedReturn,
+    book: CalamineBook,
+    sheet: str,
+    header: HeaderMatch,
+    ledger: Ledger,
+    today: date,
+) -> CheckedReturn:
+    """Read a legacy return's editable values by 编号, checked like a template's.
+
+    There is no template base: the merge lists every value that differs from
+    the master as a proposed change, unless the office trusts legacy returns.
+    """
+    out.legacy, out.legacy_sheet = True, sheet
+    out.problem(
+        Code.LEGACY_RETURN,
+        f"这不是本台账下发的模板（没有模板信息），已按表头和编号读取工作表“{sheet}”。"
+        "没有下发时的值可比：与台账不同的值只作为修改建议列入“冲突”表，"
+        "办公室核实后可加 --trust-legacy 重新汇总以采用。",
+    )
+    grid = book.grid(sheet)
+    columns = header.columns
+    out.columns = dict(columns)
+    spec, settings = ledger.spec, ledger.settings
+    fields = [(f, columns[f.key]) for f in spec.editable_fields if f.key in columns]
+    master = ledger.table.by_id()
+    id_col = columns["id"]
+    units: set[str] = set()
+    for r in range(header.last_row + 1, len(grid) + 1):
+        row = grid[r - 1]
+        rid = canonical(row[id_col - 1]) if id_col <= len(row) else ""
+        if not rid:
+            continue
+        where = cell_name(r, id_col)
+        if rid in out.rows:
+            out.problem(
+                Code.ID_DUPLICATE,
+                f"编号“{rid}”与第{out.rows[rid]}行重复，本行未汇总。",
+                cell=where,
+                value=rid,
+            )
+            continue
+        if rid not in master:
+            out.problem(
+                Code.ID_UNKNOWN,
+                f"台账中没有编号“{rid}”，本行未汇总。请核对编号。",
+                cell=where,
+                value=rid,
+            )
+            continue
+        out.rows[rid] = r
+        units.add(master[rid].text("unit"))
+        sent: dict[str, Value] = {}
+        for f, c in fields:
+            raw = row[c - 1] if c <= len(row) else None
+            value, findings = check_value(f, raw, max_length=settings.max_text_length, today=today)
+            for code, message in findings:
+                out.problem(code, message, cell=cell_name(r, c), value=raw)
+            if not any(code not in NOTICES for code, _ in findings):
+                sent[f.key] = value
+        _done_rules(out, spec, sent, r, columns, row)
+        out.values[rid] = sent
+    out.legacy_unit = units.pop() if len(units) == 1 else ""
+    return out
 
 
 def legacy_header(book: CalamineBook, spec: Spec) -> tuple[str, HeaderMatch] | None:

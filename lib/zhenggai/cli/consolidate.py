@@ -35,7 +35,15 @@ __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
 )
 @option("--dry-run", is_flag=True, help="只检查并列出将要做的修改，不改台账、不写问题清单。")
 @option("--json", "as_json", is_flag=True, help="只输出一个 JSON 对象（供程序读取）。")
-def consolidate_command(master: Path, returns: Path | None, dry_run: bool, as_json: bool) -> int:
+@option(
+    "--trust-legacy",
+    is_flag=True,
+    help="旧式报送（不是下发的模板、按编号读取的文件）与台账不同的值直接采用；"
+    "不加时只作为修改建议列入“冲突”表。",
+)
+def consolidate_command(
+    master: Path, returns: Path | None, dry_run: bool, as_json: bool, trust_legacy: bool
+) -> int:
     """一键汇总：逐个校验各单位报回的模板，三方合并进台账，全部留痕。
 
     回收文件夹默认是台账所在文件夹下的“回收”（含子文件夹）。
@@ -49,7 +57,9 @@ def consolidate_command(master: Path, returns: Path | None, dry_run: bool, as_js
         result, saved = update_master(
             master,
             op="汇总",
-            plan=lambda ledger: consolidate_folder(ledger, returns, progress=progress),
+            plan=lambda ledger: consolidate_folder(
+                ledger, returns, progress=progress, trust_legacy=trust_legacy
+            ),
             dry_run=dry_run,
         )
     written = [] if dry_run else write_feedback(result)
