@@ -28,17 +28,19 @@ from datetime import date, datetime
 import xlwings
 
 from xl_addin.cells import (
+    column_width,
     date_formats,
     excel_value,
     fills,
     freeze_above,
     pad,
     runs,
+    set_optional,
     style_header,
 )
 from xl_addin.source import XlwingsSource
 from xl_addin.tables import table_grid, write_table
-from zhenggai.changes import ChangeSet, Fill
+from zhenggai.changes import ChangeSet, ColumnAdd, Fill
 from zhenggai.errors import WorkbookError
 from zhenggai.read import Grid
 from zhenggai.sheets import META, SHEETS
@@ -140,6 +142,8 @@ class XlwingsMaster:
     def apply(self, changes: ChangeSet) -> Applied:
         """Write *changes* into the book; returns what was written."""
         applied = Applied()
+        for column in changes.columns:  # first: rows appended below may fill them
+            self._column(column, applied)
         self._edits(changes, applied)
         for name, rows in changes.appends:
             self._append(name, rows, applied)
@@ -150,6 +154,17 @@ class XlwingsMaster:
             applied.charts += drawn
             applied.charts_skipped += skipped
         return applied
+
+    def _column(self, column: ColumnAdd, applied: Applied) -> None:
+        """A new column's header cell, styled like the others (mirrors ``style.add_column``)."""
+        sheet = self.sheet(column.sheet)
+        cell = sheet.range((column.row, column.col))
+        cell.value = column.header
+        style_header(cell)
+        if column.width is not None:
+            set_optional(cell, "column_width", column_width(self.book, column.width))
+        _store(self.source.grid(column.sheet), column.row, column.col, column.header)
+        applied.cells += 1
 
     def _edits(self, changes: ChangeSet, applied: Applied) -> None:
         # One edit per cell: the last value wins, the last fill given wins.

@@ -43,6 +43,8 @@ def _changes(master: Path) -> ChangeSet:
         [[datetime(2026, 11, 28, 10, 5), "汇总", "办公室", "=A1"], ["2026-11-28", "撤销"]],
     )
     cs.append("发送记录", [["时间", "单位"], [datetime(2026, 11, 28, 9, 0), "宣传科"]])
+    cs.add_column("台账", 22, "问题金额", width=14)  # zhenggai import adds columns so
+    cs.append("台账", [["99", *[None] * 20, 12.5]])
     rows: list[list[Value]] = [
         ["办公室", 3, 2, 2 / 3],
         ["宣传科", 4, 1, 0.25],
