@@ -120,6 +120,10 @@ class ZhGroup(_ZhHelp, click.Group):
     command_class = ZhCommand
     context_class = ZhContext
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # The order they were added in (the monthly workflow), not alphabetical.
+        return list(self.commands)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
