@@ -33,7 +33,7 @@ from .errors import UsageError
 from .ledger import Ledger, records
 from .merge import CONSOLIDATE_OP, MasterState, merge_return
 from .outcome import ConsolidateResult, FileResult, Verdict, local
-from .problems import Problem, show_value
+from .problems import Code, Problem, show_value
 from .read import Row
 from .returns import ReturnFile, read_return, scan_returns
 from .sheets import CHANGES, CONFLICTS, LEDGER, PROBLEMS, RETURNS, SheetDef
@@ -122,7 +122,7 @@ def consolidate(
             results.append(_skipped(ret, Verdict.DUPLICATE, note))
         else:
             hashes[ret.sha256] = ret.name
-            checked.append(check_return(ret, ledger=ledger, today=today))
+            checked.append(_outdated(check_return(ret, ledger=ledger, today=today), log))
         ret.release()
         if progress is not None:
             progress(i, len(files), ret.name)
@@ -181,7 +181,37 @@ def check_file(
         if not checked.rejected and checked.blocking:
             result.verdict = Verdict.PARTLY
         return result
+    _outdated(checked, ReturnsLog.from_grid(ledger.grid(RETURNS.name)))
     return _merge(checked, MasterState.read(ledger))
+
+
+def _outdated(c: CheckedReturn, log: ReturnsLog) -> CheckedReturn:
+    """Note a return of an older batch when a newer template was issued to the unit since.
+
+    It is still merged: its base values are the older batch's, so the
+    three-way merge never lets it overwrite what changed since (a conflict instead).
+    """
+    if not c.identified or c.meta is None:
+        return c
+    issued = c.meta.issued
+    newer = [
+        (when, batch)
+        for batch, unit in log.entries()
+        if unit == c.unit
+        and batch != c.batch
+        and isinstance(when := log.get(batch, unit).get("下发时间"), datetime)
+        and when > issued
+    ]
+    if newer:
+        when, batch = max(newer)
+        c.problem(
+            Code.BATCH_OUTDATED,
+            f"这是较早批次（{c.batch}）的模板，{batch}的模板已于 {when:%Y-%m-%d} 下发。"
+            "已按三方合并汇总（台账中之后改过的内容不会被覆盖，有分歧的列为冲突），"
+            "今后请用最新下发的模板填报。",
+            value=c.batch,
+        )
+    return c
 
 
 def _skipped(

@@ -79,9 +79,10 @@ def check_return(
                 value=meta.sheet,
             )
         _check_body(out, ret, book, meta, ledger, today or date.today())
-    except WorkbookError as exc:  # a sheet calamine cannot parse
-        out.meta = out.meta  # keep the identity found so far
-        return out.reject(exc.code or Code.FILE_CORRUPT, str(exc))
+    except WorkbookError as exc:  # a sheet calamine cannot parse, or one refused before it
+        return out.reject(
+            exc.code or Code.FILE_CORRUPT, str(exc), sheet=exc.sheet or "", cell=exc.cell
+        )
     return out
 
 
@@ -186,7 +187,8 @@ def _check_body(
         return
     rows = match_rows(out, meta, grid, hr, columns)
     out.columns = columns
-    blocked = merged_cells(out, book.merged(meta.sheet), hr)
+    width = max(map(len, grid), default=0)
+    blocked = merged_cells(out, book.merged(meta.sheet), hr, rows=len(grid), cols=width)
     bad_rows = locked_changes(out, meta, grid, rows, columns, ledger) if ledger else set()
     spec = ledger.spec if ledger else default_spec()
     settings = ledger.settings if ledger else Settings()
