@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .changes import ChangeSet, SheetTable
@@ -199,7 +199,7 @@ def _outdated(c: CheckedReturn, log: ReturnsLog) -> CheckedReturn:
         for batch, unit in log.entries()
         if unit == c.unit
         and batch != c.batch
-        and isinstance(when := log.get(batch, unit).get("下发时间"), datetime)
+        and (when := as_datetime(log.get(batch, unit).get("下发时间"))) is not None
         and when > issued
     ]
     if newer:
@@ -256,9 +256,9 @@ def _latest_per_unit(
         group.sort(key=lambda c: (c.saved, c.file))
         newest = group[-1]
         done = log.get(batch, unit)
-        before, name = done.get("文件保存时间"), str(done.get("回收文件") or "")
+        before, name = as_datetime(done.get("文件保存时间")), str(done.get("回收文件") or "")
         # Same tie-break as within a run: save time, then file name.
-        if isinstance(before, datetime) and (local(newest.saved), newest.file) < (before, name):
+        if before is not None and (local(newest.saved), newest.file) < (before, name):
             stale = group
             note = (
                 f"已汇总过更新的报送“{name}”（保存于 {before:%Y-%m-%d %H:%M}），此文件较旧，未汇总"
@@ -367,8 +367,8 @@ def _plan(
         if f.unit and f.batch:
             # 回收时间: when the unit first returned this batch (its file's save
             # time), which the bulletin's punctuality counts; not when we consolidated.
-            first = log.get(f.batch, f.unit).get("回收时间")
-            returned = min(first, f.saved) if isinstance(first, datetime) else f.saved
+            first = as_datetime(log.get(f.batch, f.unit).get("回收时间"))
+            returned = min(first, f.saved) if first is not None else f.saved
             log.set(
                 f.batch,
                 f.unit,
@@ -399,6 +399,15 @@ def _plan(
     return cs
 
 
+def as_datetime(value: Value) -> datetime | None:
+    """A time read back from the master: calamine gives a date for a time at midnight."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return None
+
+
 def _row_of(cell: str) -> int:
     digits = "".join(ch for ch in cell.split(":")[0] if ch.isdigit())
     return int(digits) if digits else 0
@@ -411,9 +420,9 @@ def _widths(sheet: SheetDef) -> dict[int, float]:
 def _not_returned(log: ReturnsLog) -> tuple[str, list[str]]:
     """The latest issued batch and its units without a return."""
     issued = [
-        (rec["下发时间"], key[0])
+        (when, key[0])
         for key in log.entries()
-        if isinstance((rec := log.get(*key)).get("下发时间"), datetime)
+        if (when := as_datetime(log.get(*key).get("下发时间"))) is not None
     ]
     if not issued:
         return "", []

@@ -20,12 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
 from .errors import WorkbookError
 from .problems import Code, Problem
 from .read import CalamineBook, open_package
-from .zipguard import HEAD
+from .zipguard import HEAD, xml_unescape
 
 __all__ = ["ReturnFile", "Scan", "read_return", "scan_returns"]
 
@@ -34,7 +33,6 @@ __all__ = ["ReturnFile", "Scan", "read_return", "scan_returns"]
 WORKBOOK_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
 )
-_XML_QUOTES = {"&quot;": '"', "&apos;": "'"}
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
@@ -161,7 +159,7 @@ def _scan_cells(xml: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[int, 
         if inner and b"<" in inner:
             f = _FORMULA.search(inner)
             if f is not None:
-                text = unescape((f.group(1) or b"").decode("utf-8", "replace"), _XML_QUOTES)
+                text = xml_unescape((f.group(1) or b"").decode("utf-8", "replace"))
                 formulas[pos] = "=" + text if text else ""
     return formulas, errors
 

@@ -67,7 +67,9 @@ def check_return(
         try:
             out.meta = meta = parse_meta(book.grid(META))
         except WorkbookError as exc:
-            return out.reject(exc.code or Code.META_INVALID, str(exc))
+            return out.reject(
+                exc.code or Code.META_INVALID, str(exc), sheet=exc.sheet or "", cell=exc.cell
+            )
         if not _identity_ok(out, meta, ledger):
             out.rejected = True
             return out
@@ -275,7 +277,11 @@ def _done_rules(
     columns: dict[str, int],
     row: Sequence[Value],
 ) -> None:
-    """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used."""
+    """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used.
+
+    Nor are the blank 完成时间 and 佐证材料 of such a row: a unit clearing them
+    must not leave an item the master holds as 已完成 without its date and evidence.
+    """
     if sent.get("status") != STATUS_DONE:
         return
     missing = False
@@ -300,3 +306,6 @@ def _done_rules(
         )
     if missing:
         del sent["status"]
+        for key in ("done_date", "evidence"):
+            if key in sent and sent[key] is None:
+                del sent[key]

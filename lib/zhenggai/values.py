@@ -129,10 +129,12 @@ def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
     if isinstance(value, date):  # datetime included
         day = value.date() if isinstance(value, datetime) else value
         if day.year <= _EXCEL_EPOCH_YEAR:
+            serial = _serial(day)
+            typed = f"（如“{serial}”）" if serial > 0 else ""
             return [
                 (
                     Code.DATE_INVALID,
-                    f"“{f.name}”是{day.isoformat()}，像是把数字（如“{_serial(day)}”）填进了日期格，本次未采用。"
+                    f"“{f.name}”是{day.isoformat()}，像是把数字{typed}填进了日期格，本次未采用。"
                     "请重新输入日期（如 2026-11-28）。",
                 )
             ]

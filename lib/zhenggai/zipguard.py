@@ -29,7 +29,6 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.sax.saxutils import unescape
 
 from .errors import WorkbookError
 from .problems import Code, cell_name, column_letter
@@ -51,6 +50,7 @@ __all__ = [
     "sheet_parts",
     "trusted_head_ok",
     "unsafe_xml",
+    "xml_unescape",
 ]
 
 # An xlsx holds a few dozen parts; thousands of pictures would still fit.
@@ -77,7 +77,8 @@ TAIL = 22 + 0xFFFF + 20  # the end record, the longest comment, the zip64 locato
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-_XML_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_ENTITY_REF = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # Excel, WPS, LibreOffice and openpyxl write every cell and row as <c r="…"> / <row r="…">.
 _ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
 _ODD_ROW = re.compile(rb'<row(?:[\t\n\r/>]| (?!r="))')
@@ -148,15 +149,20 @@ def check_members(zf: zipfile.ZipFile) -> None:
             )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if (
-            info.file_size > MAX_ENTRY
-            or total > MAX_UNCOMPRESSED
-            or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO)
-        ):
+        if info.file_size > MAX_ENTRY or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
             raise _refuse(
-                f"文件解压后过大（{info.filename[:80]} 解压后 {info.file_size // 1024 // 1024} MB，"
-                f"压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。"
+                f"文件解压后过大（其中 {info.filename[:80]} 解压后 {_mb(info.file_size)}，"
+                f"压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。请用办公室下发的原模板重新填报。"
             )
+        if total > MAX_UNCOMPRESSED:
+            raise _refuse(
+                f"文件解压后共超过 {_mb(MAX_UNCOMPRESSED)}（{len(infos)} 个部件），疑似异常文件，"
+                "已拒绝读取。请用办公室下发的原模板重新填报。"
+            )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
 
 
 def unsafe_xml(zf: zipfile.ZipFile) -> str | None:
@@ -178,10 +184,20 @@ def unsafe_xml(zf: zipfile.ZipFile) -> str | None:
 
 
 def _attrs(blob: bytes) -> dict[str, str]:
-    return {
-        k.decode(): unescape(v.decode("utf-8", "replace"), _XML_QUOTES)
-        for k, v in _ATTR.findall(blob)
-    }
+    return {k.decode(): xml_unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(blob)}
+
+
+def _reference(m: re.Match[str]) -> str:
+    if m.group(3):
+        return _NAMED[m.group(3)]
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+
+
+def xml_unescape(text: str) -> str:
+    """XML text as written -> the text: the five named entities and numeric references
+    (openpyxl writes "详见" in a formula as "&#35814;&#35265;")."""
+    return _ENTITY_REF.sub(_reference, text) if "&" in text else text
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -296,8 +312,8 @@ def _iter_tags(xml: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
 def _extent(
     rows: int, cols: int, values: int, far_row: tuple[int, int], far_col: tuple[int, int]
 ) -> Extent:
-    # Name the cell that makes the sheet large: the far row unless the far column does.
-    r, c = far_col if cols > 702 and far_col[0] * cols >= far_row[0] * far_row[1] else far_row
+    # Name the cell that makes the sheet large: a column past ZZ is a stray value; else the far row.
+    r, c = far_col if cols > 702 else far_row
     far = cell_name(max(r, 1), max(c, 1)) if values else ""
     return Extent(rows, cols, values, far)
 
@@ -327,8 +343,8 @@ def check_extent(xml: bytes, *, sheet: str) -> Extent:
     if extent.area <= allowed:
         return extent
     raise _refuse(
-        f"工作表“{sheet}”的 {extent.far} 有内容（第{extent.rows}行、第{extent.cols}列"
-        f"即 {column_letter(extent.cols)} 列），表格范围远超实际内容，读取会耗尽内存，已拒绝读取。"
+        f"工作表“{sheet}”的 {extent.far} 单元格有内容，使表格范围达到 {extent.rows} 行 × "
+        f"{extent.cols} 列（到 {column_letter(extent.cols)} 列），远超实际内容，读取会耗尽内存，已拒绝读取。"
         "请删除这个单元格的内容（可按 Ctrl+End 找到它）后重新报送。",
         sheet=sheet,
         cell=extent.far,
