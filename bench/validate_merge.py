@@ -21,58 +21,25 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
 import python_calamine
 
-from zhenggai import create_master, read_ledger
+from zhenggai import read_ledger
 from zhenggai.consolidate import consolidate
-from zhenggai.integrity import parse_meta
-from zhenggai.read import open_book
+from zhenggai.synthetic import fill_returns, synthetic_master
 from zhenggai.templates import make_templates
 
 
 def build(folder: Path, units: int, rows: int) -> tuple[Path, list[Path]]:
+    """The master and its filled returns (built once per folder, then reused)."""
     master = folder / "台账.xlsx"
     returns = folder / "回收"
     if master.exists() and returns.is_dir():
         return master, sorted(returns.iterdir())
     folder.mkdir(parents=True, exist_ok=True)
-    create_master(master, force=True)
-    wb = openpyxl.load_workbook(master)
-    ws, us = wb["台账"], wb["单位"]
-    header = [c.value for c in ws[1]]
-    for u in range(units):
-        name = f"单位{u:04d}"
-        us.append([f"{u:04d}", name, "联系人", f"u{u}@example.org", ""])
-        for r in range(rows):
-            values = {
-                "编号": f"{u}-{r}",
-                "问题类别": f"第{r % 6}方面",
-                "问题来源": "督查",
-                "存在问题": f"存在问题的描述，第{r}条，" + "文字" * 10,
-                "整改措施": f"整改措施的描述，第{r}条，" + "措施" * 15,
-                "整改类型": "限期整改",
-                "责任领导": "王建国",
-                "责任单位": name,
-                "整改时限": "2026年底前",
-                "责任人": "张三",
-                "整改状态": "正在整改",
-                "整改进展": "已召开专题会议研究部署。" * 3,
-                "是否销号": "否",
-            }
-            ws.append([values.get(h) for h in header])
-    wb.save(master)
+    synthetic_master(master, units=units, rows=rows)
     ledger = read_ledger(master)
     issued = make_templates(ledger, out=folder / "下发", now=datetime(2026, 11, 20)).issued
-    returns.mkdir(exist_ok=True)
-    for t in issued:
-        book = openpyxl.load_workbook(t.path)
-        meta = parse_meta(open_book(t.path).grid("_meta"))
-        sheet = book[meta.sheet]
-        col = meta.column("progress")
-        for i in range(0, len(meta.ids), 10):
-            sheet.cell(meta.first_row + i, col, f"11月新进展：{meta.ids[i]}已完成阶段任务。")
-        book.save(returns / t.path.name)
+    fill_returns([t.path for t in issued], returns, every=10)
     return master, sorted(returns.iterdir())
 
 

@@ -399,12 +399,14 @@ def test_consolidation_of_an_empty_folder_changes_nothing(master, templates):
 def test_closing_checks_run_on_the_ledger_as_merged(master, templates):
     # closed after the template went out: 已完成 with evidence, but no 审核人
     _staff_edit(master, "1", "closed", "是")
-    fill(templates["办公室"], master.parent / "回收" / "办公室.xlsx", {("1", "evidence"): None})
+    # (clearing 佐证材料 of an 已完成 item is itself a problem and not applied, so the
+    # return reopens the item instead)
+    fill(templates["办公室"], master.parent / "回收" / "办公室.xlsx", {("1", "status"): "正在整改"})
     _run(master)
     rows = open_book(master).grid("校验问题")[1:]
     found = {(r[2], r[3], r[4]) for r in rows}
     assert ("台账", "S2", "closing-no-reviewer") in found
-    assert ("台账", "O2", "closing-no-evidence") in found  # the return cleared 佐证材料
+    assert ("台账", "L2", "closing-not-done") in found  # the return reopened the closed item
     assert next(r for r in rows if r[3] == "S2")[1] == "办公室"
 
 

@@ -31,6 +31,7 @@ def test_scan_ignores_owner_files_hidden_files_and_non_workbooks(tmp_path):
         ".~lock.a.xlsx#",
         "d.pdf",
         ".hidden/e.xlsx",
+        "f.csv",
     ):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,6 +40,7 @@ def test_scan_ignores_owner_files_hidden_files_and_non_workbooks(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in scan.files] == [
         "a.xlsx",
         "c.xls",
+        "f.csv",  # a unit that returns a CSV is told so, not skipped
         "sub/b.XLSM",
     ]
     assert len(scan.ignored) == 4
@@ -87,3 +89,10 @@ def test_unreadable_file_becomes_a_problem_not_an_exception(tmp_path):
     path.write_bytes(b"PK\x03\x04 broken")
     ret = read_return(path)
     assert ret.book is None and [p.code for p in ret.problems] == ["file-corrupt"]
+
+
+def test_formula_text_with_chinese_is_read_as_written(tmp_path):
+    # openpyxl writes the formula's "详见" as "&#35814;&#35265;" in the sheet XML
+    path = _book(tmp_path / "f.xlsx", {"B2": '=HYPERLINK("http://example.com/x","详见")'})
+    formulas, _ = read_return(path).markers("填报")
+    assert formulas == {(2, 2): '=HYPERLINK("http://example.com/x","详见")'}

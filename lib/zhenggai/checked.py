@@ -20,6 +20,7 @@ NOTICES = frozenset(
         Code.HEADER_MOVED,
         Code.FIELD_UNKNOWN,
         Code.LEGACY_RETURN,
+        Code.BATCH_OUTDATED,
     }
 )
 
@@ -83,13 +84,31 @@ class CheckedReturn:
         """Problems that kept something from being used (notices excluded)."""
         return [p for p in self.problems if p.code not in NOTICES]
 
-    def problem(self, code: Code, message: str, *, cell: str = "", value: Value = None) -> None:
-        sheet = self.sheet if cell else ""
+    def problem(
+        self,
+        code: Code,
+        message: str,
+        *,
+        cell: str = "",
+        value: Value = None,
+        sheet: str | None = None,
+    ) -> None:
+        """Record a problem; its sheet is the template's 填报 sheet unless *sheet* says otherwise."""
+        if sheet is None:
+            sheet = self.sheet if cell else ""
         self.problems.append(
             Problem(code, message, file=self.file, sheet=sheet, cell=cell, value=show_value(value))
         )
 
-    def reject(self, code: Code, message: str, *, value: Value = None) -> CheckedReturn:
-        self.problem(code, message, value=value)
+    def reject(
+        self,
+        code: Code,
+        message: str,
+        *,
+        value: Value = None,
+        sheet: str | None = None,
+        cell: str = "",
+    ) -> CheckedReturn:
+        self.problem(code, message, value=value, sheet=sheet, cell=cell)
         self.rejected = True
         return self

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .changes import ChangeSet, SheetTable
@@ -33,7 +33,7 @@ from .errors import UsageError
 from .ledger import Ledger, records
 from .merge import CONSOLIDATE_OP, MasterState, merge_return
 from .outcome import ConsolidateResult, FileResult, Verdict, local
-from .problems import Problem, show_value
+from .problems import Code, Problem, show_value
 from .read import Row
 from .returns import ReturnFile, read_return, scan_returns
 from .sheets import CHANGES, CONFLICTS, LEDGER, PROBLEMS, RETURNS, SheetDef
@@ -135,7 +135,7 @@ def consolidate(
             results.append(_skipped(ret, Verdict.DUPLICATE, note))
         else:
             hashes[ret.sha256] = ret.name
-            checked.append(check_return(ret, ledger=ledger, today=today))
+            checked.append(_outdated(check_return(ret, ledger=ledger, today=today), log))
         ret.release()
         if progress is not None:
             progress(i, len(files), ret.name)
@@ -194,7 +194,37 @@ def check_file(
         if not checked.rejected and checked.blocking:
             result.verdict = Verdict.PARTLY
         return result
+    _outdated(checked, ReturnsLog.from_grid(ledger.grid(RETURNS.name)))
     return _merge(checked, MasterState.read(ledger))
+
+
+def _outdated(c: CheckedReturn, log: ReturnsLog) -> CheckedReturn:
+    """Note a return of an older batch when a newer template was issued to the unit since.
+
+    It is still merged: its base values are the older batch's, so the
+    three-way merge never lets it overwrite what changed since (a conflict instead).
+    """
+    if not c.identified or c.meta is None:
+        return c
+    issued = c.meta.issued
+    newer = [
+        (when, batch)
+        for batch, unit in log.entries()
+        if unit == c.unit
+        and batch != c.batch
+        and (when := as_datetime(log.get(batch, unit).get("下发时间"))) is not None
+        and when > issued
+    ]
+    if newer:
+        when, batch = max(newer)
+        c.problem(
+            Code.BATCH_OUTDATED,
+            f"这是较早批次（{c.batch}）的模板，{batch}的模板已于 {when:%Y-%m-%d} 下发。"
+            "已按三方合并汇总（台账中之后改过的内容不会被覆盖，有分歧的列为冲突），"
+            "今后请用最新下发的模板填报。",
+            value=c.batch,
+        )
+    return c
 
 
 def _skipped(
@@ -239,9 +269,9 @@ def _latest_per_unit(
         group.sort(key=lambda c: (c.saved, c.file))
         newest = group[-1]
         done = log.get(batch, unit)
-        before, name = done.get("文件保存时间"), str(done.get("回收文件") or "")
+        before, name = as_datetime(done.get("文件保存时间")), str(done.get("回收文件") or "")
         # Same tie-break as within a run: save time, then file name.
-        if isinstance(before, datetime) and (local(newest.saved), newest.file) < (before, name):
+        if before is not None and (local(newest.saved), newest.file) < (before, name):
             stale = group
             note = (
                 f"已汇总过更新的报送“{name}”（保存于 {before:%Y-%m-%d %H:%M}），此文件较旧，未汇总"
@@ -356,8 +386,8 @@ def _plan(
         if f.unit and f.batch:
             # 回收时间: when the unit first returned this batch (its file's save
             # time), which the bulletin's punctuality counts; not when we consolidated.
-            first = log.get(f.batch, f.unit).get("回收时间")
-            returned = min(first, f.saved) if isinstance(first, datetime) else f.saved
+            first = as_datetime(log.get(f.batch, f.unit).get("回收时间"))
+            returned = min(first, f.saved) if first is not None else f.saved
             log.set(
                 f.batch,
                 f.unit,
@@ -388,6 +418,15 @@ def _plan(
     return cs
 
 
+def as_datetime(value: Value) -> datetime | None:
+    """A time read back from the master: calamine gives a date for a time at midnight."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return None
+
+
 def _row_of(cell: str) -> int:
     digits = "".join(ch for ch in cell.split(":")[0] if ch.isdigit())
     return int(digits) if digits else 0
@@ -400,9 +439,9 @@ def _widths(sheet: SheetDef) -> dict[int, float]:
 def _not_returned(log: ReturnsLog) -> tuple[str, list[str]]:
     """The latest issued batch and its units without a return."""
     issued = [
-        (rec["下发时间"], key[0])
+        (when, key[0])
         for key in log.entries()
-        if isinstance((rec := log.get(*key)).get("下发时间"), datetime)
+        if (when := as_datetime(log.get(*key).get("下发时间"))) is not None
     ]
     if not issued:
         return "", []

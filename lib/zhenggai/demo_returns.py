@@ -13,11 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import openpyxl
-
-from .integrity import parse_meta
-from .problems import cell_name
-from .read import open_book
+from .synthetic import fill_return, template_meta
 from .text import Value
 
 __all__ = ["DEMO_RETURNS", "fill_demo_returns"]
@@ -55,18 +51,12 @@ def fill_demo_returns(issued: Path, returns: Path) -> list[Path]:
     returns.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for template in sorted(issued.glob("*.xlsx")):
-        meta = parse_meta(open_book(template).grid("_meta"))
+        meta = template_meta(template)
         values = DEMO_RETURNS.get(meta.unit)
         if values is None:
             continue
-        wb = openpyxl.load_workbook(template)
-        ws = wb[meta.sheet]
-        for (rid, key), value in values.items():
-            if rid in meta.ids:
-                ws[cell_name(meta.first_row + meta.ids.index(rid), meta.column(key))] = value
-        path = returns / template.name
-        wb.save(path)
-        written.append(path)
+        typed = {(rid, key): v for (rid, key), v in values.items() if rid in meta.ids}
+        written.append(fill_return(template, returns / template.name, typed))
     return written
 
 

@@ -61,12 +61,17 @@ class WorkbookError(ZhenggaiError):
     """A workbook cannot be found, opened or read.
 
     ``code`` says why, so a consolidation can turn it into a Problem for that
-    file and go on with the others.
+    file and go on with the others; ``sheet`` and ``cell`` say where, when
+    one cell is the reason (a stray value in XFD1048576).
     """
 
-    def __init__(self, message: str, *, code: Code | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: Code | None = None, sheet: str = "", cell: str = ""
+    ) -> None:
         super().__init__(message)
         self.code = code
+        self.sheet = sheet
+        self.cell = cell
 
 
 class NotAMasterError(WorkbookError):

@@ -111,6 +111,9 @@ class Code(StrEnum):
     MAIL_BAD_ADDRESS = "mail-bad-address"
     MAIL_NO_ATTACHMENT = "mail-no-attachment"
     MAIL_REFUSED = "mail-refused"
+    # hostile and odd returned files (issue 10, tests/hostile)
+    FILE_UNSAFE = "file-unsafe"
+    BATCH_OUTDATED = "batch-outdated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,16 +22,26 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Protocol
+from typing import Protocol
 
-import olefile
 import python_calamine
 
 from .errors import WorkbookError
+from .formats import FORMAT_MESSAGES, detect_format, refuse, zip_format
 from .headers import HeaderCell, Merged, single_row_cells, two_row_cells, two_row_evidence
 from .problems import Code, Problem, cell_name
 from .spec import Field, FieldType, Spec
 from .text import Value, normalise_text
+from .zipguard import (
+    HEAD,
+    TAIL,
+    check_entry_count,
+    check_extent,
+    check_members,
+    sheet_parts,
+    trusted_head_ok,
+    unsafe_xml,
+)
 
 __all__ = [
     "CalamineBook",
@@ -50,11 +60,7 @@ __all__ = [
 
 Grid = list[list[Value]]
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Guards against zip bombs: refuse before any XML is parsed.
-MAX_UNCOMPRESSED = 400 * 1024 * 1024
-MAX_RATIO = 200
-_RATIO_FLOOR = 2 * 1024 * 1024  # small parts compress well and are harmless
+ZIP_FORMATS = ("xlsx", "xlsm", "xlsb", "ods")
 
 
 class GridSource(Protocol):
@@ -72,99 +78,12 @@ class GridSource(Protocol):
         ...
 
 
-def detect_format(path: Path, *, data: bytes | None = None) -> str:
-    """The real format of *path* by content: xlsx, xlsm, xlsb, ods, xls, encrypted, empty, other.
-
-    The extension is not trusted: units rename files. *data*, when given, is
-    the file's content already read (the file is then not opened).
-    """
-    if data is None:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    else:
-        head = data[:8]
-    if not head:
-        return "empty"
-    if head == _OLE_MAGIC:
-        return _ole_format(path, data)
-    if not head.startswith(b"PK"):
-        return "other"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
-            return _zip_format(zf)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
-        return "corrupt"
-
-
-def _zip_format(zf: zipfile.ZipFile) -> str:
-    names = set(zf.namelist())
-    if "mimetype" in names:
-        return "ods" if b"opendocument" in zf.read("mimetype") else "other"
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if "xl/workbook.xml" in names:
-        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
-    return "other"
-
-
-def _ole_format(path: Path, data: bytes | None = None) -> str:
-    """An OLE compound file: an encrypted OOXML workbook, an old .xls, or something else."""
-    try:
-        with olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path)) as ole:
-            if ole.exists("EncryptedPackage"):
-                return "encrypted"
-            if ole.exists("Workbook") or ole.exists("Book"):
-                return "xls"
-    except OSError:
-        return "corrupt"
-    return "other"
-
-
-_FORMAT_MESSAGES = {
-    "empty": (Code.FILE_EMPTY, "文件是空的（0 字节），请重新保存后报送。"),
-    "encrypted": (Code.FILE_ENCRYPTED, "文件已加密，请取消密码后重新报送。"),
-    "xls": (Code.FILE_UNSUPPORTED, "这是旧版 .xls 格式，请用 Excel 另存为 .xlsx 后重新报送。"),
-    "xlsb": (
-        Code.FILE_UNSUPPORTED,
-        "不支持的格式（.xlsb 二进制工作簿），请另存为 .xlsx 后重新报送。",
-    ),
-    "ods": (Code.FILE_UNSUPPORTED, "不支持的格式（.ods），请另存为 .xlsx 后重新报送。"),
-    "corrupt": (Code.FILE_CORRUPT, "文件已损坏（压缩包不完整），无法打开，请重新报送。"),
-    "other": (Code.FILE_NOT_WORKBOOK, "这不是 Excel 工作簿，请报送 .xlsx 文件。"),
-}
-
-
-def _check_zip(source: Path | IO[bytes], *, crc: bool = True) -> None:
-    """Refuse zip bombs (by declared sizes) and, with *crc*, damaged members."""
-    try:
-        with zipfile.ZipFile(source) as zf:
-            _check_members(zf, crc=crc)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
-
-
-def _check_members(zf: zipfile.ZipFile, *, crc: bool) -> None:
-    total = 0
-    for info in zf.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNCOMPRESSED or (info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO):
-            raise WorkbookError(
-                f"文件解压后过大（{info.filename} 压缩比 {ratio:.0f} 倍），疑似异常文件，已拒绝读取。",
-                code=Code.FILE_TOO_LARGE,
-            )
-    bad = zf.testzip() if crc else None
-    if bad is not None:
-        raise WorkbookError(
-            f"文件已损坏（{bad} 校验失败），无法打开，请重新报送。", code=Code.FILE_CORRUPT
-        )
-
-
 def open_book(
     path: str | Path,
     *,
     accept: Sequence[str] = ("xlsx", "xlsm"),
     data: bytes | None = None,
+    trusted: bool = False,
 ) -> CalamineBook:
     """Open a workbook for reading, checking its real format first.
 
@@ -175,10 +94,13 @@ def open_book(
             returned file is read once: hashed, checked and parsed from
             memory). Members are then CRC-checked by calamine as it reads
             them instead of all up front.
+        trusted: the office's own file (the master): a sheet whose
+            ``<dimension>`` shows it is of a readable size is not scanned
+            (see :mod:`zhenggai.zipguard`).
 
     Raises:
         WorkbookError: with ``code`` and a Chinese message (missing, empty,
-            encrypted, old format, corrupt, zip bomb).
+            encrypted, old format, corrupt, zip bomb, unsafe).
     """
     path = Path(path)
     if data is not None:
@@ -186,15 +108,18 @@ def open_book(
     if not path.is_file():
         raise WorkbookError(f"找不到文件：{path}")
     fmt = detect_format(path)
-    _refuse(fmt, accept)
-    if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
+    refuse(fmt, accept)
+    if fmt in ZIP_FORMATS:
+        with path.open("rb") as fh:
+            fh.seek(max(path.stat().st_size - TAIL, 0))
+            check_entry_count(fh.read())
         _check_zip(path)
     if path.suffix.lower() != f".{fmt}":
         # renamed (an .xlsx saved as .xls): calamine would pick its reader by the name
         return open_package(path, path.read_bytes(), accept=accept)[0]
-    return CalamineBook(
-        path, _calamine(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
-    )
+    book = CalamineBook(path, trusted=trusted)
+    book._workbook = book._load(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
+    return book
 
 
 def open_package(
@@ -204,62 +129,73 @@ def open_package(
 
     A returned file is read once: hashed, checked and parsed from *data*.
     Members are CRC-checked by calamine as it reads them instead of all up front.
+    The zip's end record, directory, sizes and names are checked before any
+    part of it is inflated or parsed (:mod:`zhenggai.zipguard`).
 
     Returns:
         The book, the open zip (to read other parts, e.g. document properties) and the format.
     """
     if not data.startswith(b"PK"):
         fmt = detect_format(path, data=data)
-        _refuse(fmt, accept)
-        return (
-            CalamineBook(
-                path,
-                _calamine(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))),
-            ),
-            None,
-            fmt,
+        refuse(fmt, accept)
+        book = CalamineBook(path)
+        book._workbook = book._load(
+            lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         )
+        return book, None, fmt
+    check_entry_count(data[-TAIL:])
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        fmt = _zip_format(zf)
-        _refuse(fmt, accept)
-        _check_members(zf, crc=False)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise WorkbookError(_FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
-    book = CalamineBook(
-        path, _calamine(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        check_members(zf)
+        fmt = zip_format(zf)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
+        raise WorkbookError(FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+    refuse(fmt, accept)
+    book = CalamineBook(path, zip=zf, keep_xml=True)
+    book._workbook = book._load(
+        lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     )
     return book, zf, fmt
 
 
-def _refuse(fmt: str, accept: Sequence[str]) -> None:
-    if fmt not in accept:
-        code, message = _FORMAT_MESSAGES.get(
-            fmt, (Code.FILE_UNSUPPORTED, f"不支持的格式（{fmt}）。")
-        )
-        raise WorkbookError(message, code=code)
-
-
-def _calamine(
-    load: Callable[[], python_calamine.CalamineWorkbook],
-) -> python_calamine.CalamineWorkbook:
+def _check_zip(path: Path) -> None:
+    """Refuse zip bombs and path-like names, then damaged members (CRC)."""
     try:
-        return load()
-    except Exception as exc:  # calamine raises its own error types for broken files
+        with zipfile.ZipFile(path) as zf:
+            check_members(zf)
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
+        raise WorkbookError(FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+    if bad is not None:
         raise WorkbookError(
-            f"文件无法读取（{type(exc).__name__}），可能已损坏，请重新报送。",
-            code=Code.FILE_CORRUPT,
-        ) from exc
+            f"文件已损坏（{bad} 校验失败），无法打开，请重新报送。", code=Code.FILE_CORRUPT
+        )
 
 
 @dataclass
 class CalamineBook:
-    """A workbook on disk, read lazily sheet by sheet."""
+    """A workbook read lazily sheet by sheet.
+
+    Before calamine parses a sheet, the sheet's XML is checked for a reach
+    that would exhaust memory (:func:`zhenggai.zipguard.check_extent`).
+
+    Attributes:
+        path: the file.
+        zip: the package when it is in memory (a returned file), else None
+            (it is opened from *path* when needed).
+        trusted: see :func:`open_book`.
+        keep_xml: keep each sheet's XML once checked (see :meth:`sheet_xml`).
+    """
 
     path: Path
-    _workbook: python_calamine.CalamineWorkbook
-    _grids: dict[str, Grid] = field(default_factory=dict)
-    _sheets: dict[str, python_calamine.CalamineSheet] = field(default_factory=dict)
+    zip: zipfile.ZipFile | None = None
+    trusted: bool = False
+    keep_xml: bool = False
+    _workbook: python_calamine.CalamineWorkbook = field(init=False, repr=False)
+    _grids: dict[str, Grid] = field(default_factory=dict, repr=False)
+    _sheets: dict[str, python_calamine.CalamineSheet] = field(default_factory=dict, repr=False)
+    _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _parts: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -275,32 +211,112 @@ class CalamineBook:
         if name not in self._grids:
             if name not in self._workbook.sheet_names:
                 raise KeyError(name)
+            sheet = self._sheet(name)
             try:
-                raw = self._sheet(name).to_python(skip_empty_area=False)
+                raw = sheet.to_python(skip_empty_area=False)
             except Exception as exc:
-                raise WorkbookError(
-                    f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
-                    code=Code.FILE_CORRUPT,
-                ) from exc
+                raise self._unreadable(exc, name) from exc
             self._grids[name] = _clean_grid(raw)
         return self._grids[name]
+
+    def sheet_xml(self, name: str) -> bytes | None:
+        """The XML of sheet *name* as checked (kept only with ``keep_xml``), or None."""
+        if name not in self._xml and self.keep_xml and name in self.sheet_names:
+            self._guard(name)
+        return self._xml.get(name)
 
     def _sheet(self, name: str) -> python_calamine.CalamineSheet:
         # calamine parses the sheet XML on every get_sheet_by_name: do it once.
         if name not in self._sheets:
-            self._sheets[name] = self._workbook.get_sheet_by_name(name)
+            self._guard(name)
+            try:
+                self._sheets[name] = self._workbook.get_sheet_by_name(name)
+            except Exception as exc:
+                raise self._unreadable(exc, name) from exc
         return self._sheets[name]
 
     def merged(self, name: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges of sheet *name* as 1-based (first row, first col, last row, last col)."""
+        sheet = self._sheet(name)
         try:
-            ranges = self._sheet(name).merged_cell_ranges or []
+            ranges = sheet.merged_cell_ranges or []
         except Exception as exc:
-            raise WorkbookError(
-                f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。",
-                code=Code.FILE_CORRUPT,
-            ) from exc
+            raise self._unreadable(exc, name) from exc
         return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+
+    def _guard(self, name: str) -> None:
+        """Refuse sheet *name* before calamine reads it if its values reach too far."""
+        if self.path.suffix.lower() in _NOT_ZIP or (self.zip is None and not self._is_zip()):
+            return
+        try:
+            if self.zip is not None:
+                self._guard_in(self.zip, name)
+            else:
+                with zipfile.ZipFile(self.path) as zf:
+                    self._guard_in(zf, name)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
+            raise self._unreadable(exc, name) from exc
+
+    def _guard_in(self, zf: zipfile.ZipFile, name: str) -> None:
+        if self._parts is None:
+            self._parts = sheet_parts(zf)
+        part = self._parts.get(name)
+        if part is None or part not in zf.NameToInfo:
+            raise WorkbookError(
+                f"工作表“{name}”在文件中找不到（文件结构异常），无法读取，请重新报送。",
+                code=Code.FILE_CORRUPT,
+            )
+        if self.trusted:
+            with zf.open(part) as fh:
+                if trusted_head_ok(fh.read(HEAD)):
+                    return
+        xml = zf.read(part)
+        check_extent(xml, sheet=name)
+        if self.keep_xml:
+            self._xml[name] = xml
+
+    def _is_zip(self) -> bool:
+        with self.path.open("rb") as fh:
+            return fh.read(2) == b"PK"
+
+    def _load(
+        self, load: Callable[[], python_calamine.CalamineWorkbook]
+    ) -> python_calamine.CalamineWorkbook:
+        try:
+            return load()
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception, sheet: str = "") -> WorkbookError:
+        """The error for a file calamine refused: unsafe XML if it declares entities, else damaged."""
+        if isinstance(exc, WorkbookError):
+            return exc
+        part = self._entities()
+        if part is not None:
+            return WorkbookError(
+                f"文件中的 {part} 含有 XML 实体声明（DOCTYPE/ENTITY），Excel 不会这样保存，"
+                "疑似恶意文件，已拒绝读取。请用办公室下发的原模板重新填报。",
+                code=Code.FILE_UNSAFE,
+            )
+        what = f"工作表“{sheet}”无法读取" if sheet else "文件无法读取"
+        return WorkbookError(
+            f"{what}（{type(exc).__name__}），文件可能已损坏，请重新报送。",
+            code=Code.FILE_CORRUPT,
+        )
+
+    def _entities(self) -> str | None:
+        try:
+            if self.zip is not None:
+                return unsafe_xml(self.zip)
+            if self._is_zip():
+                with zipfile.ZipFile(self.path) as zf:
+                    return unsafe_xml(zf)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+            return None
+        return None
+
+
+_NOT_ZIP = frozenset({".xls", ".et", ".ett"})
 
 
 _PLAIN = frozenset({str, float, int, bool, date, datetime})

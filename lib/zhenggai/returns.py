@@ -20,22 +20,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
 from .errors import WorkbookError
 from .problems import Code, Problem
 from .read import CalamineBook, open_package
+from .zipguard import HEAD, xml_unescape
 
 __all__ = ["ReturnFile", "Scan", "read_return", "scan_returns"]
 
 # Anything a unit might send that is meant to be a workbook; other files are ignored.
+# .csv too: a unit that returns a CSV is told so rather than silently skipped.
 WORKBOOK_SUFFIXES = frozenset(
-    {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".et", ".ett"}
+    {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
 )
-_XML_QUOTES = {"&quot;": '"', "&apos;": "'"}
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
@@ -98,8 +95,9 @@ class ReturnFile:
     def markers(self, sheet: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
         """Formula cells (1-based (row, col) -> formula text with "=") and error cells of *sheet*."""
         if sheet not in self._markers:
-            found = _scan_cells(self._zip, sheet) if self._zip is not None else None
-            self._markers[sheet] = found or ({}, set())
+            # the sheet's XML as checked before calamine read it: no second inflate
+            xml = self.book.sheet_xml(sheet) if self.book is not None else None
+            self._markers[sheet] = _scan_cells(xml) if xml else ({}, set())
         return self._markers[sheet]
 
     def release(self) -> None:
@@ -118,7 +116,11 @@ def read_return(path: Path, *, root: Path | None = None) -> ReturnFile:
     try:
         ret.book, ret._zip, ret.fmt = open_package(path, data)
     except WorkbookError as exc:
-        ret.problems.append(Problem(exc.code or Code.FILE_CORRUPT, str(exc), file=name))
+        ret.problems.append(
+            Problem(
+                exc.code or Code.FILE_CORRUPT, str(exc), file=name, sheet=exc.sheet, cell=exc.cell
+            )
+        )
         ret.fmt = "unreadable"
         return ret
     if ret._zip is not None:
@@ -128,8 +130,9 @@ def read_return(path: Path, *, root: Path | None = None) -> ReturnFile:
 
 def _core_modified(zf: zipfile.ZipFile) -> datetime | None:
     try:
-        xml = zf.read("docProps/core.xml")
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
+        with zf.open("docProps/core.xml") as fh:
+            xml = fh.read(HEAD)  # bounded: the part is not checked further
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, ValueError):
         return None
     m = _MODIFIED.search(xml)
     if not m:
@@ -141,41 +144,9 @@ def _core_modified(zf: zipfile.ZipFile) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _attrs(blob: bytes) -> dict[str, str]:
-    return {
-        k.decode(): unescape(v.decode("utf-8", "replace"), _XML_QUOTES)
-        for k, v in _ATTR.findall(blob)
-    }
-
-
-def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding *sheet*, from the workbook and its relationships."""
-    rid = None
-    for m in _SHEET.finditer(zf.read("xl/workbook.xml")):
-        attrs = _attrs(m.group(1))
-        if attrs.get("name") == sheet:
-            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-            break
-    if rid is None:
-        return None
-    for m in _REL.finditer(zf.read("xl/_rels/workbook.xml.rels")):
-        attrs = _attrs(m.group(1))
-        if attrs.get("Id") == rid:
-            target = attrs.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
-
-
-def _scan_cells(
-    zf: zipfile.ZipFile, sheet: str
-) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
+def _scan_cells(xml: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
     formulas: dict[tuple[int, int], str] = {}
     errors: set[tuple[int, int]] = set()
-    try:
-        part = _sheet_part(zf, sheet)
-        xml = zf.read(part) if part else b""
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
-        return formulas, errors
     if not _has_formula(xml) and b't="e"' not in xml:
         return formulas, errors  # the usual case: no cell-by-cell scan
     for attrs, inner in _iter_cells(xml):
@@ -188,7 +159,7 @@ def _scan_cells(
         if inner and b"<" in inner:
             f = _FORMULA.search(inner)
             if f is not None:
-                text = unescape((f.group(1) or b"").decode("utf-8", "replace"), _XML_QUOTES)
+                text = xml_unescape((f.group(1) or b"").decode("utf-8", "replace"))
                 formulas[pos] = "=" + text if text else ""
     return formulas, errors
 

@@ -176,9 +176,18 @@ def match_rows(
 
 
 def merged_cells(
-    out: CheckedReturn, ranges: Sequence[tuple[int, int, int, int]], hr: int
+    out: CheckedReturn,
+    ranges: Sequence[tuple[int, int, int, int]],
+    hr: int,
+    *,
+    rows: int,
+    cols: int,
 ) -> set[tuple[int, int]]:
-    """Cells under merges in the table: the merge hides their values, so none is used."""
+    """Cells under merges in the table: the merge hides their values, so none is used.
+
+    Only cells within *rows* x *cols* (the grid read) are listed: a merge may
+    claim A1:XFD1048576, and cells past the values hold nothing to block.
+    """
     blocked: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in ranges:
         if r2 < hr:
@@ -189,7 +198,9 @@ def merged_cells(
             f"单元格 {ref} 被合并了，合并区域内的内容本次未采用。请取消合并，每行分别填写。",
             cell=ref,
         )
-        blocked.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        blocked.update(
+            (r, c) for r in range(r1, min(r2, rows) + 1) for c in range(c1, min(c2, cols) + 1)
+        )
     return blocked
 
 

@@ -6,6 +6,7 @@ wrapped long text, and values written so Excel never runs text as a formula.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -34,6 +35,12 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FONT = Font(name="微软雅黑", bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 _FILLS: dict[str, PatternFill] = {}
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    ch = m.group()
+    return chr(0x2400 + ord(ch)) if ch < " " else "\ufffd"
 
 
 def fill(colour: Fill | str) -> PatternFill:
@@ -56,7 +63,14 @@ def text_width(value: Value) -> float:
 
 
 def write_value(cell: Cell | MergedCell, value: Value) -> None:
-    """Write *value*; text that Excel would evaluate (``=``, DDE) stays text."""
+    """Write *value*; text that Excel would evaluate (``=``, DDE) stays text.
+
+    A workbook cannot hold control characters or lone surrogates (openpyxl
+    refuses them): they are shown as their visible symbols (U+2400…, e.g.
+    "␇") and U+FFFD, so a problem's raw value can still be listed.
+    """
+    if isinstance(value, str) and not value.isprintable():
+        value = _UNWRITABLE.sub(_visible, value)
     cell.value = value
     if isinstance(value, str) and is_formula_like(value):
         cell.data_type = "s"

@@ -39,6 +39,8 @@ _SPACES = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\u202f"), " ")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Excel writes a lone surrogate as "_xD83D_"; calamine leaves that escape as text.
+_ESCAPED_SURROGATE = re.compile(r"_x[dD][89abAB][0-9a-fA-F]{2}_")
 _TRAILING = re.compile(r"[ \t]+\n")
 _LIST_SEP = re.compile(r"[、，,；;/／\n]+")
 # What Excel (or a CSV reader) would run: formulas, DDE and their tab/CR tricks.
@@ -83,8 +85,12 @@ is_clean = _is_clean
 
 
 def has_control_chars(text: str) -> bool:
-    """True when *text* holds characters a workbook cannot keep."""
-    return bool(_CONTROL.search(text) or _SURROGATE.search(text))
+    """True when *text* holds characters a workbook cannot keep (or their ``_xD800_`` escape)."""
+    return bool(
+        _CONTROL.search(text)
+        or _SURROGATE.search(text)
+        or ("_x" in text and _ESCAPED_SURROGATE.search(text))
+    )
 
 
 def is_formula_like(text: str) -> bool:

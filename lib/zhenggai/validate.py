@@ -67,7 +67,9 @@ def check_return(
         try:
             out.meta = meta = parse_meta(book.grid(META))
         except WorkbookError as exc:
-            return out.reject(exc.code or Code.META_INVALID, str(exc))
+            return out.reject(
+                exc.code or Code.META_INVALID, str(exc), sheet=exc.sheet or "", cell=exc.cell
+            )
         if not _identity_ok(out, meta, ledger):
             out.rejected = True
             return out
@@ -79,9 +81,10 @@ def check_return(
                 value=meta.sheet,
             )
         _check_body(out, ret, book, meta, ledger, today or date.today())
-    except WorkbookError as exc:  # a sheet calamine cannot parse
-        out.meta = out.meta  # keep the identity found so far
-        return out.reject(exc.code or Code.FILE_CORRUPT, str(exc))
+    except WorkbookError as exc:  # a sheet calamine cannot parse, or one refused before it
+        return out.reject(
+            exc.code or Code.FILE_CORRUPT, str(exc), sheet=exc.sheet or "", cell=exc.cell
+        )
     return out
 
 
@@ -254,7 +257,8 @@ def _check_body(
         return
     rows = match_rows(out, meta, grid, hr, columns)
     out.columns = columns
-    blocked = merged_cells(out, book.merged(meta.sheet), hr)
+    width = max(map(len, grid), default=0)
+    blocked = merged_cells(out, book.merged(meta.sheet), hr, rows=len(grid), cols=width)
     bad_rows = locked_changes(out, meta, grid, rows, columns, ledger) if ledger else set()
     spec = ledger.spec if ledger else default_spec()
     settings = ledger.settings if ledger else Settings()
@@ -341,7 +345,11 @@ def _done_rules(
     columns: dict[str, int],
     row: Sequence[Value],
 ) -> None:
-    """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used."""
+    """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used.
+
+    Nor are the blank 完成时间 and 佐证材料 of such a row: a unit clearing them
+    must not leave an item the master holds as 已完成 without its date and evidence.
+    """
     if sent.get("status") != STATUS_DONE:
         return
     missing = False
@@ -366,3 +374,6 @@ def _done_rules(
         )
     if missing:
         del sent["status"]
+        for key in ("done_date", "evidence"):
+            if key in sent and sent[key] is None:
+                del sent[key]

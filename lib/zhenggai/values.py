@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from .problems import Code, show_value
@@ -23,6 +24,9 @@ from .text import Value, has_control_chars, is_clean, is_formula_like
 __all__ = ["Finding", "check_value", "formula_notice", "looks_like_injection"]
 
 Finding = tuple[Code, str]
+# Excel's day 1 is 1900-01-01: a date in 1900 comes from a small number typed into a date cell.
+_EXCEL_EPOCH_YEAR = 1900
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _FORMULA_HEADS = frozenset("=+-@＝＋－＠|")
 
 
@@ -58,7 +62,7 @@ def check_value(
     """
     if type(raw) is str:  # fast paths for the usual cells; same result as the full rules
         if f.type is FieldType.TEXT and is_clean(raw):
-            if len(raw) <= max_length and raw[0] not in _FORMULA_HEADS:
+            if len(raw) <= max_length and raw[0] not in _FORMULA_HEADS and "_x" not in raw:
                 return raw, []
         elif raw in f.choices:
             return raw, []
@@ -124,6 +128,16 @@ def _check_value_full(
 def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
     if isinstance(value, date):  # datetime included
         day = value.date() if isinstance(value, datetime) else value
+        if day.year <= _EXCEL_EPOCH_YEAR:
+            serial = _serial(day)
+            typed = f"（如“{serial}”）" if serial > 0 else ""
+            return [
+                (
+                    Code.DATE_INVALID,
+                    f"“{f.name}”是{day.isoformat()}，像是把数字{typed}填进了日期格，本次未采用。"
+                    "请重新输入日期（如 2026-11-28）。",
+                )
+            ]
         if day > today:
             return [
                 (
@@ -133,6 +147,14 @@ def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
                 )
             ]
         return []
+    if isinstance(value, str) and _TIME.match(value):
+        return [
+            (
+                Code.DATE_INVALID,
+                f"“{f.name}”读到的是时间“{value}”而不是日期（日期为 0 或负数时也会这样），本次未采用。"
+                "请重新输入日期（如 2026-11-28）。",
+            )
+        ]
     kind = "文字" if isinstance(value, str) else "数字"
     return [
         (
@@ -141,3 +163,9 @@ def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
             "请删除后重新输入日期。",
         )
     ]
+
+
+def _serial(day: date) -> int:
+    """Excel's serial number of *day* (1900 system, with its phantom 1900-02-29)."""
+    n = (day - date(1899, 12, 31)).days
+    return n + 1 if day >= date(1900, 3, 1) else n
