@@ -33,6 +33,7 @@ __all__ = [
     "ZhGroup",
     "echo_json",
     "err",
+    "master_argument",
     "option",
     "out",
     "print_paths",
@@ -162,6 +163,11 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = DateParam()
+
+master_argument = click.argument(
+    "master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx"
+)
+"""The MASTER argument every command on the ledger takes first."""
 
 
 def usage_error_text(exc: click.ClickException) -> str:

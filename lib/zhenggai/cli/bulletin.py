@@ -11,11 +11,11 @@ from ..bulletin import draft_bulletin
 from ..gongwen import write_docx
 from ..master import update_master
 from ..sheets import BULLETIN
-from ._base import DATE, EXIT_OK, ZhCommand, err, option, out, print_paths
+from ._base import DATE, EXIT_OK, ZhCommand, err, master_argument, option, out, print_paths
 
 
 @click.command("bulletin", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option(
     "--docx",
     "docx_path",

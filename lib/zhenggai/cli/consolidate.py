@@ -16,6 +16,7 @@ from ._base import (
     EXIT_PROBLEMS,
     ZhCommand,
     echo_json,
+    master_argument,
     option,
     out,
     print_problems,
@@ -26,7 +27,7 @@ __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
 
 
 @click.command("consolidate", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @click.argument(
     "returns",
     required=False,

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from ..create import create_master
-from ._base import EXIT_OK, ZhCommand, option, out
+from ._base import EXIT_OK, ZhCommand, master_argument, option, out
 
 
 @click.command("init", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option("--demo", is_flag=True, help="填入示例台账（据示例整改报告重建，3 类 6 个问题）。")
 @option("--force", is_flag=True, help="文件已存在时覆盖。")
 def init_command(master: Path, demo: bool, force: bool) -> int:

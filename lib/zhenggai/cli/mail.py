@@ -14,11 +14,21 @@ from ..ledger import Ledger, read_ledger
 from ..mail import SENT, MailKind, MailResult, Outgoing, plan_mail, run_mail
 from ..master import SaveResult, check_not_open, update_master
 from ..smtp import PASSWORD_ENV, SECURITIES, SmtpConfig
-from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, err, option, out, print_problems
+from ._base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    echo_json,
+    err,
+    master_argument,
+    option,
+    out,
+    print_problems,
+)
 
 
 @click.command("mail", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option("--batch", metavar="批次", help="批次，如 2026年11月。默认：“回收情况”中最近下发的批次。")
 @option(
     "--eml",

@@ -20,6 +20,7 @@ from ._base import (
     ZhCommand,
     echo_json,
     err,
+    master_argument,
     option,
     out,
     print_paths,
@@ -28,7 +29,7 @@ from ._base import (
 
 
 @click.command("overdue", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option("--today", type=DATE, help="按哪一天计算，如 2026-11-28（默认今天）。")
 @option("--json", "as_json", is_flag=True, help="只输出 JSON 结果，便于其他程序读取。")
 def overdue_command(master: Path, today: date | None, as_json: bool) -> int:

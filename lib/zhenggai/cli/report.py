@@ -18,6 +18,7 @@ from ._base import (
     EXIT_PROBLEMS,
     ZhCommand,
     err,
+    master_argument,
     option,
     out,
     print_paths,
@@ -26,7 +27,7 @@ from ._base import (
 
 
 @click.command("report", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option(
     "--docx",
     "docx_path",

@@ -15,6 +15,7 @@ from ._base import (
     EXIT_PROBLEMS,
     ZhCommand,
     err,
+    master_argument,
     option,
     out,
     print_paths,
@@ -23,7 +24,7 @@ from ._base import (
 
 
 @click.command("review", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option("--today", type=DATE, help="按哪一天计算，如 2026-11-28（默认今天）。")
 def review_command(master: Path, today: date | None) -> int:
     """回头看：列出完成或销号已满“设置”中间隔天数、尚未复查的事项。

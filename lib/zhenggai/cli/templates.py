@@ -9,11 +9,20 @@ from rich.table import Table
 
 from ..master import update_master
 from ..templates import TemplatesResult, make_templates
-from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, option, out, print_problems, progress_bar
+from ._base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    master_argument,
+    option,
+    out,
+    print_problems,
+    progress_bar,
+)
 
 
 @click.command("templates", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option(
     "--out",
     "out_dir",

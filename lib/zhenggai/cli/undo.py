@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from ..undo import undo_last
-from ._base import EXIT_OK, ZhCommand, option, out
+from ._base import EXIT_OK, ZhCommand, master_argument, option, out
 
 
 @click.command("undo", cls=ZhCommand)
-@click.argument("master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx")
+@master_argument
 @option("--force", is_flag=True, help="汇总之后台账又被其他命令修改过时，也一并撤销。")
 def undo_command(master: Path, force: bool) -> int:
     """撤销最近一次汇总：用汇总前的备份恢复台账，并在“变更记录”中登记。
