@@ -208,7 +208,7 @@ def read_ledger(path: str | Path) -> Ledger:
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"找不到台账文件：{path}。新建请运行 zhenggai init {path.name}")
-    book = open_book(path)
+    book = open_book(path, trusted=True)  # the office's own file
     return load_ledger(book, path=path)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -81,6 +82,9 @@ def check_return(
                 value=meta.sheet,
             )
         _check_body(out, ret, book, meta, ledger, today or date.today())
+        # Signed text and locked-cell tags are checked: keep only what the merge needs
+        # (hundreds of returns are held until every one is checked).
+        out.meta = replace(meta, signed="", tags={})
     except WorkbookError as exc:  # a sheet calamine cannot parse, or one refused before it
         return out.reject(
             exc.code or Code.FILE_CORRUPT, str(exc), sheet=exc.sheet or "", cell=exc.cell

@@ -80,12 +80,11 @@ _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ENTITY_REF = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # Excel, WPS, LibreOffice and openpyxl write every cell and row as <c r="…"> / <row r="…">.
-_ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
-_ODD_ROW = re.compile(rb'<row(?:[\t\n\r/>]| (?!r="))')
+# A sheet whose every cell is <c r="A1"> … <c r="Z999"> and every row <row r="1"> …
+# <row r="999"> cannot reach far: one pass each finds any cell or row that is not so.
+_ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="[A-Z]\d{1,3}"))')
+_ODD_ROW = re.compile(rb'<row(?:[\t\n\r/>]| (?!r="\d{1,3}"))')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
-# Any reference past column Z or row 999: only then can a sheet be large.
-_BIG_REF = re.compile(rb' r="(?:[A-Z]{2}|[A-Z]?\d{4})')
-_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(/?)>')
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(\s[^>]*?)?(/?)>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d*)["']""")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
@@ -261,24 +260,8 @@ def dimension_area(head: bytes) -> int | None:
     return _column(last_col or b"A") * int(last_row)
 
 
-def _fast_extent(xml: bytes) -> Extent:
-    """Every cell written as ``<c r="…">``: read the references alone."""
-    rows = cols = values = 0
-    far_row = far_col = (0, 0)
-    for letters, digits, closed in _CELL_REF.findall(xml):
-        if closed:
-            continue  # a formatted empty cell: calamine skips it
-        values += 1
-        r, c = int(digits), _column(letters)
-        if r > rows:
-            rows, far_row = r, (r, c)
-        if c > cols:
-            cols, far_col = c, (r, c)
-    return _extent(rows, cols, values, far_row, far_col)
-
-
-def _slow_extent(xml: bytes) -> Extent:
-    """Any writer: rows and cells without references follow the previous one, as calamine reads them."""
+def _scan_extent(xml: bytes) -> Extent:
+    """Every cell and row: those without references follow the previous one, as calamine reads them."""
     rows = cols = values = 0
     far_row = far_col = (0, 0)
     row = col = 0
@@ -319,14 +302,10 @@ def _extent(
 
 
 def measure_extent(xml: bytes) -> Extent:
-    """The :class:`Extent` of a sheet from its XML (cheap for the usual small sheet)."""
-    odd = _ODD_CELL.search(xml) or _ODD_ROW.search(xml) or _PREFIXED.search(xml)
-    if odd:
-        return _slow_extent(xml)
-    if not _BIG_REF.search(xml):
-        # every reference within A1:Z999
-        return Extent(999, 26, xml.count(b"</c>"), "")
-    return _fast_extent(xml)
+    """The :class:`Extent` of a sheet from its XML (three quick passes for the usual small sheet)."""
+    if _ODD_CELL.search(xml) or _ODD_ROW.search(xml) or _PREFIXED.search(xml):
+        return _scan_extent(xml)
+    return Extent(999, 26, 0, "")  # within A1:Z999, whatever it holds
 
 
 def check_extent(xml: bytes, *, sheet: str) -> Extent:
