@@ -308,12 +308,12 @@ def _merged_view(ledger: Ledger, state: MasterState) -> Ledger:
     by_id: dict[str, dict[str, Value]] = {}
     for (rid, key), value in state.applied.items():
         by_id.setdefault(rid, {})[key] = value
-    rows = [
-        Row(r.number, r.values | by_id[r.text("id")], r.raw | by_id[r.text("id")], r.columns)
-        if r.text("id") in by_id and state.rows.get(r.text("id")) is r
-        else r
-        for r in ledger.table.rows
-    ]
+    rows = list(ledger.table.rows)
+    where = {id(r): i for i, r in enumerate(rows)}
+    for rid, values in by_id.items():
+        r = state.rows.get(rid)  # the row the values were written to (the first of its 编号)
+        if r is not None and id(r) in where:
+            rows[where[id(r)]] = Row(r.number, r.values | values, r.raw | values, r.columns)
     return replace(ledger, table=replace(ledger.table, rows=rows))
 
 
@@ -402,9 +402,10 @@ def _plan(
                     "文件SHA256": f.sha256,
                 },
             )
-    units = {row.number: row.text("unit") for row in ledger.table}
-    for p in closing:
-        problem_rows.append(problem_row(p, unit=units.get(_row_of(p.cell), "")))
+    if closing:
+        units = {row.number: row.text("unit") for row in ledger.table}
+        for p in closing:
+            problem_rows.append(problem_row(p, unit=units.get(_row_of(p.cell), "")))
     cs.append(CHANGES.name, log_rows)
     cs.table(
         SheetTable(PROBLEMS.name, list(PROBLEMS.headers), problem_rows, _widths(PROBLEMS), {6, 7})

@@ -125,9 +125,9 @@ class MasterState:
     @classmethod
     def read(cls, ledger: Ledger) -> MasterState:
         state = cls(ledger)
-        counts = Counter(row.text("id") for row in ledger.table)
-        for row in ledger.table:
-            rid = row.text("id")
+        ids = [row.text("id") for row in ledger.table]
+        counts = Counter(ids)
+        for rid, row in zip(ids, ledger.table.rows, strict=True):
             if counts[rid] > 1:
                 state.repeated.add(rid)
             state.rows.setdefault(rid, row)
@@ -168,8 +168,7 @@ def merge_return(
     names = {f.key: f.name for f in state.ledger.spec}
     applied = state.applied
     for rid, sent in checked.values.items():
-        id_cell = checked.cell(rid, "id")
-        problem = _placement_problem(checked, state, rid, id_cell)
+        problem = _placement_problem(checked, state, rid)
         if problem is not None:
             result.problems.append(problem)
             continue
@@ -214,9 +213,7 @@ def merge_return(
     return result
 
 
-def _placement_problem(
-    checked: CheckedReturn, state: MasterState, rid: str, id_cell: str
-) -> Problem | None:
+def _placement_problem(checked: CheckedReturn, state: MasterState, rid: str) -> Problem | None:
     """Why row *rid* of the return cannot be written to the master, if it cannot."""
     sheet = checked.sheet
     if rid in state.repeated:
@@ -225,7 +222,7 @@ def _placement_problem(
             f"台账中编号“{rid}”有多行，无法确定写入哪一行，本行未汇总。请办公室先修正台账的编号。",
             file=checked.file,
             sheet=sheet,
-            cell=id_cell,
+            cell=checked.cell(rid, "id"),
             value=rid,
         )
     row = state.rows.get(rid)
@@ -235,7 +232,7 @@ def _placement_problem(
             f"台账中已没有编号“{rid}”（下发后被删除或改了编号），本行未汇总。请办公室核对。",
             file=checked.file,
             sheet=sheet,
-            cell=id_cell,
+            cell=checked.cell(rid, "id"),
             value=rid,
         )
     now = row.text("unit")
@@ -245,7 +242,7 @@ def _placement_problem(
             f"编号“{rid}”在台账中已改由“{now}”负责，本单位的填报本行未汇总。请办公室核对。",
             file=checked.file,
             sheet=sheet,
-            cell=id_cell,
+            cell=checked.cell(rid, "id"),
             value=show_value(now),
         )
     return None

@@ -215,13 +215,17 @@ def locked_changes(
     """Rows with a locked cell changed; such a row is not used at all (it may be another item)."""
     cols = [columns.get(k) for k in meta.locked]
     lost = None in cols  # a renamed or deleted column: its cells cannot be checked
+    picked = [(rid, grid[r - 1]) for rid, r in rows.items()]
+    # one canonical_all over every locked cell: its fast path checks the whole return at once
+    canon = canonical_all(
+        [row[c - 1] if c is not None and c <= len(row) else None for _, row in picked for c in cols]
+    )
+    n = len(cols)
     values: dict[str, Sequence[str | None]] = {}
-    for rid, r in rows.items():
-        row = grid[r - 1]
-        width = len(row)
-        canon = canonical_all([row[c - 1] if c is not None and c <= width else None for c in cols])
+    for i, (rid, _) in enumerate(picked):
+        cells = canon[i * n : (i + 1) * n]
         values[rid] = (
-            [None if c is None else v for c, v in zip(cols, canon, strict=True)] if lost else canon
+            [None if c is None else v for c, v in zip(cols, cells, strict=True)] if lost else cells
         )
     changed = changed_locked_cells(ledger.meta.hmac_key, meta, values)
     if not changed:
