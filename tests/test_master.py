@@ -82,14 +82,17 @@ def _x14(path):
     os.replace(tmp, path)
 
 
+X14 = "Excel 2010 扩展格式（迷你图、新式数据条、扩展数据验证等）"
+
+
 @pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 def test_parts_openpyxl_would_drop_keep_the_master_and_write_beside(demo_master):
     _x14(demo_master)
     before = demo_master.read_bytes()
-    assert inventory(demo_master)["Excel 2010 扩展格式（迷你图、新式数据条、扩展数据验证等）"] == 1
+    assert inventory(demo_master)[X14] == 1
     changes = ChangeSet()
     changes.edit("台账", 2, 13, "新进展")
-    with OpenpyxlMaster.open(demo_master, op="汇总") as master:
+    with OpenpyxlMaster.open(demo_master, op="汇总", engine="openpyxl") as master:
         master.apply(changes)
         result = master.save()
     assert not result.replaced
@@ -97,6 +100,18 @@ def test_parts_openpyxl_would_drop_keep_the_master_and_write_beside(demo_master)
     assert "扩展格式" in result.reason
     assert demo_master.read_bytes() == before
     assert open_book(result.path).grid("台账")[1][12] == "新进展"
+
+
+def test_the_xml_patch_keeps_what_openpyxl_would_drop(demo_master):
+    _x14(demo_master)
+    changes = ChangeSet()
+    changes.edit("台账", 2, 13, "新进展")
+    with OpenpyxlMaster.open(demo_master, op="汇总") as master:
+        master.apply(changes)
+        result = master.save()
+    assert (result.replaced, result.engine, result.reason) == (True, "xml", "")
+    assert inventory(demo_master)[X14] == 1
+    assert open_book(demo_master).grid("台账")[1][12] == "新进展"
 
 
 HOLD = textwrap.dedent("""

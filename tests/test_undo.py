@@ -57,3 +57,22 @@ def test_later_changes_need_force(demo_master):
 def test_nothing_to_undo(demo_master):
     with pytest.raises(UsageError, match="没有找到汇总前的备份"):
         undo_last(demo_master)
+
+
+def test_forced_undo_also_undoes_charts_added_after_the_consolidation(demo_master):
+    from datetime import date
+
+    from zhenggai.master import inventory
+    from zhenggai.overdue import flag_overdue
+
+    before = _consolidated(demo_master)
+    update_master(
+        demo_master,
+        op="逾期预警",
+        plan=lambda ledger: flag_overdue(ledger, today=date(2026, 11, 28)),
+    )
+    assert inventory(demo_master)["图表"] > 0
+    result = undo_last(demo_master, force=True)
+    assert result.save is not None and result.save.replaced, result.save
+    assert open_book(demo_master).grid("台账") == before.grid("台账")
+    assert inventory(demo_master)["图表"] == 0

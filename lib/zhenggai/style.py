@@ -20,9 +20,12 @@ from .changes import ChartSpec, ColumnAdd, Fill, SheetTable
 from .text import Value, is_formula_like
 
 __all__ = [
+    "DATETIME_FORMAT",
     "DATE_FORMAT",
     "add_column",
+    "column_widths",
     "fill",
+    "storable",
     "style_header",
     "text_width",
     "write_table",
@@ -30,6 +33,7 @@ __all__ = [
 ]
 
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FONT = Font(name="微软雅黑", bold=True)
@@ -41,6 +45,12 @@ _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 def _visible(m: re.Match[str]) -> str:
     ch = m.group()
     return chr(0x2400 + ord(ch)) if ch < " " else "\ufffd"
+
+
+def storable(text: str) -> str:
+    """*text* as a workbook can hold it: control characters shown as their symbols
+    (U+2400…, e.g. "␇"), lone surrogates as U+FFFD."""
+    return text if text.isprintable() else _UNWRITABLE.sub(_visible, text)
 
 
 def fill(colour: Fill | str) -> PatternFill:
@@ -69,14 +79,21 @@ def write_value(cell: Cell | MergedCell, value: Value) -> None:
     refuses them): they are shown as their visible symbols (U+2400…, e.g.
     "␇") and U+FFFD, so a problem's raw value can still be listed.
     """
-    if isinstance(value, str) and not value.isprintable():
-        value = _UNWRITABLE.sub(_visible, value)
+    if isinstance(value, str):
+        value = storable(value)
     cell.value = value
     if isinstance(value, str) and is_formula_like(value):
         cell.data_type = "s"
         cell.quotePrefix = True
     elif isinstance(value, datetime | date):
-        cell.number_format = DATE_FORMAT if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
+        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+    elif (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and isinstance(cell, Cell)
+        and cell.is_date
+    ):
+        cell.number_format = "General"  # else the number reads back as a date
 
 
 def style_header(ws: Worksheet, row: int, ncols: int, *, first: int = 1) -> None:
@@ -105,19 +122,23 @@ def add_column(ws: Worksheet, column: ColumnAdd) -> None:
             ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{letter}{max_row}"
 
 
-def fit_widths(
-    ws: Worksheet, rows: Iterable[Sequence[Value]], *, minimum: float = 6, maximum: float = 60
+def column_widths(
+    rows: Iterable[Sequence[Value]], *, minimum: float = 6, maximum: float = 60
 ) -> dict[int, float]:
-    """Set column widths from the content (sampling the first 500 rows)."""
+    """Column widths (1-based column -> width) that fit the content of the first 500 rows."""
     widths: dict[int, float] = {}
     for i, row in enumerate(rows):
         if i >= 500:
             break
         for c, value in enumerate(row, start=1):
             widths[c] = max(widths.get(c, 0), text_width(value))
-    for c, w in widths.items():
-        ws.column_dimensions[get_column_letter(c)].width = min(max(w + 2, minimum), maximum)
-    return widths
+    return {c: min(max(w + 2, minimum), maximum) for c, w in widths.items()}
+
+
+def fit_widths(ws: Worksheet, rows: Iterable[Sequence[Value]]) -> None:
+    """Set *ws*'s column widths from the content (sampling the first 500 rows)."""
+    for c, w in column_widths(rows).items():
+        ws.column_dimensions[get_column_letter(c)].width = w
 
 
 def write_table(ws: Worksheet, table: SheetTable) -> None:
