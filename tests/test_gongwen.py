@@ -17,6 +17,8 @@ from docx.shared import Mm
 from zhenggai import Document, ParaKind, ZhenggaiError, write_docx
 from zhenggai.gongwen import char_spacing, chars_wide, line_pitch
 
+from .office import convert
+
 BODY = "仿宋_GB2312"
 LONG = "整改工作坚持问题导向，逐项对账销号，确保各项措施落地见效，" * 6
 
@@ -190,22 +192,8 @@ def _tool(name: str) -> str:
 
 @pytest.mark.libreoffice
 def test_libreoffice_renders_the_layout(written, tmp_path):
-    soffice, pdftotext = _tool("soffice"), _tool("pdftotext")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(written),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    pdftotext = _tool("pdftotext")
+    convert([written], "pdf", tmp_path, profile=tmp_path / "lo-profile")
     pdf = tmp_path / "报告.pdf"
     text = subprocess.run(
         [pdftotext, str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date, datetime
 
 import openpyxl
@@ -22,6 +20,7 @@ from .ledgers import (
     write_audit_ledger,
     write_unit_ledger,
 )
+from .office import convert
 
 PLACEHOLDERS = {"/", "—", "无", "暂无", "\\"}
 
@@ -230,16 +229,10 @@ def test_sheet_choice_hidden_sheets_and_sheets_without_a_ledger(tmp_path):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 def test_a_real_xls_file_with_merged_headers_is_imported(tmp_path):
     xlsx = write_audit_ledger(tmp_path / "审计整改台账.xlsx")
     out = tmp_path / "xls"
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(xlsx)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    convert([xlsx], "xls", out, profile=tmp_path / "lo-profile")
     xls = out / "审计整改台账.xls"
     sources, problems = read_sources([xls])
     assert problems == [] and sources[0].merged

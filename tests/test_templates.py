@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +13,8 @@ from zhenggai import open_book, read_ledger
 from zhenggai.cli import main
 from zhenggai.integrity import changed_locked_cells, meta_signature_ok, parse_meta
 from zhenggai.templates import TEMPLATE_SHEET, make_templates, template_name
+
+from .office import SOFFICE, convert
 
 NOW = datetime(2026, 11, 28, 10, 30)
 
@@ -256,33 +256,14 @@ def test_cli_lists_units_without_rows_and_problems(demo_master, capsys):
     assert "无此单位" in text and "unit-unknown" in text
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.mark.libreoffice
 @pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) 未安装：无法验证模板能被真实表格软件打开"
 )
 def test_libreoffice_opens_every_demo_template(demo_master, tmp_path):
     result = make_templates(read_ledger(demo_master), now=NOW)
-    files = [str(t.path) for t in result.issued]
     outdir = tmp_path / "pdf"
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *files,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    convert([t.path for t in result.issued], "pdf", outdir, profile=tmp_path / "lo-profile")
     for t in result.issued:
         pdf = outdir / t.path.with_suffix(".pdf").name
         assert pdf.is_file() and pdf.stat().st_size > 1000, pdf

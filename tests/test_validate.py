@@ -14,6 +14,7 @@ from zhenggai import create_master, read_ledger
 from zhenggai.cli import main
 from zhenggai.consolidate import Verdict, check_file, consolidate
 
+from .office import SOFFICE, XLSX, convert
 from .returns_kit import NOW, fill, issue, rewrite, unprotect
 
 # The demo's 办公室 template: header on row 8; rows 9, 10, 11 hold 编号 1, 3-2, 7-2.
@@ -308,33 +309,14 @@ def test_every_bad_file_in_one_folder_one_run_through_the_cli(world, tmp_path, c
     assert (run / "反馈" / "2026年11月" / "办公室-问题清单.xlsx").is_file()
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) 未安装：无法验证另存过的报送")
 def test_a_return_resaved_by_libreoffice_still_verifies(world, tmp_path):
     """Units using WPS or LibreOffice re-save the file: signature and values still hold."""
-    import subprocess
-
     master, _, _ = world
     path = _office(world, tmp_path, values={("7-2", "progress"): "用 LibreOffice 保存"})
     out = tmp_path / "lo"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    convert([path], XLSX, out, profile=tmp_path / "profile")
     result = check_file(out / path.name, ledger=read_ledger(master), today=NOW.date())
     assert result.problems == [] and result.verdict is Verdict.APPLIED
     assert [(c.id, c.key, c.new) for c in result.changes] == [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -33,6 +32,7 @@ from zhenggai.templates import make_templates
 from zhenggai.text import canonical
 from zhenggai.zipguard import sheet_parts
 
+from .office import XLSX, convert
 from .returns_kit import ISSUED, NOW
 
 
@@ -246,24 +246,7 @@ def test_any_change_patched_equals_the_openpyxl_save(demo_master, tmp_path, chan
 
 
 def _resaved_by_libreoffice(master: Path, out: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) 未安装")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(out / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out / "lo"),
-            str(master),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    convert([master], XLSX, out / "lo", profile=out / "lo-profile")
     return out / "lo" / master.name
 
 

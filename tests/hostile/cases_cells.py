@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from zhenggai.integrity import TemplateMeta
 from zhenggai.synthetic import Edit, fill_return, rewrite_zip
 from zhenggai.text import Value, canonical
 
+from ..office import SOFFICE, XLSX, convert
 from .cases_files import _name
 from .corpus import SAVED, Case, World, cell
 from .craft import (
@@ -38,7 +38,6 @@ PARTLY, APPLIED = Verdict.PARTLY, Verdict.APPLIED
 Where = tuple[int, str]  # (row index, field key)
 SheetEdit = Callable[[TemplateMeta], Callable[[bytes], bytes]]
 DDE = "=cmd|' /C calc'!A0"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @dataclass
@@ -566,7 +565,7 @@ def libreoffice(w: World, unit: str, folder: Path) -> list[Case]:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for target, u, label, problems, verdict in (
-            ("xlsx:Calc MS Excel 2007 XML", unit, "re-saved by LibreOffice", [], APPLIED),
+            (XLSX, unit, "re-saved by LibreOffice", [], APPLIED),
             ("ods", extra[0], "LibreOffice .ods", [("", "", "file-unsupported")], Verdict.REJECTED),
             (
                 "xls:MS Excel 97",
@@ -581,21 +580,7 @@ def libreoffice(w: World, unit: str, folder: Path) -> list[Case]:
             src = fill_return(
                 w.templates[u], work / u / _name(u), {(meta.ids[0], "progress"): value}, saved=SAVED
             )
-            subprocess.run(
-                [
-                    SOFFICE,
-                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                    "--headless",
-                    "--convert-to",
-                    target,
-                    "--outdir",
-                    str(work / "out"),
-                    str(src),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=180,
-            )
+            convert([src], target, work / "out", profile=work / "profile")
             made = work / "out" / (src.stem + "." + target.split(":")[0])
             dest = folder / made.name
             shutil.move(made, dest)
