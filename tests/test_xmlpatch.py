@@ -157,6 +157,7 @@ TRICKY = [
     "-cmd|' /C calc'!A0",
     "文字\n第二行",
     "含\x07响铃",
+    "非字符\uffff",
     'a < b & c > d "引号"',
     "  前后空格  ",
     3,
@@ -180,8 +181,10 @@ def test_tricky_values_read_back_the_same_both_ways(demo_master, tmp_path):
     got = _look(xml, "台账", cells)
     formula = got[0]
     assert formula[0] == TRICKY[0] and formula[3] is True  # text, not a formula
-    assert got[11][2] == "yyyy-mm-dd" and got[12][2] == "yyyy-mm-dd hh:mm"
+    day, moment = TRICKY.index(date(2026, 12, 31)), TRICKY.index(datetime(2026, 11, 28, 9, 30))
+    assert got[day][2] == "yyyy-mm-dd" and got[moment][2] == "yyyy-mm-dd hh:mm"
     assert got[1][1] == "00FFC7CE"
+    assert got[TRICKY.index("非字符\uffff")][0] == "非字符\ufffd"  # XML cannot carry U+FFFF
 
 
 def test_excel_escape_lookalikes_are_kept_literally(demo_master):

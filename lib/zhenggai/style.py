@@ -39,7 +39,7 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FONT = Font(name="微软雅黑", bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 _FILLS: dict[str, PatternFill] = {}
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _visible(m: re.Match[str]) -> str:
@@ -49,7 +49,8 @@ def _visible(m: re.Match[str]) -> str:
 
 def storable(text: str) -> str:
     """*text* as a workbook can hold it: control characters shown as their symbols
-    (U+2400…, e.g. "␇"), lone surrogates as U+FFFD."""
+    (U+2400…, e.g. "␇"), lone surrogates and the non-characters U+FFFE/U+FFFF
+    (which XML cannot carry) as U+FFFD."""
     return text if text.isprintable() else _UNWRITABLE.sub(_visible, text)
 
 
