@@ -215,3 +215,19 @@ def test_rerun_writes_only_the_warnings_that_change(demo_master):
     # the 7 rows counting days move by one; 正常, done and ongoing rows stay as they are
     assert changed[3] == "已逾期29天"
     assert len(changed) == 7 and all(e.sheet == "台账" for e in later.changes.edits)
+
+
+def test_a_large_ledger_lists_the_longest_overdue_first_and_counts_the_rest(tmp_path, capsys):
+    from zhenggai.cli.overdue import SHOWN
+    from zhenggai.synthetic import synthetic_master
+
+    path = synthetic_master(tmp_path / "台账.xlsx", units=10, rows=30)
+    main(["overdue", str(path), "--today", "2031-01-01", "--json"])
+    items = json.loads(capsys.readouterr().out)["items"]
+    warned = [i for i in items if i["tier"] in ("overdue", "orange", "unknown")]
+    overdue = sorted((i for i in warned if i["tier"] == "overdue"), key=lambda i: i["days"])
+    assert len(overdue) > SHOWN
+    main(["overdue", str(path), "--today", "2031-01-01"])
+    shown = capsys.readouterr().out
+    assert f"另有 {len(warned) - SHOWN} 条需要关注的事项未列出" in shown
+    assert f"已逾期{-overdue[0]['days']}天" in shown  # the longest overdue is on screen

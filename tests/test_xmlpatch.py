@@ -25,7 +25,9 @@ from zhenggai import open_book, read_ledger
 from zhenggai.changes import ChangeSet, Fill, SheetTable
 from zhenggai.consolidate import consolidate_folder
 from zhenggai.demo_returns import fill_demo_returns
-from zhenggai.master import OpenpyxlMaster, SaveResult
+from zhenggai.ledger import Ledger
+from zhenggai.master import OpenpyxlMaster, SaveResult, update_master
+from zhenggai.overdue import OverdueResult, flag_overdue
 from zhenggai.read import CalamineBook
 from zhenggai.synthetic import rewrite_zip
 from zhenggai.templates import make_templates
@@ -391,3 +393,61 @@ def test_a_prose_sheet_with_a_title_line_is_patched_like_openpyxl_writes_it(demo
             None,
         )
         assert ws.column_dimensions["A"].width == 90
+
+
+# --- charts -------------------------------------------------------------------------
+
+
+def _overdue(today: date) -> Callable[[Ledger], OverdueResult]:
+    return lambda ledger: flag_overdue(ledger, today=today)
+
+
+def _charts(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    """Each chart as openpyxl reads it back: kind, anchor, title, data and category ranges."""
+    out = []
+    for chart in openpyxl.load_workbook(path)[sheet]._charts:
+        title = chart.title.tx.rich.p[0].r[0].t if chart.title and chart.title.tx else None
+        data = [s.val.numRef.f for s in chart.series]
+        cats = [(s.cat.strRef or s.cat.numRef).f for s in chart.series if s.cat]
+        anchor = (chart.anchor._from.row, chart.anchor._from.col)
+        out.append((type(chart).__name__, getattr(chart, "type", None), anchor, title, data, cats))
+    return out
+
+
+def test_charts_are_drawn_again_like_openpyxl_draws_them(demo_master, tmp_path):
+    update_master(demo_master, op="逾期预警", plan=_overdue(date(2026, 11, 28)))  # draws them
+    changes = flag_overdue(read_ledger(demo_master), today=date(2027, 3, 1)).changes
+    assert any(t.charts for t in changes.tables)
+    xml, opx = _both(demo_master, tmp_path, changes)
+    _same_content(xml, opx)
+    drawn = _charts(xml, "统计")
+    assert len(drawn) == 2 and drawn == _charts(opx, "统计")
+    with zipfile.ZipFile(demo_master) as a, zipfile.ZipFile(xml) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())  # the same parts, redrawn in place
+
+
+def test_a_picture_beside_the_charts_sends_the_save_through_openpyxl(demo_master):
+    update_master(demo_master, op="逾期预警", plan=_overdue(date(2026, 11, 28)))
+    with zipfile.ZipFile(demo_master) as zf:
+        drawing = next(n for n in zf.namelist() if n.startswith("xl/drawings/drawing"))
+
+    def another_anchor(xml: bytes) -> bytes:  # as if the office had pasted a shape
+        first = re.search(rb"<(\w+:)?oneCellAnchor\b.*?</\1?oneCellAnchor>", xml, re.S)
+        assert first is not None
+        return xml.replace(first.group(0), first.group(0) * 2, 1)
+
+    rewrite_zip(demo_master, {drawing: another_anchor})
+    changes = flag_overdue(read_ledger(demo_master), today=date(2027, 3, 1)).changes
+    result = _save(demo_master, changes, "auto")
+    assert result.engine == "openpyxl" and "图表与本次不同" in result.fallback
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_a_master_with_redrawn_charts(demo_master, tmp_path):
+    update_master(demo_master, op="逾期预警", plan=_overdue(date(2026, 11, 28)))
+    changes = flag_overdue(read_ledger(demo_master), today=date(2027, 3, 1)).changes
+    assert _save(demo_master, changes, "xml").engine == "xml"
+    resaved = _resaved_by_libreoffice(demo_master, tmp_path)
+    with zipfile.ZipFile(resaved) as zf:
+        assert len([n for n in zf.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n)]) == 2
+    assert _grids(open_book(resaved))["统计"] == _grids(open_book(demo_master))["统计"]

@@ -25,6 +25,7 @@ __all__ = [
     "add_column",
     "column_widths",
     "fill",
+    "make_chart",
     "storable",
     "style_header",
     "text_width",
@@ -174,10 +175,11 @@ def write_table(ws: Worksheet, table: SheetTable) -> None:
     for c, w in table.widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
     for spec in table.charts:
-        ws.add_chart(_chart(ws, spec), spec.anchor)
+        ws.add_chart(make_chart(ws, spec), spec.anchor)
 
 
-def _chart(ws: Worksheet, spec: ChartSpec) -> BarChart | PieChart:
+def make_chart(ws: Worksheet, spec: ChartSpec) -> BarChart | PieChart:
+    """The openpyxl chart *spec* describes, drawing from *ws*."""
     chart: BarChart | PieChart
     if spec.kind == "pie":
         chart = PieChart()

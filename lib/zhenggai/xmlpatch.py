@@ -15,12 +15,16 @@ of the workbook unchanged except
 * ``xl/styles.xml``, to which the cell formats those cells need are appended;
 * ``xl/workbook.xml`` (recalculate on open) and ``docProps/core.xml`` (time saved).
 
+Charts of a sheet rewritten whole are drawn again by openpyxl's own chart
+serialisers into the drawing and chart parts the sheet already has.
+
 Whatever it cannot do simply and surely raises :class:`Unsupported` before the
 master is touched, and the caller saves through openpyxl instead: new sheets,
-new columns, charts, 1904 dates, cells without their ``r`` reference, rows
+new columns, charts a sheet does not have yet (the first run) or a drawing
+holding anything else, 1904 dates, cells without their ``r`` reference, rows
 out of order, shared or array formulas in an edited cell, merged cells,
-links, rules or drawings over the rows of a sheet rewritten whole, or a
-header that moved.
+links or rules over the rows of a sheet rewritten whole, or a header that
+moved.
 
 Example:
     >>> patch(Path("台账.xlsx"), Path("tmp.xlsx"), changes)   # doctest: +SKIP
@@ -29,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 import zipfile
@@ -38,14 +43,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, NamedTuple
+from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
+from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, is_date_format
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
+from openpyxl.xml.functions import tostring
 
 from .changes import CellEdit, ChangeSet, Fill, SheetTable
-from .style import DATE_FORMAT, DATETIME_FORMAT, column_widths, storable
+from .style import DATE_FORMAT, DATETIME_FORMAT, column_widths, make_chart, storable
 from .text import Value, is_formula_like
 from .zipguard import sheet_parts
 
@@ -68,8 +77,9 @@ _AFTER_SHEETDATA = re.compile(
 )
 # What a sheet rewritten whole cannot keep: it points at rows that are gone.
 _ROW_BOUND = re.compile(
-    rb"<(?:mergeCell|hyperlink|conditionalFormatting|dataValidation|drawing|legacyDrawing)\b"
+    rb"<(?:mergeCell|hyperlink|conditionalFormatting|dataValidation|legacyDrawing)\b"
 )
+_DRAWING = re.compile(rb"<drawing\b")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
@@ -104,8 +114,6 @@ def patch(
     if changes.columns:
         raise Unsupported("新增列")
     for table in changes.tables:
-        if table.charts:
-            raise Unsupported(f"{table.name}: 图表")
         first = _first_data_row(table)
         if any(not first <= r < first + len(table.rows) for r, _ in table.fills):
             raise Unsupported(f"{table.name}: 表头或表外的底色")
@@ -138,6 +146,10 @@ def patch(
                     raise Unsupported(f"{name}: 修改的行在追加的行之后")
         styles = _Styles(zf.read("xl/styles.xml"))
         by_part = {w.part: w for w in work.values()}
+        redrawn: dict[str, bytes] = {}
+        for table in changes.tables:
+            if table.charts:
+                redrawn |= _redraw(zf, parts[table.name], table)
         with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
             for info in zf.infolist():
                 name = info.filename
@@ -145,6 +157,8 @@ def patch(
                     out.writestr(info, _recalc_on_load(workbook_xml))
                 elif name == "docProps/core.xml":
                     out.writestr(info, _modified(zf.read(info), now or datetime.now(UTC)))
+                elif name in redrawn:
+                    out.writestr(info, redrawn[name])
                 elif name != "xl/styles.xml":
                     # streamed: the unchanged 台账 of a big master is 100 MB of XML
                     target = zipfile.ZipInfo(name, info.date_time)
@@ -372,7 +386,7 @@ def _rewrite_table(fh: IO[bytes], table: SheetTable, styles: _Styles) -> Iterato
                             style.group(1)
                         )
         else:
-            if _ROW_BOUND.search(data):
+            if _ROW_BOUND.search(data) or (not table.charts and _DRAWING.search(data)):
                 raise Unsupported(f"{table.name}: 含合并单元格、链接、条件格式、数据验证或图形")
             if table.header and not header_styles:
                 raise Unsupported(f"{table.name}: 原表头没有格式")
@@ -449,6 +463,72 @@ def _table_rows(
             base = styles.xf(0, wrap=c in table.wrap, fmt=table.number_formats.get(c))
             out.append(_cell(number, c, base, value, colour, styles))
         yield b'<row r="%d">%s</row>' % (number, b"".join(out))
+
+
+# --- charts ------------------------------------------------------------------------
+
+_REL = re.compile(rb"<Relationship\b[^>]*/>")
+_CHART_REF = re.compile(rb'<(?:\w+:)?chart\b[^>]*?\br:id="([^"]+)"')
+_ANCHOR = re.compile(rb"<(?:\w+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b")
+_RID = re.compile(rb'r:id="rId(\d+)"')
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type's last word, target part) of *part*."""
+    folder, name = posixpath.split(part)
+    try:
+        xml = zf.read(posixpath.join(folder, "_rels", name + ".rels"))
+    except KeyError:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for element in _REL.findall(xml):
+        attrs = {k.decode(): v.decode() for k, v in _ATTR.findall(element)}
+        target = attrs.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out[attrs.get("Id", "")] = (
+            attrs.get("Type", "").rsplit("/", 1)[-1],
+            posixpath.normpath(path),
+        )
+    return out
+
+
+def _xml(tree: Element) -> bytes:
+    data = tostring(tree)
+    return data if isinstance(data, bytes) else data.encode()
+
+
+def _redraw(zf: zipfile.ZipFile, sheet_part: str, table: SheetTable) -> dict[str, bytes]:
+    """New XML for the drawing and charts of a sheet whose charts are drawn again.
+
+    The sheet must already hold exactly as many charts as *table* draws, and
+    nothing else in its drawing (a user's picture or shape would be lost):
+    the parts keep their names, so relationships and content types stay.
+    """
+    drawings = [t for kind, t in _rels(zf, sheet_part).values() if kind == "drawing"]
+    if len(drawings) != 1:
+        raise Unsupported(f"{table.name}: 原表没有图表")
+    drawing = drawings[0]
+    xml = zf.read(drawing)
+    ids = [i.decode() for i in _CHART_REF.findall(xml)]
+    targets = _rels(zf, drawing)
+    if len(ids) != len(table.charts) or len(_ANCHOR.findall(xml)) != len(ids):
+        raise Unsupported(f"{table.name}: 原表的图表与本次不同")
+    if any(targets.get(i, ("", ""))[0] != "chart" for i in ids):
+        raise Unsupported(f"{table.name}: 图表关系不完整")
+    ws = Workbook().create_sheet(table.name)
+    charts = [make_chart(ws, spec) for spec in table.charts]
+    for chart, spec in zip(charts, table.charts, strict=True):
+        chart.anchor = spec.anchor
+    frames = SpreadsheetDrawing()
+    frames.charts = charts
+    # openpyxl's own serialisers (as its writer calls them): the charts equal an openpyxl save's
+    new = _xml(frames._write())  # type: ignore[attr-defined]
+    # openpyxl numbers the charts rId1…; the sheet's drawing already names them
+    new = _RID.sub(lambda m: b'r:id="%s"' % ids[int(m.group(1)) - 1].encode(), new)
+    out = {drawing: new}
+    for i, chart in zip(ids, charts, strict=True):
+        out[targets[i][1]] = _xml(chart._write())  # type: ignore[union-attr]
+    return out
 
 
 # --- cells ------------------------------------------------------------------------

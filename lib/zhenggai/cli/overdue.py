@@ -27,6 +27,9 @@ from ._base import (
     print_problems,
 )
 
+SHOWN = 50
+"""Items listed on screen; a province-sized ledger has thousands (all are in the 预警 column)."""
+
 
 @click.command("overdue", cls=ZhCommand)
 @master_argument
@@ -71,14 +74,24 @@ def _render(result: OverdueResult) -> None:
     )
     if result.no_warning_column:
         err.print("[yellow]台账没有“预警”列，未写入预警；统计表已生成。[/]")
-    warned = [i for i in result.items if i.tier in (Tier.OVERDUE, Tier.ORANGE, Tier.UNKNOWN)]
+    order = {Tier.OVERDUE: 0, Tier.ORANGE: 1, Tier.UNKNOWN: 2}
+    warned = sorted(
+        (i for i in result.items if i.tier in order),
+        # days until due (negative when overdue): the longest overdue first, then the soonest due
+        key=lambda i: (order[i.tier], i.days or 0),
+    )
     if warned:
         table = Table(title="需要关注的事项")
         for col in ("编号", "责任单位", "整改时限", "预警"):
             table.add_column(col, overflow="fold")
-        for i in warned:
+        for i in warned[:SHOWN]:
             table.add_row(escape(i.id), escape(i.unit), escape(i.deadline.raw), i.text)
         out.print(table)
+        if len(warned) > SHOWN:
+            out.print(
+                f"另有 {len(warned) - SHOWN} 条需要关注的事项未列出：请在台账“预警”列按颜色筛选，"
+                "或用 --json 输出全部。"
+            )
     ranking = Table(title="各单位完成情况")
     for col in ("排名", "责任单位", "总数", "已完成", "已逾期", "完成率"):
         ranking.add_column(col, justify="right" if col != "责任单位" else "left")
