@@ -43,27 +43,11 @@ import python_calamine
 from zhenggai import read_ledger
 from zhenggai.consolidate import consolidate
 from zhenggai.master import OpenpyxlMaster
-from zhenggai.synthetic import fill_returns, synthetic_master
-from zhenggai.templates import make_templates
+from zhenggai.synthetic import returned_world
 from zhenggai.xmlpatch import patch
 
 ZHENGGAI = Path(sys.executable).with_name("zhenggai")
 NOW = datetime(2026, 11, 28, 10, 0)
-
-
-def build(folder: Path, units: int, rows: int, master_rows: int) -> tuple[Path, Path]:
-    """The pristine master and the returns folder (built once per folder, then reused)."""
-    master = folder / "原始台账.xlsx"
-    returns = folder / "回收"
-    if master.exists() and returns.is_dir():
-        return master, returns
-    if master_rows < units * rows:
-        raise SystemExit("--master-rows must be at least --units x --rows")
-    folder.mkdir(parents=True, exist_ok=True)
-    synthetic_master(master, units=units, rows=rows, extra_rows=master_rows - units * rows)
-    issued = make_templates(read_ledger(master), out=folder / "下发", now=datetime(2026, 11, 20))
-    fill_returns([t.path for t in issued.issued], returns, every=10)
-    return master, returns
 
 
 def run(cmd: list[str]) -> tuple[float, int, int]:
@@ -200,7 +184,14 @@ def main() -> int:
         print(line)
     folder = args.dir / f"{args.units}x{args.rows}x{args.master_rows}"
     began = time.perf_counter()
-    pristine, returns = build(folder, args.units, args.rows, args.master_rows)
+    if args.master_rows < args.units * args.rows:
+        raise SystemExit("--master-rows must be at least --units x --rows")
+    pristine, returns = returned_world(
+        folder,
+        units=args.units,
+        rows=args.rows,
+        extra_rows=args.master_rows - args.units * args.rows,
+    )
     files = sorted(returns.iterdir())
     print(
         f"data: master {args.master_rows} rows, {len(files)} returns x {args.rows} rows in {folder}"

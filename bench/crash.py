@@ -20,25 +20,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from zhenggai import read_ledger
 from zhenggai.crashcheck import Kill, kill_at_random, master_state
-from zhenggai.synthetic import fill_returns, synthetic_master
-from zhenggai.templates import make_templates
+from zhenggai.synthetic import returned_world
 
 ZHENGGAI = Path(sys.executable).with_name("zhenggai")
-
-
-def build(folder: Path, units: int, rows: int) -> tuple[Path, Path]:
-    """The pristine master and its returns folder (built once per folder, then reused)."""
-    master = folder / "原始台账.xlsx"
-    returns = folder / "回收"
-    if master.exists() and returns.is_dir():
-        return master, returns
-    folder.mkdir(parents=True, exist_ok=True)
-    synthetic_master(master, units=units, rows=rows)
-    issued = make_templates(read_ledger(master), out=folder / "下发", now=datetime(2026, 11, 20))
-    fill_returns([t.path for t in issued.issued], returns, every=10)
-    return master, returns
 
 
 def main() -> int:
@@ -51,7 +36,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = args.dir / f"{args.units}x{args.rows}"
     began = time.perf_counter()
-    pristine_path, returns = build(folder, args.units, args.rows)
+    pristine_path, returns = returned_world(folder, units=args.units, rows=args.rows)
     print(
         f"data: {args.units * args.rows} rows, returns in {returns} ({time.perf_counter() - began:.1f}s)"
     )

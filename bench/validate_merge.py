@@ -25,22 +25,7 @@ import python_calamine
 
 from zhenggai import read_ledger
 from zhenggai.consolidate import consolidate
-from zhenggai.synthetic import fill_returns, synthetic_master
-from zhenggai.templates import make_templates
-
-
-def build(folder: Path, units: int, rows: int) -> tuple[Path, list[Path]]:
-    """The master and its filled returns (built once per folder, then reused)."""
-    master = folder / "台账.xlsx"
-    returns = folder / "回收"
-    if master.exists() and returns.is_dir():
-        return master, sorted(returns.iterdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    synthetic_master(master, units=units, rows=rows)
-    ledger = read_ledger(master)
-    issued = make_templates(ledger, out=folder / "下发", now=datetime(2026, 11, 20)).issued
-    fill_returns([t.path for t in issued], returns, every=10)
-    return master, sorted(returns.iterdir())
+from zhenggai.synthetic import returned_world
 
 
 def floor(files: list[Path]) -> None:
@@ -68,7 +53,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.dir / f"{args.units}x{args.rows}"
     start = time.perf_counter()
-    master, files = build(folder, args.units, args.rows)
+    master, returns = returned_world(folder, units=args.units, rows=args.rows)
+    files = sorted(returns.iterdir())
     print(
         f"data: {len(files)} returns in {folder} (built/found in {time.perf_counter() - start:.1f}s)"
     )

@@ -38,7 +38,6 @@ from zhenggai.master import Planned
 from zhenggai.phrasing import cn_date
 from zhenggai.problems import Problem
 from zhenggai.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW, STATS
-from zhenggai.tiers import Tier
 
 __all__ = ["bulletin", "consolidate", "draft_report", "flag_overdue", "make_templates", "review"]
 
@@ -141,13 +140,7 @@ def flag_overdue(book: xlwings.Book) -> None:
         _, result, _ = run_plan(
             book, status, lambda ledger: overdue.flag_overdue(ledger, today=today)
         )
-    counts, w = result.counts(), result.windows
-    unit = "个工作日" if w.workdays else "天"
-    message = (
-        f"截至{cn_date(today)}，共 {len(result.items)} 条：已逾期 {counts[Tier.OVERDUE]} 条，"
-        f"{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，"
-        f"时限无法识别 {counts[Tier.UNKNOWN]} 条；“{STATS.name}”表已更新。"
-    )
+    message = f"{result.summary()}“{STATS.name}”表已更新。"
     if result.no_warning_column:
         message += "台账没有“预警”列，未写入预警。"
     if result.problems:

@@ -22,7 +22,7 @@ from .changes import ChangeSet, SheetTable
 from .document import Document, ParaKind
 from .ledger import Ledger
 from .measures import group_ledger, measure_stats
-from .phrasing import Wording, builtin_template, cn_date, flatten, load_template, render_paragraphs
+from .phrasing import Wording, cn_date, configured_template, flatten, render_paragraphs
 from .punctuality import BatchReturns, latest_batch
 from .sheets import BULLETIN
 from .stats import UnitStats, total_stats, unit_stats
@@ -86,10 +86,9 @@ def bulletin_template(ledger: Ledger) -> Wording:
     Raises:
         TemplateError: 设置 names a file that does not exist.
     """
-    setting = ledger.settings.bulletin_template.strip()
-    if not setting:
-        return builtin_template(TEMPLATE)
-    return load_template(ledger.folder / setting, origin="设置“通报模板”")
+    return configured_template(
+        ledger.folder, ledger.settings.bulletin_template, builtin=TEMPLATE, origin="设置“通报模板”"
+    )
 
 
 def _study(ledger: Ledger, today: date) -> list[str]:

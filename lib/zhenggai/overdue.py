@@ -15,6 +15,7 @@ from typing import Any
 from .changes import ChangeSet
 from .closing import CLOSING_CODES, check_closing, problems_table
 from .ledger import Ledger
+from .phrasing import cn_date
 from .problems import Problem
 from .sheets import LEDGER
 from .stats import UnitStats, stats_table, unit_stats
@@ -52,6 +53,18 @@ class OverdueResult:
     def counts(self) -> dict[Tier, int]:
         """Items per tier, every tier present."""
         return {t: sum(1 for _ in self.by_tier(t)) for t in Tier}
+
+    def summary(self) -> str:
+        """One sentence for the screen and the add-in: "截至2026年11月28日，共 N 条：已逾期 …"."""
+        counts, w = self.counts(), self.windows
+        unit = "个工作日" if w.workdays else "天"
+        return (
+            f"截至{cn_date(self.today)}，共 {len(self.items)} 条："
+            f"已逾期 {counts[Tier.OVERDUE]} 条，{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，"
+            f"{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，正常 {counts[Tier.NORMAL]} 条，"
+            f"长期坚持 {counts[Tier.ONGOING]} 条，已完成 {counts[Tier.DONE]} 条，"
+            f"时限无法识别 {counts[Tier.UNKNOWN]} 条。"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The object ``overdue --json`` prints."""

@@ -79,6 +79,19 @@ def builtin_template(name: str) -> Wording:
     return Wording(f"内置模板 {name}", source)
 
 
+def configured_template(folder: Path, setting: str, *, builtin: str, origin: str) -> Wording:
+    """The template a 设置 entry names (relative to the master's *folder*), or the built-in
+    *builtin* when the entry is empty.
+
+    Raises:
+        TemplateError: the entry names a file that does not exist.
+    """
+    setting = setting.strip()
+    if not setting:
+        return builtin_template(builtin)
+    return load_template(folder / setting, origin=origin)  # an absolute path replaces the folder
+
+
 def load_template(path: Path, *, origin: str) -> Wording:
     """Read the office's own template file.
 

@@ -32,7 +32,7 @@ from .document import Document, ParaKind
 from .errors import EmptyLedgerError
 from .ledger import Ledger
 from .measures import DONE, ONGOING, Category, Measure, MeasureStats, group_ledger, measure_stats
-from .phrasing import Wording, builtin_template, cn_date, flatten, load_template, render_paragraphs
+from .phrasing import Wording, cn_date, configured_template, flatten, render_paragraphs
 from .problems import Code, Problem, cell_name
 from .settings import SETTINGS_SHEET, Settings
 from .sheets import LEDGER, REPORT
@@ -72,11 +72,12 @@ def report_template(ledger: Ledger) -> Wording:
     Raises:
         TemplateError: 设置 names a file that does not exist.
     """
-    setting = ledger.settings.report_template.strip()
-    if not setting:
-        return builtin_template(REPORT_TEMPLATE)
-    path = ledger.folder / setting  # an absolute setting replaces the folder
-    return load_template(path, origin="设置“报告模板”")
+    return configured_template(
+        ledger.folder,
+        ledger.settings.report_template,
+        builtin=REPORT_TEMPLATE,
+        origin="设置“报告模板”",
+    )
 
 
 def _setting_cell(ledger: Ledger, name: str) -> str:

@@ -15,10 +15,9 @@ Example:
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -26,17 +25,20 @@ from openpyxl.workbook.workbook import Workbook
 
 from .create import create_master
 from .integrity import TemplateMeta, parse_meta
+from .ledger import read_ledger
 from .master import update_master
 from .problems import cell_name
 from .read import open_book
 from .sheets import LEDGER, META, UNITS
 from .templates import make_templates
 from .text import Value
+from .xmlpatch import stamp_modified
 
 __all__ = [
     "fill_return",
     "fill_returns",
     "issue_templates",
+    "returned_world",
     "rewrite_zip",
     "set_saved",
     "synthetic_master",
@@ -260,19 +262,29 @@ def fill_returns(
     return written
 
 
+def returned_world(
+    folder: Path, *, units: int, rows: int, extra_rows: int = 0
+) -> tuple[Path, Path]:
+    """A master of *units* x *rows* items (plus *extra_rows* closed ones) and a return from
+    every unit, under *folder*: (``原始台账.xlsx``, ``回收/``). Built once, then reused.
+
+    The benchmarks' data: templates issued by the real command core, every tenth row
+    given a new 整改进展.
+    """
+    master = folder / "原始台账.xlsx"
+    returns = folder / "回收"
+    if master.exists() and returns.is_dir():
+        return master, returns
+    folder.mkdir(parents=True, exist_ok=True)
+    synthetic_master(master, units=units, rows=rows, extra_rows=extra_rows)
+    issued = make_templates(read_ledger(master), out=folder / "下发", now=datetime(2026, 11, 20))
+    fill_returns([t.path for t in issued.issued], returns, every=10)
+    return master, returns
+
+
 def set_saved(path: Path, when: datetime) -> None:
     """Set the workbook's ``docProps/core.xml`` modified time to local time *when*, as Excel records it."""
-    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    rewrite_zip(
-        path,
-        {
-            "docProps/core.xml": lambda xml: re.sub(
-                rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                rb"\g<1>" + stamp + rb"\g<2>",
-                xml,
-            )
-        },
-    )
+    rewrite_zip(path, {"docProps/core.xml": lambda xml: stamp_modified(xml, when)})
 
 
 def rewrite_zip(

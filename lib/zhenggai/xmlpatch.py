@@ -58,7 +58,7 @@ from .style import DATE_FORMAT, DATETIME_FORMAT, column_widths, make_chart, stor
 from .text import Value, is_formula_like
 from .zipguard import sheet_parts
 
-__all__ = ["Unsupported", "patch", "without_blank_tail"]
+__all__ = ["Unsupported", "patch", "stamp_modified", "without_blank_tail"]
 
 CHUNK = 1 << 20
 
@@ -156,7 +156,7 @@ def patch(
                 if name == "xl/workbook.xml":
                     out.writestr(info, _recalc_on_load(workbook_xml))
                 elif name == "docProps/core.xml":
-                    out.writestr(info, _modified(zf.read(info), now or datetime.now(UTC)))
+                    out.writestr(info, stamp_modified(zf.read(info), now or datetime.now(UTC)))
                 elif name in redrawn:
                     out.writestr(info, redrawn[name])
                 elif name != "xl/styles.xml":
@@ -803,8 +803,9 @@ def _recalc_on_load(xml: bytes) -> bytes:
     return xml[: m.start()] + _set_attr(m.group(0), b"fullCalcOnLoad", b"1") + xml[m.end() :]
 
 
-def _modified(xml: bytes, now: datetime) -> bytes:
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+def stamp_modified(xml: bytes, when: datetime) -> bytes:
+    """``docProps/core.xml`` with its modified time set to *when* (stored in UTC, as Excel does)."""
+    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(
         rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
         lambda m: m.group(1) + stamp + m.group(2),

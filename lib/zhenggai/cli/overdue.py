@@ -11,7 +11,6 @@ from rich.table import Table
 
 from ..master import update_master
 from ..overdue import OverdueResult, flag_overdue
-from ..phrasing import cn_date
 from ..tiers import Tier
 from ._base import (
     DATE,
@@ -62,16 +61,7 @@ def overdue_command(master: Path, today: date | None, as_json: bool) -> int:
 
 
 def _render(result: OverdueResult) -> None:
-    counts = result.counts()
-    w = result.windows
-    unit = "个工作日" if w.workdays else "天"
-    out.print(
-        f"截至{cn_date(result.today)}，共 {len(result.items)} 条："
-        f"已逾期 {counts[Tier.OVERDUE]} 条，{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，"
-        f"{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，正常 {counts[Tier.NORMAL]} 条，"
-        f"长期坚持 {counts[Tier.ONGOING]} 条，已完成 {counts[Tier.DONE]} 条，"
-        f"时限无法识别 {counts[Tier.UNKNOWN]} 条。"
-    )
+    out.print(result.summary())
     if result.no_warning_column:
         err.print("[yellow]台账没有“预警”列，未写入预警；统计表已生成。[/]")
     order = {Tier.OVERDUE: 0, Tier.ORANGE: 1, Tier.UNKNOWN: 2}
