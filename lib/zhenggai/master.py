@@ -53,7 +53,7 @@ from .settings import Settings
 from .sheets import SHEETS
 from .style import add_column, fill, storable, style_header, write_table, write_value
 from .text import Value, canonical
-from .xmlpatch import Unsupported, patch, without_blank_tail
+from .xmlpatch import Patched, Unsupported, patch, without_blank_tail
 
 __all__ = [
     "MasterLock",
@@ -357,7 +357,6 @@ class OpenpyxlMaster:
         self.source: Path | None = None
         self._wb: Workbook | None = None
         self._changes = ChangeSet()
-        self._expected: dict[tuple[str, int, int], str] = {}
 
     @classmethod
     @contextlib.contextmanager
@@ -410,12 +409,12 @@ class OpenpyxlMaster:
         """Add *changes* to what :meth:`save` writes (nothing reaches disk before)."""
         self._changes.extend(changes)
 
-    def _apply_openpyxl(self, changes: ChangeSet) -> None:
-        """Write *changes* into the openpyxl workbook."""
+    def _apply_openpyxl(self, changes: ChangeSet) -> dict[str, int]:
+        """Write *changes* into the openpyxl workbook; sheet -> row of its first appended row."""
         wb = self.workbook
+        appended: dict[str, int] = {}
         for column in changes.columns:
             add_column(self.sheet(column.sheet), column)
-            self._expected[(column.sheet, column.row, column.col)] = _read_back(column.header)
         for e in changes.edits:
             if e.sheet not in wb.sheetnames:
                 raise WorkbookError(f"台账缺少工作表“{e.sheet}”。")
@@ -423,19 +422,18 @@ class OpenpyxlMaster:
             write_value(cell, e.value)
             if e.fill is not None:
                 cell.fill = fill(e.fill)
-            self._expected[(e.sheet, e.row, e.col)] = _read_back(e.value)
         for name, rows in changes.appends:
             ws = self.sheet(name)
             start = last_used_row(ws) + 1
+            appended.setdefault(name, start)
             for i, values in enumerate(rows):
                 for c, value in enumerate(values, start=1):
                     if value is not None:  # a new row: no cell to clear, and none to create
                         write_value(ws.cell(start + i, c), value)
-            if rows and rows[-1]:
-                self._expected[(name, start + len(rows) - 1, 1)] = _read_back(rows[-1][0])
         for table in changes.tables:
             write_table(self.sheet(table.name), table)
         wb.calculation.fullCalcOnLoad = True  # cached formula values were dropped on load
+        return appended
 
     def save(self) -> SaveResult:
         """Back up, write a verified temp file, then replace the master (or write beside it)."""
@@ -445,25 +443,25 @@ class OpenpyxlMaster:
         source = self.source or self.path
         engine, fallback = "openpyxl", ""
         try:
+            changes, self._changes = self._changes, ChangeSet()
+            patched: Patched | None = None
             if self.engine != "openpyxl" and self._wb is None:
                 try:
-                    appended = patch(source, tmp, self._changes)
+                    patched = patch(source, tmp, changes)
                     engine = "xml"
                 except Unsupported as exc:
                     if self.engine == "xml":
                         raise WorkbookError(f"无法只改写变动的部分：{exc}。") from exc
                     fallback = str(exc)
-            if engine == "xml":
-                self._expected = _expected(self._changes, appended)
-                names = open_book(source, accept=("xlsx", "xlsm"), trusted=True).sheet_names
+            if patched is not None:
+                names, appended = patched.sheets, patched.appended
             else:
-                self._apply_openpyxl(self._changes)
-                self._changes = ChangeSet()
+                appended = self._apply_openpyxl(changes)
                 self.workbook.save(tmp)
                 names = self.workbook.sheetnames
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-            self._verify(tmp, names)
+            _verify(tmp, names, _expected(changes, appended))
             lost = _lost(inventory(source), inventory(tmp))
             if lost:
                 beside = self.path.with_name(f"{self.path.stem}.{self.op}结果{self.path.suffix}")
@@ -487,19 +485,21 @@ class OpenpyxlMaster:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
-    def _verify(self, tmp: Path, sheet_names: list[str]) -> None:
-        book = open_book(tmp, accept=("xlsx", "xlsm"), trusted=True)
-        if book.sheet_names != sheet_names:
-            raise WorkbookError("保存校验失败：工作表与预期不一致，台账未改动。")
-        for (sheet, row, col), want in self._expected.items():
-            grid = book.grid(sheet)
-            got: Any = (
-                grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
+
+def _verify(tmp: Path, sheet_names: list[str], expected: dict[tuple[str, int, int], str]) -> None:
+    """Re-read *tmp* with calamine: the sheets in order, and every *expected* cell."""
+    book = open_book(tmp, accept=("xlsx", "xlsm"), trusted=True)
+    if book.sheet_names != sheet_names:
+        raise WorkbookError("保存校验失败：工作表与预期不一致，台账未改动。")
+    for (sheet, row, col), want in expected.items():
+        grid = book.grid(sheet)
+        got: Any = (
+            grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
+        )
+        if canonical(got) != want:
+            raise WorkbookError(
+                f"保存校验失败：{sheet} 第{row}行第{col}列读回的值与写入的不同，台账未改动。"
             )
-            if canonical(got) != want:
-                raise WorkbookError(
-                    f"保存校验失败：{sheet} 第{row}行第{col}列读回的值与写入的不同，台账未改动。"
-                )
 
 
 def _read_back(value: Value) -> str:
@@ -508,8 +508,10 @@ def _read_back(value: Value) -> str:
 
 
 def _expected(changes: ChangeSet, appended: dict[str, int]) -> dict[tuple[str, int, int], str]:
-    """The cells a patched file must read back: every edit and each sheet's last appended row."""
-    expected = {(e.sheet, e.row, e.col): _read_back(e.value) for e in changes.edits}
+    """The cells a saved file must read back: new column headers, every edit (the last
+    write of a cell wins) and each sheet's last appended row, which starts at *appended*."""
+    expected = {(c.sheet, c.row, c.col): _read_back(c.header) for c in changes.columns}
+    expected |= {(e.sheet, e.row, e.col): _read_back(e.value) for e in changes.edits}
     rows_by_sheet: dict[str, list[list[Value]]] = {}
     for name, rows in changes.appends:
         rows_by_sheet.setdefault(name, []).extend(without_blank_tail(rows))

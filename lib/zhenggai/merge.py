@@ -215,34 +215,31 @@ def merge_return(
 
 def _placement_problem(checked: CheckedReturn, state: MasterState, rid: str) -> Problem | None:
     """Why row *rid* of the return cannot be written to the master, if it cannot."""
-    sheet = checked.sheet
-    if rid in state.repeated:
+
+    def problem(code: Code, message: str, value: str) -> Problem:
+        cell = checked.cell(rid, "id")
         return Problem(
+            code, message, file=checked.file, sheet=checked.sheet, cell=cell, value=value
+        )
+
+    if rid in state.repeated:
+        return problem(
             Code.ID_DUPLICATE,
             f"台账中编号“{rid}”有多行，无法确定写入哪一行，本行未汇总。请办公室先修正台账的编号。",
-            file=checked.file,
-            sheet=sheet,
-            cell=checked.cell(rid, "id"),
-            value=rid,
+            rid,
         )
     row = state.rows.get(rid)
     if row is None:
-        return Problem(
+        return problem(
             Code.ID_UNKNOWN,
             f"台账中已没有编号“{rid}”（下发后被删除或改了编号），本行未汇总。请办公室核对。",
-            file=checked.file,
-            sheet=sheet,
-            cell=checked.cell(rid, "id"),
-            value=rid,
+            rid,
         )
     now = row.text("unit")
     if now != checked.unit and not (checked.legacy and not checked.unit):
-        return Problem(
+        return problem(
             Code.ROW_REASSIGNED,
             f"编号“{rid}”在台账中已改由“{now}”负责，本单位的填报本行未汇总。请办公室核对。",
-            file=checked.file,
-            sheet=sheet,
-            cell=checked.cell(rid, "id"),
-            value=show_value(now),
+            show_value(now),
         )
     return None

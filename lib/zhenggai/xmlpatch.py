@@ -58,7 +58,7 @@ from .style import DATE_FORMAT, DATETIME_FORMAT, column_widths, make_chart, stor
 from .text import Value, is_formula_like
 from .zipguard import sheet_parts
 
-__all__ = ["Unsupported", "patch", "stamp_modified", "without_blank_tail"]
+__all__ = ["Patched", "Unsupported", "patch", "stamp_modified", "without_blank_tail"]
 
 CHUNK = 1 << 20
 
@@ -100,13 +100,21 @@ class _SheetWork:
     first_appended: int = 0  # set by the pre-scan
 
 
-def patch(
-    src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = None
-) -> dict[str, int]:
-    """Write *src* with *changes* applied to *dst* (a new file).
+@dataclass(frozen=True)
+class Patched:
+    """What :func:`patch` wrote, for the caller's check.
 
-    Returns:
-        Sheet name -> 1-based row of its first appended row (for the caller's check).
+    Attributes:
+        sheets: the workbook's sheet names, in order (the patch never adds or removes one).
+        appended: sheet name -> 1-based row of its first appended row.
+    """
+
+    sheets: list[str]
+    appended: dict[str, int]
+
+
+def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = None) -> Patched:
+    """Write *src* with *changes* applied to *dst* (a new file).
 
     Raises:
         Unsupported: the change needs openpyxl; *dst* may be half written and must be discarded.
@@ -172,7 +180,8 @@ def patch(
                             shutil.copyfileobj(fh, sink, CHUNK)
             # styles.xml last: the sheets above added the formats they need
             out.writestr(zf.getinfo("xl/styles.xml"), styles.render())
-    return {name: w.first_appended for name, w in work.items() if w.appended}
+    appended = {name: w.first_appended for name, w in work.items() if w.appended}
+    return Patched(list(parts), appended)
 
 
 def without_blank_tail(rows: list[list[Value]]) -> list[list[Value]]:
@@ -280,6 +289,7 @@ def _patch_sheet(fh: IO[bytes], w: _SheetWork, styles: _Styles) -> Iterator[byte
         return
     pending = dict(w.edits)
     order = sorted(pending, reverse=True)  # popped from the end: ascending
+    unwritten = w.appended  # emptied once written
     appended_at = w.first_appended
     appended_end = appended_at + len(w.appended) - 1 if w.appended else 0
     number = 0
@@ -288,16 +298,15 @@ def _patch_sheet(fh: IO[bytes], w: _SheetWork, styles: _Styles) -> Iterator[byte
             yield _widen_dimension(data, w, appended_end)
         elif kind == TAIL:
             yield from _new_rows(pending, order, styles, upto=None)
-            if w.appended:
-                yield from _appended_rows(w.appended, appended_at, styles)
+            yield from _appended_rows(unwritten, appended_at, styles)
             yield data
         else:
             assert m is not None
             number = _row_number(m.attrs, number)
             yield from _new_rows(pending, order, styles, upto=number)
-            if w.appended and number >= appended_at:
-                yield from _appended_rows(w.appended, appended_at, styles)
-                w = _SheetWork(w.part, w.edits, [], None, appended_at)  # written: not again
+            if unwritten and number >= appended_at:
+                yield from _appended_rows(unwritten, appended_at, styles)
+                unwritten = []
             if appended_at <= number <= appended_end:
                 continue  # an empty formatted row where an appended row now is
             edits = pending.pop(number, None)
@@ -661,10 +670,7 @@ class _Styles:
         if self._title is None:
             font = b'<font><b val="1"/><sz val="14"/><name val="%s"/></font>' % "微软雅黑".encode()
             self.new_fonts.append(font)
-            tag = self.xfs[0][: self.xfs[0].find(b">") + 1]
-            body = self.xfs[0][len(tag) :]
-            if tag.endswith(b"/>"):
-                tag, body = tag[:-2] + b">", b"</xf>"
+            tag, body = _open_xf(self.xfs[0])
             font_id = b"%d" % (self.nfonts + len(self.new_fonts) - 1)
             self.new_xfs.append(
                 _set_attr(_set_attr(tag, b"fontId", font_id), b"applyFont", b"1") + body
@@ -715,11 +721,7 @@ class _Styles:
         if key in self._xf_cache:
             return self._xf_cache[key]
         known = self.xfs + self.new_xfs
-        xf = known[base] if base < len(known) else self.xfs[0]
-        end = xf.find(b">") + 1
-        tag, body = xf[:end], xf[end:]
-        if tag.endswith(b"/>"):
-            tag, body = tag[:-2] + b">", b"</xf>"
+        tag, body = _open_xf(known[base] if base < len(known) else self.xfs[0])
         if fill is not None:
             tag = _set_attr(
                 _set_attr(tag, b"fillId", b"%d" % self.fill_id(fill)), b"applyFill", b"1"
@@ -760,9 +762,17 @@ class _Styles:
             if new:
                 xml = _append(xml, _block(xml, tag), tag, new)  # type: ignore[arg-type]
         fmts = _block(xml, b"numFmts")
-        if fmts is not None:
-            xml = _recount(xml, fmts, b"numFmts", len(_NUMFMT.findall(fmts.group(0))))
+        if fmts is not None:  # also when we inserted the block: it has no count yet
+            whole = _counted(fmts.group(0), len(_NUMFMT.findall(fmts.group(0))))
+            xml = xml[: fmts.start()] + whole + xml[fmts.end() :]
         return xml
+
+
+def _open_xf(xf: bytes) -> tuple[bytes, bytes]:
+    """An ``<xf>`` as (start tag ending in ``>``, the rest up to ``</xf>``), even when it was ``<xf/>``."""
+    end = xf.find(b">") + 1
+    tag, body = xf[:end], xf[end:]
+    return (tag[:-2] + b">", b"</xf>") if tag.endswith(b"/>") else (tag, body)
 
 
 def _append(xml: bytes, block: re.Match[bytes], tag: bytes, new: list[bytes]) -> bytes:
@@ -773,17 +783,13 @@ def _append(xml: bytes, block: re.Match[bytes], tag: bytes, new: list[bytes]) ->
     at = whole.rfind(b"</")
     whole = whole[:at] + b"".join(new) + whole[at:]
     pattern = {b"cellXfs": _XF, b"fills": _FILL, b"fonts": _FONT}.get(tag, _NUMFMT)
-    count = len(pattern.findall(whole))
-    start = whole[: whole.find(b">") + 1]
-    whole = _set_attr(start, b"count", b"%d" % count) + whole[len(start) :]
-    return xml[: block.start()] + whole + xml[block.end() :]
+    return xml[: block.start()] + _counted(whole, len(pattern.findall(whole))) + xml[block.end() :]
 
 
-def _recount(xml: bytes, block: re.Match[bytes], tag: bytes, count: int) -> bytes:
-    whole = block.group(0)
-    start = whole[: whole.find(b">") + 1]
-    whole = _set_attr(start, b"count", b"%d" % count) + whole[len(start) :]
-    return xml[: block.start()] + whole + xml[block.end() :]
+def _counted(block: bytes, count: int) -> bytes:
+    """*block* (a whole element) with its ``count`` attribute set to *count*."""
+    start = block[: block.find(b">") + 1]
+    return _set_attr(start, b"count", b"%d" % count) + block[len(start) :]
 
 
 def _unescape(text: str) -> str:
