@@ -191,16 +191,6 @@ def mail_server(
 # --- the master side: settings, a batch issued, overdue flags --------------------
 
 
-def set_settings(master: Path, values: Mapping[str, Any]) -> None:
-    """Set 设置 rows by 项目 name."""
-    wb = openpyxl.load_workbook(master)
-    ws = wb["设置"]
-    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
-    for name, value in values.items():
-        ws.cell(rows[name], 2, value)
-    wb.save(master)
-
-
 def smtp_settings(server: MailServer, *, user: str = "") -> dict[str, Any]:
     return {
         "SMTP服务器": "127.0.0.1",

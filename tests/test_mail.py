@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import write_book
-from tests.mailtools import issue_batch, set_settings, set_warnings
+from tests.conftest import set_settings, write_book
+from tests.mailtools import issue_batch, set_warnings
 from zhenggai import ChangeSet, UsageError, read_ledger
 from zhenggai.demo import DEMO_UNITS
 from zhenggai.mail import MailKind, plan_mail, run_mail

@@ -15,7 +15,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from tests.mailtools import issue_batch, mail_server, set_settings, set_warnings, smtp_settings
+from tests.conftest import set_settings
+from tests.mailtools import issue_batch, mail_server, set_warnings, smtp_settings
 from tests.test_mail import set_email
 from zhenggai import MailError, MasterBusyError, SmtpConfig, read_ledger
 from zhenggai.cli import cli, main

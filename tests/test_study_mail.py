@@ -8,7 +8,8 @@ from email import policy
 
 import openpyxl
 
-from tests.mailtools import issue_batch, mail_server, set_settings, smtp_settings
+from tests.conftest import set_settings
+from tests.mailtools import issue_batch, mail_server, smtp_settings
 from zhenggai import read_ledger
 from zhenggai.cli import main
 from zhenggai.demo import DEMO_UNITS

@@ -139,8 +139,8 @@ def test_a_consolidation_patched_equals_the_openpyxl_save(demo_master, tmp_path)
 def test_the_patch_leaves_every_other_part_byte_for_byte(demo_master, tmp_path):
     changes = ChangeSet()
     changes.edit("台账", 3, 13, "新的进展")
-    before = zipfile.ZipFile(demo_master)
-    old = {i.filename: before.read(i) for i in before.infolist()}
+    with zipfile.ZipFile(demo_master) as before:
+        old = {i.filename: before.read(i) for i in before.infolist()}
     assert _save(demo_master, changes, "auto").engine == "xml"
     with zipfile.ZipFile(demo_master) as after:
         new = {i.filename: after.read(i) for i in after.infolist()}
@@ -295,6 +295,7 @@ def test_rows_without_position_and_self_closing_rows(demo_master, tmp_path):
     """Row ``r`` is optional in the format; an empty row may be ``<row/>``."""
 
     def strip(xml: bytes) -> bytes:
+        assert b'<row r="3"' in xml and b'<row r="45"' not in xml
         xml = xml.replace(b'<row r="3"', b"<row", 1)
         return xml.replace(b"</sheetData>", b'<row r="45" ht="30" customHeight="1"/></sheetData>')
 

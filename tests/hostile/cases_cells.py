@@ -22,8 +22,9 @@ from zhenggai.synthetic import Edit, fill_return, rewrite_zip
 from zhenggai.text import Value, canonical
 
 from ..office import SOFFICE, XLSX, convert
+from ..returns_kit import SAVED
 from .cases_files import _name
-from .corpus import SAVED, Case, World, cell
+from .corpus import Case, World, cell
 from .craft import (
     append_rows,
     edit_sheet,

@@ -15,7 +15,8 @@ from zhenggai.consolidate import Verdict
 from zhenggai.synthetic import fill_return, rewrite_zip
 from zhenggai.templates import template_name
 
-from .corpus import SAVED, Case, World
+from ..returns_kit import SAVED
+from .corpus import Case, World
 from .craft import (
     BILLION_LAUGHS,
     MB,

@@ -34,9 +34,9 @@ from zhenggai.synthetic import (
 )
 from zhenggai.text import Value
 
+from ..returns_kit import ISSUED
+
 ISSUED_OLD = datetime(2026, 10, 20, 9, 0)
-ISSUED = datetime(2026, 11, 20, 9, 0)
-SAVED = datetime(2026, 11, 25, 15, 30)
 UNITS = 110  # more than the cases, so every case has a unit of its own
 OLD_BATCH = "2026年10月"
 
