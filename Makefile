@@ -25,7 +25,7 @@ demo: $(VENV)/.runtime
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
 	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx
-	$(BIN)/python -m zhenggai.demo_returns $(DEMO)/下发/2026年11月 $(DEMO)/回收
+	$(BIN)/python -m zhenggai.demo.returns $(DEMO)/下发/2026年11月 $(DEMO)/回收
 	$(BIN)/zhenggai check $(DEMO)/回收/宣传教育科-整改进展填报-2026年11月.xlsx --master $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai consolidate $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
@@ -55,7 +55,7 @@ test: lint typecheck pytest
 workbooks: $(VENV)/.runtime
 	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
 	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force
-	$(BIN)/python -m zhenggai.study_demo workbooks
+	$(BIN)/python -m zhenggai.demo.study workbooks
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

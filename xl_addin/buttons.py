@@ -3,7 +3,7 @@
 The VBA callback ``ZhenggaiRibbon.OnButton`` runs
 ``import xl_addin.buttons as b; b.run('<tag>')``; :func:`run` takes the calling
 book with ``xlwings.Book.caller()`` and dispatches on the tag to a handler of
-:mod:`xl_addin.handlers`. A :class:`~zhenggai.errors.ZhenggaiError` (the ledger
+:mod:`xl_addin.handlers`. A :class:`~zhenggai.core.errors.ZhenggaiError` (the ledger
 cannot be read, a sheet is missing, …) becomes one Chinese message box; any
 other exception is a bug and reaches xlwings, which shows the traceback.
 
@@ -30,7 +30,7 @@ import xlwings
 
 from xl_addin import handlers
 from xl_addin.feedback import alert
-from zhenggai.errors import ZhenggaiError
+from zhenggai.core.errors import ZhenggaiError
 
 __all__ = ["HANDLERS", "main", "run"]
 

@@ -25,19 +25,21 @@ import xlwings
 from xl_addin.feedback import StatusBar, alert
 from xl_addin.master import Applied, XlwingsMaster
 from xl_addin.source import XlwingsSource, book_path
-from zhenggai import bulletin as bulletins
-from zhenggai import overdue, report, templates
-from zhenggai import review as reviews
-from zhenggai.consolidate import consolidate_folder
-from zhenggai.document import Document
-from zhenggai.errors import WorkbookError
-from zhenggai.feedback import write_feedback
-from zhenggai.gongwen import write_docx
-from zhenggai.ledger import Ledger, load_ledger
-from zhenggai.master import Planned
-from zhenggai.phrasing import cn_date
-from zhenggai.problems import Problem
-from zhenggai.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW, STATS
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.ledger import Ledger, load_ledger
+from zhenggai.core.problems import Problem
+from zhenggai.core.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW, STATS
+from zhenggai.core.text import cn_date
+from zhenggai.documents import bulletin as bulletins
+from zhenggai.documents import report
+from zhenggai.documents.document import Document
+from zhenggai.documents.gongwen import write_docx
+from zhenggai.io.master import Planned
+from zhenggai.overdue import review as reviews
+from zhenggai.overdue import run as overdue
+from zhenggai.returns.consolidate import consolidate_folder
+from zhenggai.returns.feedback import write_feedback
+from zhenggai.template import make as templates
 
 __all__ = ["bulletin", "consolidate", "draft_report", "flag_overdue", "make_templates", "review"]
 

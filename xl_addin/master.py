@@ -1,14 +1,14 @@
-"""Apply a :class:`zhenggai.changes.ChangeSet` to the open master: the add-in's workbook adapter.
+"""Apply a :class:`zhenggai.core.changes.ChangeSet` to the open master: the add-in's workbook adapter.
 
-The CLI's :class:`zhenggai.master.OpenpyxlMaster` writes the same ChangeSet
+The CLI's :class:`zhenggai.io.master.OpenpyxlMaster` writes the same ChangeSet
 into a file; this one writes into the Book Excel has open, and only what
 changes:
 
 - cell edits whose value differs from the cell's current value (same kind and
-  same :func:`zhenggai.text.canonical` form count as unchanged), in one range
+  same :func:`zhenggai.core.text.canonical` form count as unchanged), in one range
   assignment per run of consecutive rows in a column; fills per run too;
 - appended rows below the sheet's last row holding a value, in one assignment;
-- output sheets (:class:`~zhenggai.changes.SheetTable`) rewritten whole: see
+- output sheets (:class:`~zhenggai.core.changes.SheetTable`) rewritten whole: see
   :mod:`xl_addin.tables`.
 
 Nothing is saved: the user sees the result in Excel and saves it (or closes
@@ -40,11 +40,11 @@ from xl_addin.cells import (
 )
 from xl_addin.source import XlwingsSource
 from xl_addin.tables import table_grid, write_table
-from zhenggai.changes import ChangeSet, ColumnAdd, Fill
-from zhenggai.errors import WorkbookError
-from zhenggai.read import Grid
-from zhenggai.sheets import META, SHEETS
-from zhenggai.text import Value, canonical
+from zhenggai.core.changes import ChangeSet, ColumnAdd, Fill
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.grid import Grid
+from zhenggai.core.sheets import META, SHEETS
+from zhenggai.core.text import Value, canonical
 
 __all__ = ["Applied", "XlwingsMaster"]
 

@@ -9,21 +9,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .bulletin import BulletinResult, draft_bulletin
-from .changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
-from .closing import check_closing
-from .consolidate import (
-    ConsolidateResult,
-    FileResult,
-    Verdict,
-    check_file,
-    consolidate,
-    consolidate_folder,
-)
-from .create import create_master
-from .deadline import Deadline, DeadlineKind, parse_deadline
-from .document import Document, Para, ParaKind
-from .errors import (
+from .core.changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
+from .core.closing import check_closing
+from .core.deadline import Deadline, DeadlineKind, parse_deadline
+from .core.errors import (
     EmptyLedgerError,
     MailError,
     MasterBusyError,
@@ -35,31 +24,44 @@ from .errors import (
     WorkbookError,
     ZhenggaiError,
 )
-from .feedback import write_feedback
-from .gongwen import write_docx
-from .importer import ImportResult, SheetSource, blank_ledger, plan_import, read_sources
-from .ledger import Ledger, Unit, load_ledger, read_ledger
-from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
-from .master import OpenpyxlMaster, SaveResult
-from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
-from .overdue import OverdueResult, flag_overdue
-from .problems import Code, Problem, Report
-from .read import GridSource, Row, Table, find_header, open_book, read_table
-from .report import ReportResult, draft_report
-from .review import ReviewResult, follow_up_review, review_counts
-from .settings import Settings, read_settings
-from .smtp import SmtpConfig
-from .spec import Field, FieldType, Spec, default_spec, read_spec
-from .stats import UnitStats
-from .study import StudyResult, plan_study
-from .study_export import StudyExport, StudyRecord, read_export, read_export_file
-from .study_history import Period, parse_period
-from .study_notice import StudyReminder, study_paragraph, study_reminders
-from .study_stats import PersonStat, UnitStat
-from .templates import IssuedTemplate, TemplatesResult, make_templates
-from .tiers import ItemTier, Tier
-from .undo import UndoResult, undo_last
-from .workdays import WorkCalendar
+from .core.grid import GridSource, Row, Table, find_header, read_table
+from .core.ledger import Ledger, Unit, load_ledger
+from .core.problems import Code, Problem, Report
+from .core.settings import Settings, read_settings
+from .core.spec import Field, FieldType, Spec, default_spec
+from .core.spec_sheet import read_spec
+from .core.workdays import WorkCalendar
+from .documents.bulletin import BulletinResult, draft_bulletin
+from .documents.document import Document, Para, ParaKind
+from .documents.gongwen import write_docx
+from .documents.measures import Category, Measure, MeasureStats, group_ledger, measure_stats
+from .documents.report import ReportResult, draft_report
+from .importing.run import ImportResult, SheetSource, blank_ledger, plan_import, read_sources
+from .io.calamine import open_book
+from .io.create import create_master
+from .io.master import OpenpyxlMaster, SaveResult, read_ledger
+from .mail.run import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
+from .mail.smtp import SmtpConfig
+from .overdue.review import ReviewResult, follow_up_review, review_counts
+from .overdue.run import OverdueResult, flag_overdue
+from .overdue.stats import UnitStats
+from .overdue.tiers import ItemTier, Tier
+from .returns.consolidate import (
+    ConsolidateResult,
+    FileResult,
+    Verdict,
+    check_file,
+    consolidate,
+    consolidate_folder,
+)
+from .returns.feedback import write_feedback
+from .returns.undo import UndoResult, undo_last
+from .study.export import StudyExport, StudyRecord, read_export, read_export_file
+from .study.history import Period, parse_period
+from .study.notice import StudyReminder, study_paragraph, study_reminders
+from .study.run import StudyResult, plan_study
+from .study.stats import PersonStat, UnitStat
+from .template.make import IssuedTemplate, TemplatesResult, make_templates
 
 __all__ = [
     "BulletinResult",

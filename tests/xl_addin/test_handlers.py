@@ -18,21 +18,14 @@ import openpyxl
 import pytest
 import xlwings
 
-from tests.returns_kit import issue
+from tests.support.returns_kit import issue
 from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import Excel, replay
 from xl_addin import handlers
 from xl_addin.master import XlwingsMaster, same_value
 from xl_addin.source import XlwingsSource, book_path
-from zhenggai import bulletin, overdue, report, review, templates
-from zhenggai.bulletin import draft_bulletin
-from zhenggai.consolidate import consolidate_folder
-from zhenggai.demo_returns import fill_demo_returns
-from zhenggai.ledger import Ledger, load_ledger, read_ledger
-from zhenggai.master import OpenpyxlMaster, update_master
-from zhenggai.phrasing import cn_date
-from zhenggai.read import open_book as open_file
-from zhenggai.sheets import (
+from zhenggai.core.ledger import Ledger, load_ledger
+from zhenggai.core.sheets import (
     BULLETIN,
     CHANGES,
     CONFLICTS,
@@ -43,7 +36,17 @@ from zhenggai.sheets import (
     REVIEW,
     STATS,
 )
-from zhenggai.templates import TEMPLATE_SHEET
+from zhenggai.core.text import cn_date
+from zhenggai.demo.returns import fill_demo_returns
+from zhenggai.documents import bulletin, report
+from zhenggai.documents.bulletin import draft_bulletin
+from zhenggai.io.calamine import open_book as open_file
+from zhenggai.io.master import OpenpyxlMaster, read_ledger, update_master
+from zhenggai.overdue import review
+from zhenggai.overdue import run as overdue
+from zhenggai.returns.consolidate import consolidate_folder
+from zhenggai.template import make as templates
+from zhenggai.template.names import TEMPLATE_SHEET
 
 NOW = datetime(2026, 11, 28, 10, 30)
 TODAY = NOW.date()

@@ -15,12 +15,11 @@ from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import Excel, replay, typed
 from xl_addin.cells import excel_value, runs
 from xl_addin.master import XlwingsMaster, same_value
-from zhenggai.changes import ChangeSet, ChartSpec, Fill, SheetTable
-from zhenggai.errors import WorkbookError
-from zhenggai.ledger import read_ledger
-from zhenggai.master import OpenpyxlMaster
-from zhenggai.read import open_book as open_file
-from zhenggai.text import Value
+from zhenggai.core.changes import ChangeSet, ChartSpec, Fill, SheetTable
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.text import Value
+from zhenggai.io.calamine import open_book as open_file
+from zhenggai.io.master import OpenpyxlMaster, read_ledger
 
 FORMULAS = ["=1+1", "=cmd|' /C calc'!A0", "+86 10 1234", "-已完成", "@SUM(A1)", "＝1", "  =1", "|x"]
 

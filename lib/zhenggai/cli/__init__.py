@@ -12,7 +12,7 @@ import traceback
 import click
 
 from .. import __version__
-from ..errors import ZhenggaiError
+from ..core.errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group
 from .bulletin import bulletin_command
