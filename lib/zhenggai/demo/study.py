@@ -17,12 +17,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
+from ..core.layout import SheetLayout
 from ..core.text import Value
-from ..io.master import save_new
-from ..io.style import style_header, write_value
+from ..io.books import write_sheets
 
 __all__ = ["DEMO_EXPORTS", "demo_people", "write_demo_exports"]
 
@@ -60,65 +57,60 @@ def demo_people() -> list[tuple[str, str, int, int]]:
     return list(_PEOPLE)
 
 
-def _october(path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "积分统计"
-    ws.append(["××局2026年10月学习强国积分统计"])
-    ws.merge_cells("A1:G1")
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(["导出时间：2026-11-01 09:30"])
-    header = ["序号", "姓名", "所在组织", "本月积分", "总积分", "日均积分", "最近登录时间"]
-    ws.append(header)
-    style_header(ws, 3, len(header))
+def _october() -> SheetLayout:
+    header: list[Value] = [
+        "序号",
+        "姓名",
+        "所在组织",
+        "本月积分",
+        "总积分",
+        "日均积分",
+        "最近登录时间",
+    ]
+    rows: list[list[Value]] = [
+        ["××局2026年10月学习强国积分统计"],
+        ["导出时间：2026-11-01 09:30"],
+        header,
+    ]
     for i, (unit, name, oct_points, _) in enumerate(_PEOPLE, start=1):
         total = 8000 + oct_points * 7 + i * 13
         login = datetime(2026, 10, 31 - i % 9, 8 + i % 12, i % 60) if oct_points else None
-        row: list[Value] = [i, name, unit, oct_points, total, round(oct_points / 31, 2), login]
-        for c, value in enumerate(row, start=1):
-            write_value(ws.cell(3 + i, c), value)
-    save_new(wb, path)
+        rows.append([i, name, unit, oct_points, total, round(oct_points / 31, 2), login])
+    return SheetLayout(
+        "积分统计",
+        rows,
+        header_row=3,
+        title_rows=frozenset({1}),
+        centred=frozenset({1}),
+        merged=[(1, 1, 1, 7)],
+    )
 
 
-def _november(path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Sheet1"
-    ws.append(["学习强国学员积分明细（2026年11月）"])
-    ws.merge_cells("A1:E1")
-    header = ["学员姓名", "部门", "总积分", "本期积分（分）", "最近登录"]
-    ws.append(header)
-    style_header(ws, 2, len(header))
-    r = 3
+def _november() -> SheetLayout:
+    rows: list[list[Value]] = [
+        ["学习强国学员积分明细（2026年11月）"],
+        ["学员姓名", "部门", "总积分", "本期积分（分）", "最近登录"],
+    ]
+    merged = [(1, 1, 1, 5)]
     start: dict[str, int] = {}
     for i, (unit, name, oct_points, nov_points) in enumerate(_PEOPLE, start=1):
-        if unit not in start:
-            start[unit] = r
-            ws.cell(r, 2, unit)
         total = 8000 + oct_points * 7 + i * 13 + nov_points
         login = f"2026-11-{28 - i % 7:02d}" if nov_points else "—"
-        for c, value in ((1, name), (3, total), (4, nov_points), (5, login)):
-            write_value(ws.cell(r, c), value)
-        r += 1
-    ends = [*list(start.values())[1:], r]
-    for unit_start, end in zip(start.values(), ends, strict=True):
-        if end - 1 > unit_start:
-            ws.merge_cells(start_row=unit_start, start_column=2, end_row=end - 1, end_column=2)
-            ws.cell(unit_start, 2).alignment = Alignment(vertical="center")
-    ws.cell(r, 1, "合计")
-    ws.cell(r, 4, sum(p[3] for p in _PEOPLE))
-    save_new(wb, path)
+        first = unit not in start
+        start.setdefault(unit, len(rows) + 1)
+        rows.append([name, unit if first else None, total, nov_points, login])
+    ends = [*list(start.values())[1:], len(rows) + 1]
+    merged += [(s, 2, e - 1, 2) for s, e in zip(start.values(), ends, strict=True) if e - 1 > s]
+    rows.append(["合计", None, None, sum(p[3] for p in _PEOPLE)])
+    return SheetLayout("Sheet1", rows, header_row=2, merged=merged)
 
 
 def write_demo_exports(folder: str | Path) -> list[Path]:
     """Write the two demo exports into *folder*; return their paths (October first)."""
     folder = Path(folder)
     paths = [folder / name for name in DEMO_EXPORTS]
-    _october(paths[0])
-    _november(paths[1])
+    write_sheets(paths[0], [_october()])
+    write_sheets(paths[1], [_november()])
     return paths
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from ..core.errors import UsageError
 from ..core.ledger import Seed
 from ..core.settings import SETTINGS_SHEET, settings_rows
 from ..core.sheets import DATE_FORMAT, HOLIDAYS, LEDGER, META, SHEETS, UNITS, field_width
-from ..core.spec import SPEC_HEADER, SPEC_SHEET, FieldType, Spec, default_spec
+from ..core.spec import SPEC_HEADER, SPEC_SHEET, Field, FieldType, Spec, default_spec
 from ..core.spec_sheet import spec_rows
 from ..core.text import Value
 from .master import save_new
@@ -38,7 +38,7 @@ __all__ = [
 
 
 def ledger_validations(
-    spec: Spec,
+    spec: Iterable[Field],
     *,
     first_row: int,
     last_row: int,

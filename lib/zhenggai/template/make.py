@@ -15,31 +15,21 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-
-from ..core.changes import ChangeSet, Fill
+from ..core.changes import ChangeSet
 from ..core.grid import Row
+from ..core.layout import TemplateLayout
 from ..core.ledger import Ledger
 from ..core.logs import ReturnsLog
 from ..core.problems import Code, Problem
 from ..core.settings import Settings
-from ..core.sheets import DATE_FORMAT, LEDGER, META, RETURNS, field_width, text_width
+from ..core.sheets import LEDGER, META, RETURNS
 from ..core.spec import FieldType, Spec
-from ..core.text import Value
-from ..io.create import ledger_validations
-from ..io.master import save_new
-from ..io.style import WRAP, fill, style_header, write_value
+from ..io.books import write_template
 from .meta import TemplateMeta, build_meta, meta_grid
 from .names import TEMPLATE_SHEET, default_batch, issue_folder, template_name
 
@@ -47,11 +37,8 @@ __all__ = [
     "IssuedTemplate",
     "TemplatesResult",
     "make_templates",
-    "template_workbook",
+    "template_layout",
 ]
-
-_LINE_HEIGHT = 15.0  # points per line of 11 pt text
-_MAX_ROW_HEIGHT = 300.0
 
 Progress = Callable[[int, int, str], None]
 
@@ -165,9 +152,8 @@ def make_templates(
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
     for i, name in enumerate(todo, start=1):
         rows = by_unit[name]
-        wb, _ = template_workbook(ledger, name, rows, batch=batch, issued=now)
-        path = folder / template_name(name, batch)
-        save_new(wb, path)
+        layout, _ = template_layout(ledger, name, rows, batch=batch, issued=now)
+        path = write_template(folder / template_name(name, batch), layout)
         result.issued.append(IssuedTemplate(name, path, len(rows)))
         log.set(batch, name, {"下发时间": now, "下发文件": path.name})
         if progress is not None:
@@ -207,74 +193,17 @@ def _instructions(spec: Spec, s: Settings) -> list[str]:
     return lines
 
 
-def template_workbook(
+def template_layout(
     ledger: Ledger, unit: str, rows: Sequence[Row], *, batch: str, issued: datetime
-) -> tuple[Workbook, TemplateMeta]:
-    """The template of *unit* holding *rows*, and its signed meta (nothing is saved)."""
+) -> tuple[TemplateLayout, TemplateMeta]:
+    """The template of *unit* holding *rows*, and its signed meta (nothing is written)."""
     spec, s = ledger.spec, ledger.settings
     fields = list(spec.template_fields)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = TEMPLATE_SHEET
-    widths = [field_width(f) for f in fields]
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    last = get_column_letter(len(fields))
-
-    ws.cell(1, 1, f"{unit}整改进展填报表（{batch}）").font = Font(
-        name="微软雅黑", bold=True, size=14
-    )
-    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(f"A1:{last}1")
-    ws.row_dimensions[1].height = 28
     lines = _instructions(spec, s)
-    total = sum(widths)
-    for r, line in enumerate(lines, start=2):
-        cell = ws.cell(r, 1, line)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.font = Font(bold=(r == 2), color="C00000" if r == 2 else "404040")
-        ws.merge_cells(f"A{r}:{last}{r}")
-        ws.row_dimensions[r].height = _LINE_HEIGHT * max(
-            1, math.ceil(text_width(line) / (total * 0.9))
-        )
-    header_row = len(lines) + 3  # a blank row between the instructions and the header
-
-    for c, f in enumerate(fields, start=1):
-        ws.cell(header_row, c, f.name)
-    style_header(ws, header_row, len(fields))
-    ws.row_dimensions[header_row].height = 30
-    first = header_row + 1
-    unlocked = Protection(locked=False)
-    grey = fill(Fill.LOCKED)
-    values_by_row: list[tuple[str, dict[str, Value]]] = []
-    for r, row in enumerate(rows, start=first):
-        values = {f.key: row.values.get(f.key) for f in fields}
-        values_by_row.append((row.text("id"), values))
-        lines_needed = 2 if any(f.editable for f in fields) else 1
-        for c, f in enumerate(fields, start=1):
-            data_cell = ws.cell(r, c)
-            value = values[f.key]
-            write_value(data_cell, value)
-            if f.type is FieldType.DATE:
-                data_cell.number_format = DATE_FORMAT
-            data_cell.alignment = WRAP
-            if f.editable:
-                data_cell.protection = unlocked
-            else:
-                data_cell.fill = grey
-            lines_needed = max(
-                lines_needed, math.ceil(text_width(value) / max(widths[c - 1] - 1, 1))
-            )
-        ws.row_dimensions[r].height = min(_LINE_HEIGHT * lines_needed + 3, _MAX_ROW_HEIGHT)
-    last_row = max(first + len(rows) - 1, first)
-    editable_cols = {f.key: c for c, f in enumerate(fields, start=1) if f.editable}
-    for dv in ledger_validations(
-        spec, first_row=first, last_row=last_row, columns=editable_cols, max_text=s.max_text_length
-    ):
-        ws.add_data_validation(dv)
-    _protect_and_print(ws, wb, s, header_row=header_row)
-
+    header_row = len(lines) + 3  # the title, the lines, then a blank row above the header
+    values_by_row = [
+        (row.text("id"), {f.key: row.values.get(f.key) for f in fields}) for row in rows
+    ]
     meta = build_meta(
         ledger.meta.hmac_key,
         ledger_id=ledger.meta.ledger_id,
@@ -289,34 +218,16 @@ def template_workbook(
         editable=[f.key for f in fields if f.editable],
         rows=values_by_row,
     )
-    meta_ws = wb.create_sheet(META)
-    for r, cells in enumerate(meta_grid(meta), start=1):
-        for c, value in enumerate(cells, start=1):
-            write_value(meta_ws.cell(r, c), value)
-    meta_ws.sheet_state = "veryHidden"
-    wb.active = 0
-    wb.properties.title = f"{unit}整改进展填报表（{batch}）"
-    wb.properties.creator = "zhenggai"
-    return wb, meta
-
-
-def _protect_and_print(ws: Worksheet, wb: Workbook, s: Settings, *, header_row: int) -> None:
-    ws.freeze_panes = f"B{header_row + 1}"
-    protection = ws.protection
-    protection.sheet = True
-    # Units may resize rows and columns to read long text; everything else is locked.
-    protection.formatColumns = False
-    protection.formatRows = False
-    if s.template_password:
-        protection.password = s.template_password
-    wb.security = WorkbookProtection(lockStructure=True)
-    if s.template_password:
-        wb.security.workbookPassword = s.template_password
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    layout = TemplateLayout(
+        sheet=TEMPLATE_SHEET,
+        title=f"{unit}整改进展填报表（{batch}）",
+        instructions=lines,
+        header_row=header_row,
+        fields=fields,
+        rows=[values for _, values in values_by_row],
+        meta_sheet=META,
+        meta=meta_grid(meta),
+        max_text=s.max_text_length,
+        password=s.template_password,
+    )
+    return layout, meta
