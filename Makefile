@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test lint typecheck pytest workbooks bench clean
+.PHONY: demo test test-fast lint imports typecheck pytest workbooks bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,13 +43,21 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The layout's import contract (pyproject.toml [tool.importlinter]): a pure core, files only through io.
+imports: $(VENV)/.dev
+	$(BIN)/lint-imports
+
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck pytest
+test: lint imports typecheck pytest
+
+# While you work: everything but the tests marked slow (hostile corpus, kills, LibreOffice, big data).
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -m "not slow" -x
 
 # Regenerate the shipped workbooks (a test fails when they drift from the code).
 workbooks: $(VENV)/.runtime

@@ -7,8 +7,7 @@ and report data problems as :class:`Problem` values.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .core.changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
 from .core.closing import check_closing
 from .core.deadline import Deadline, DeadlineKind, parse_deadline

@@ -11,7 +11,7 @@ import traceback
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..core.errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from .errors import WorkbookError
 from .headers import HeaderCell, Merged, single_row_cells, two_row_cells, two_row_evidence
@@ -31,6 +31,7 @@ __all__ = [
     "Grid",
     "GridSource",
     "HeaderMatch",
+    "MergedSource",
     "Row",
     "Table",
     "find_header",
@@ -53,6 +54,19 @@ class GridSource(Protocol):
 
     def grid(self, name: str) -> Grid:
         """The sheet's values from A1, ``None`` for empty; KeyError if no such sheet."""
+        ...
+
+
+@runtime_checkable
+class MergedSource(GridSource, Protocol):
+    """A :class:`GridSource` that also knows each sheet's merged ranges.
+
+    A file read with calamine does; an open xlwings Book may not, so checks
+    that need merged cells (returned templates, imports) take this type.
+    """
+
+    def merged(self, name: str) -> list[tuple[int, int, int, int]]:
+        """Merged ranges of sheet *name*, 1-based (first row, first col, last row, last col)."""
         ...
 
 
@@ -120,7 +134,7 @@ def find_header(
     Title rows above the header (the usual "××单位整改台账") are skipped. A
     two-row header (a group cell merged across the columns below it, single
     headers merged down through both rows) is read as one when *merged*
-    (from :meth:`CalamineBook.merged`) shows it, or when reading the two rows
+    (from :meth:`MergedSource.merged`) shows it, or when reading the two rows
     together names more fields than either alone.
 
     Args:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__
+from .._version import __version__
 from ..core.errors import UsageError
 from ..core.ledger import Seed
 from ..core.settings import SETTINGS_SHEET, settings_rows

@@ -26,14 +26,13 @@ from datetime import date
 from pathlib import Path
 
 from ..core.errors import WorkbookError
-from ..core.grid import HeaderMatch, find_header
+from ..core.grid import HeaderMatch, MergedSource, find_header
 from ..core.ledger import Ledger
 from ..core.problems import Code, cell_name
 from ..core.settings import Settings
 from ..core.sheets import META
 from ..core.spec import STATUS_DONE, Field, Spec, default_spec
 from ..core.text import CANON_VERSION, Value, canonical, normalise_text
-from ..io.calamine import CalamineBook
 from ..io.return_file import ReturnFile
 from ..template.meta import TemplateMeta, meta_signature_ok, parse_meta
 from .checked import NOTICES, CheckedReturn
@@ -94,7 +93,7 @@ def check_return(
 
 
 def check_without_meta(
-    out: CheckedReturn, book: CalamineBook, ledger: Ledger | None, *, today: date | None = None
+    out: CheckedReturn, book: MergedSource, ledger: Ledger | None, *, today: date | None = None
 ) -> CheckedReturn:
     """A file with no ``_meta``: not a template issued by this tool.
 
@@ -122,7 +121,7 @@ def check_without_meta(
 
 def _check_legacy(
     out: CheckedReturn,
-    book: CalamineBook,
+    book: MergedSource,
     sheet: str,
     header: HeaderMatch,
     ledger: Ledger,
@@ -186,7 +185,7 @@ def _check_legacy(
     return out
 
 
-def legacy_header(book: CalamineBook, spec: Spec) -> tuple[str, HeaderMatch] | None:
+def legacy_header(book: MergedSource, spec: Spec) -> tuple[str, HeaderMatch] | None:
     """The first visible sheet whose header names 编号 and an editable field, if any."""
     editable = {f.key for f in spec.editable_fields}
     for name in book.sheet_names:
@@ -247,7 +246,7 @@ def _named_unit(path: Path, unit: str, units: Sequence[str]) -> str | None:
 def _check_body(
     out: CheckedReturn,
     ret: ReturnFile,
-    book: CalamineBook,
+    book: MergedSource,
     meta: TemplateMeta,
     ledger: Ledger | None,
     today: date,

@@ -18,10 +18,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from ..core.errors import WorkbookError
-from ..core.grid import Grid, GridSource, HeaderMatch, Row, find_header, read_table
+from ..core.grid import Grid, GridSource, HeaderMatch, MergedSource, Row, find_header, read_table
 from ..core.problems import Code, Problem, cell_name, column_letter, show_value
 from ..core.spec import Field, FieldType, Spec
 from ..core.text import Value, normalise_text, split_list
@@ -139,13 +138,6 @@ class StudyExport:
     problems: list[Problem] = field(default_factory=list)
     title_period: Period | None = None
     title_cell: str = ""
-
-
-@runtime_checkable
-class MergedSource(Protocol):
-    """A workbook that knows its merged ranges (a calamine book does; xlwings may not)."""
-
-    def merged(self, name: str) -> list[tuple[int, int, int, int]]: ...
 
 
 def read_export_file(path: str | Path) -> StudyExport:
