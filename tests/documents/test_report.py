@@ -20,9 +20,8 @@ from zhenggai import (
     read_ledger,
 )
 from zhenggai.cli import main
+from zhenggai.core.memory import MemoryMaster
 from zhenggai.core.settings import settings_rows
-from zhenggai.core.spec import default_spec
-from zhenggai.core.spec_sheet import spec_rows
 from zhenggai.demo.ledger import demo_rows
 from zhenggai.documents.document import ParaKind
 from zhenggai.documents.wording import Wording
@@ -291,35 +290,11 @@ def test_template_errors_say_where(demo_master):
         draft_report(ledger, wording=Wording("坏模板", "{{ stats.nope }}"))
 
 
-class MemoryBook:
-    """A GridSource held in memory, as the add-in's open book is: no file involved."""
-
-    def __init__(self, sheets: dict[str, list[list[object]]]) -> None:
-        self.sheets = sheets
-
-    @property
-    def sheet_names(self) -> list[str]:
-        return list(self.sheets)
-
-    def visibility(self, name: str) -> str:
-        return "visible"
-
-    def grid(self, name: str) -> list[list[object]]:
-        return self.sheets[name]
-
-
 def memory_ledger(rows: list[dict[str, object]]):
-    spec = default_spec()
-    return load_ledger(
-        MemoryBook(
-            {
-                "台账": [spec.headers, *([r.get(f.key) for f in spec] for r in rows)],
-                "字段": spec_rows(spec),
-                "设置": [list(r) for r in settings_rows()],
-                "_meta": [["ledger_id", "x"], ["hmac_key", "y"]],
-            }
-        )
-    )
+    """A ledger held in memory, as the add-in's open book is: no file involved."""
+    master = MemoryMaster.new(rows)
+    master.grids["设置"] = [list(r) for r in settings_rows()]
+    return load_ledger(master)
 
 
 _ROW = st.fixed_dictionaries(

@@ -316,7 +316,7 @@ def memory_world(tmp_path_factory):
     result = make_templates(
         load_ledger(book, path=out / "台账.xlsx"), out=out, now=datetime(2026, 11, 20)
     )
-    book.apply(result.changes)
+    book.write(result.changes)
     return book, {t.unit: t.path for t in result.issued}
 
 
@@ -334,7 +334,8 @@ RETURN = st.dictionaries(st.sampled_from(CELLS), VALUES, max_size=4)
 def test_consolidating_the_same_folder_twice_equals_once(memory_world, returns):
     book0, templates = memory_world
     book = MemoryBook(
-        {k: [list(r) for r in v] for k, v in book0.grids.items()}, dict(book0._visibility)
+        {k: [list(r) for r in v] for k, v in book0.grids.items()},
+        visibility=dict(book0._visibility),
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -347,12 +348,12 @@ def test_consolidating_the_same_folder_twice_equals_once(memory_world, returns):
             )
         fill(templates["人事科"], folder / "人事科.xlsx", {("4", "remark"): "同一个"})
         first = consolidate(load_ledger(book), sorted(folder.iterdir()), root=folder, now=NOW)
-        book.apply(first.changes)
+        book.write(first.changes)
         once = {k: [list(r) for r in v] for k, v in book.grids.items()}
         second = consolidate(
             load_ledger(book), sorted(folder.iterdir()), root=folder, now=NOW + timedelta(hours=1)
         )
-        book.apply(second.changes)
+        book.write(second.changes)
     assert book.grids == once
     assert second.n_changes == 0 and second.n_conflicts == 0
     assert {f.verdict for f in second.files} <= {Verdict.DUPLICATE, Verdict.SUPERSEDED}
@@ -368,7 +369,7 @@ def test_applying_to_a_file_equals_applying_in_memory(master, templates):
         root=master.parent / "回收",
         now=NOW,
     )
-    book.apply(result.changes)
+    book.write(result.changes)
     update_master(master, op="汇总", plan=lambda ledger: consolidate_folder(ledger, now=NOW))
     real = MemoryBook.from_file(master)
     for sheet in ("台账", "变更记录", "回收情况", "校验问题", "冲突"):

@@ -23,8 +23,7 @@ from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import Excel, replay
 from xl_addin import handlers
 from xl_addin.master import XlwingsMaster, same_value
-from xl_addin.source import XlwingsSource, book_path
-from zhenggai.core.ledger import Ledger, load_ledger
+from zhenggai.core.ledger import Ledger, plan_and_write
 from zhenggai.core.sheets import (
     BULLETIN,
     CHANGES,
@@ -225,18 +224,15 @@ def test_draft_report(demo_master: Path, open_book) -> None:
 def _both(
     master: Path, plan: Callable[[Ledger], Any], open_book, tmp_path: Path
 ) -> tuple[Any, Any]:
-    """Apply *plan*'s changes with OpenpyxlMaster to a copy and with XlwingsMaster to a Book."""
+    """Run *plan* through the one read → plan → write path on both writers:
+    OpenpyxlMaster on a copy of the file, XlwingsMaster on a Book of it."""
     copy = tmp_path / "cli" / master.name
     copy.parent.mkdir()
     shutil.copy2(master, copy)
     with OpenpyxlMaster.open(copy, op="测试") as m:
-        m.apply(plan(read_ledger(copy)).changes)
-        m.save()
+        plan_and_write(m, plan)
     book = open_book(master)
-    source = XlwingsSource(book)
-    XlwingsMaster(book, source=source).apply(
-        plan(load_ledger(source, path=book_path(book))).changes
-    )
+    plan_and_write(XlwingsMaster(book), plan)
     return copy, replay(payload(master), book.json()["actions"])
 
 

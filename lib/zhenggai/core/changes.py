@@ -1,9 +1,12 @@
-"""What a command wants done to the master, as plain data.
+"""What a command wants done to the master, as plain data, and where it goes.
 
-The core computes a :class:`ChangeSet`; a workbook adapter applies it:
-:class:`zhenggai.io.master.OpenpyxlMaster` to a file (CLI), ``XlwingsMaster`` to
-the open book (add-in). The core never touches a workbook, so the CLI and the
-add-in cannot drift apart.
+The core computes a :class:`ChangeSet`; a :class:`MasterWriter` applies it:
+:class:`zhenggai.io.master.OpenpyxlMaster` to a file (CLI),
+``xl_addin.master.XlwingsMaster`` to the open book (add-in) and
+:class:`zhenggai.core.memory.MemoryMaster` to plain lists (tests). Every
+command runs the same read → plan → write path
+(:func:`zhenggai.core.ledger.plan_and_write`), so the CLI and the add-in
+cannot drift apart.
 
 Example:
     >>> cs = ChangeSet()
@@ -18,10 +21,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
+from typing import Protocol, TypeVar
 
+from .grid import GridSource
 from .text import Value
 
-__all__ = ["CellEdit", "ChangeSet", "ChartSpec", "ColumnAdd", "Fill", "SheetTable"]
+__all__ = [
+    "CellEdit",
+    "ChangeSet",
+    "ChartSpec",
+    "ColumnAdd",
+    "Fill",
+    "MasterWriter",
+    "Planned",
+    "SheetTable",
+]
+
+R_co = TypeVar("R_co", covariant=True)
 
 
 class Fill(StrEnum):
@@ -191,3 +208,34 @@ class ChangeSet:
             | {t.name for t in self.tables}
             | {c.sheet for c in self.columns}
         )
+
+
+class Planned(Protocol):
+    """A command's result: what it wants changed in the master, among other things."""
+
+    @property
+    def changes(self) -> ChangeSet: ...
+
+
+class MasterWriter(Protocol[R_co]):
+    """The master a command reads and writes, wherever it lives.
+
+    ``source`` is the master as it is now (read under the writer's lock, for a
+    file); ``write`` applies a change set and says what it did (a
+    :class:`~zhenggai.io.master.SaveResult` for a file, the cells written for
+    an open book). A writer is used for one command.
+    """
+
+    @property
+    def source(self) -> GridSource:
+        """The master's sheets as they are now."""
+        ...
+
+    @property
+    def path(self) -> Path | None:
+        """The master's file (None for a book that was never saved, or one in memory)."""
+        ...
+
+    def write(self, changes: ChangeSet) -> R_co:
+        """Apply *changes* to the master."""
+        ...

@@ -7,11 +7,13 @@ the same :class:`Ledger`. Nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+from .changes import MasterWriter, Planned
 from .errors import NotAMasterError
 from .grid import Grid, GridSource, Table, read_table
 from .problems import Code, Problem
@@ -31,7 +33,9 @@ __all__ = [
     "header_row",
     "id_problems",
     "load_ledger",
+    "plan_and_write",
     "records",
+    "settings_of",
 ]
 
 
@@ -189,6 +193,13 @@ def _read_meta(grid: Grid) -> Meta:
     )
 
 
+def settings_of(source: GridSource) -> Settings:
+    """The 设置 of a master (the defaults when it has no 设置 sheet)."""
+    if SETTINGS_SHEET not in source.sheet_names:
+        return Settings()
+    return read_settings(source.grid(SETTINGS_SHEET))
+
+
 def load_ledger(source: GridSource, *, path: Path | None = None) -> Ledger:
     """Parse a master workbook.
 
@@ -204,7 +215,7 @@ def load_ledger(source: GridSource, *, path: Path | None = None) -> Ledger:
             "新建请用 zhenggai init，已有台账请用 zhenggai import 导入。"
         )
     spec = read_spec(source.grid(SPEC_SHEET))
-    settings = read_settings(source.grid(SETTINGS_SHEET)) if SETTINGS_SHEET in names else Settings()
+    settings = settings_of(source)
     table = read_table(source.grid(LEDGER), spec, sheet=LEDGER)
     meta = _read_meta(source.grid(META))
     if not meta.ledger_id or not meta.hmac_key:
@@ -244,3 +255,56 @@ def id_problems(table: Table, *, file: str = "") -> list[Problem]:
         else:
             seen[rid] = row.number
     return problems
+
+
+P = TypeVar("P", bound=Planned)
+R = TypeVar("R")
+
+
+def plan_and_write(
+    master: MasterWriter[R],
+    plan: Callable[[Ledger], P],
+    *,
+    dry_run: bool = False,
+    step: Callable[[str], None] | None = None,
+) -> tuple[P, R | None]:
+    """Run one command on *master*: read the ledger, plan, write the changes.
+
+    The one path every command takes, from the CLI (a file under its lock)
+    and from the add-in (the open book). *plan* is the command's pure core:
+    it gets the parsed :class:`Ledger` and returns a result whose
+    ``changes`` are written (nothing is written when they are empty or
+    *dry_run* is set). *step* hears "读取台账", "处理中" and "写入台账".
+
+    Returns:
+        The plan's result and what the writer says it did (None when nothing was written).
+
+    Example:
+        >>> from zhenggai.core.memory import MemoryMaster
+        >>> from zhenggai.core.changes import ChangeSet
+        >>> from dataclasses import dataclass
+        >>> @dataclass
+        ... class Note:
+        ...     changes: ChangeSet
+        >>> master = MemoryMaster.new([{"id": "1-1", "category": "作风建设", "status": "正在整改"}])
+        >>> def plan(ledger):
+        ...     cs = ChangeSet()
+        ...     cs.edit("台账", 2, 1, "1-2")
+        ...     return Note(cs)
+        >>> _, written = plan_and_write(master, plan)
+        >>> written, master.grid("台账")[1][0]
+        (1, '1-2')
+    """
+    if step is not None:
+        step("读取台账")
+    ledger = load_ledger(master.source, path=master.path)
+    if step is not None:
+        step("处理中")
+    result = plan(ledger)
+    # A 50,000-row ledger held as grids is ~200 MB: let it go before the writer loads the file.
+    del ledger
+    if dry_run or not result.changes:
+        return result, None
+    if step is not None:
+        step("写入台账")
+    return result, master.write(result.changes)

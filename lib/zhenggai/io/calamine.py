@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -29,7 +28,8 @@ from ..core.errors import WorkbookError
 from ..core.grid import Grid
 from ..core.problems import Code
 from ..core.text import Value
-from .formats import FORMAT_MESSAGES, detect_format, refuse, zip_format
+from .failures import PACKAGE_ERRORS, translated
+from .formats import detect_format, refuse, zip_format
 from .zipguard import (
     HEAD,
     TAIL,
@@ -115,12 +115,10 @@ def open_package(
         )
         return book, None, fmt
     check_entry_count(data[-TAIL:])
-    try:
+    with translated():
         zf = zipfile.ZipFile(io.BytesIO(data))
         check_members(zf)
         fmt = zip_format(zf)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
-        raise WorkbookError(FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
     refuse(fmt, accept)
     book = CalamineBook(path, zip=zf, keep_xml=True)
     book._workbook = book._load(
@@ -131,12 +129,9 @@ def open_package(
 
 def _check_zip(path: Path, *, crc: bool = True) -> None:
     """Refuse zip bombs and path-like names, then (with *crc*) damaged members."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            check_members(zf)
-            bad = zf.testzip() if crc else None
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
-        raise WorkbookError(FORMAT_MESSAGES["corrupt"][1], code=Code.FILE_CORRUPT) from exc
+    with translated(), zipfile.ZipFile(path) as zf:
+        check_members(zf)
+        bad = zf.testzip() if crc else None
     if bad is not None:
         raise WorkbookError(
             f"文件已损坏（{bad} 校验失败），无法打开，请重新报送。", code=Code.FILE_CORRUPT
@@ -230,7 +225,7 @@ class CalamineBook:
             else:
                 with zipfile.ZipFile(self.path) as zf:
                     self._guard_in(zf, name)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
+        except PACKAGE_ERRORS as exc:
             raise self._unreadable(exc, name) from exc
 
     def _guard_in(self, zf: zipfile.ZipFile, name: str) -> None:
@@ -287,7 +282,7 @@ class CalamineBook:
             if self._is_zip():
                 with zipfile.ZipFile(self.path) as zf:
                     return unsafe_xml(zf)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+        except PACKAGE_ERRORS:
             return None
         return None
 

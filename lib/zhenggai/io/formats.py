@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import olefile
 
 from ..core.errors import WorkbookError
 from ..core.problems import Code
+from .failures import CORRUPT, PACKAGE_ERRORS
 
 __all__ = ["FORMAT_MESSAGES", "detect_format", "refuse", "zip_format"]
 
@@ -51,7 +51,7 @@ FORMAT_MESSAGES: dict[str, tuple[Code, str]] = {
         Code.FILE_NOT_WORKBOOK,
         "这是网页（HTML）文件，只是扩展名像 Excel，不是 Excel 工作簿。请用办公室下发的 .xlsx 模板填报后重新报送。",
     ),
-    "corrupt": (Code.FILE_CORRUPT, "文件已损坏（压缩包不完整），无法打开，请重新报送。"),
+    "corrupt": (Code.FILE_CORRUPT, CORRUPT),
     "other": (Code.FILE_NOT_WORKBOOK, "这不是 Excel 工作簿，请报送 .xlsx 文件。"),
 }
 
@@ -78,7 +78,7 @@ def detect_format(path: Path, *, data: bytes | None = None) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             return zip_format(zf)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+    except PACKAGE_ERRORS:
         return "corrupt"
 
 

@@ -36,22 +36,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.changes import ChangeSet
+from ..core.changes import ChangeSet, Planned
 from ..core.errors import WorkbookError
-from ..core.ledger import Ledger, load_ledger
+from ..core.ledger import Ledger, load_ledger, plan_and_write, settings_of
 from ..core.settings import Settings
 from ..core.sheets import SHEETS
 from ..core.text import Value, canonical
-from .calamine import open_book
+from .calamine import CalamineBook, open_book
 from .lock import MasterLock, check_not_open
 from .style import add_column, fill, storable, style_header, write_table, write_value
 from .xlsx_patch import Patched, Unsupported, patch, without_blank_tail
+
+P = TypeVar("P", bound=Planned)
 
 __all__ = [
     "OpenpyxlMaster",
@@ -176,11 +178,13 @@ def _fsync_dir(folder: Path) -> None:
 class OpenpyxlMaster:
     """The master on disk, opened for one command (the CLI's workbook adapter).
 
-    Use :meth:`open`; it checks the file is not held and takes the lock.
+    Use :meth:`open`; it checks the file is not held and takes the lock. As a
+    :class:`~zhenggai.core.changes.MasterWriter`, :attr:`source` is the master
+    read with calamine under that lock and :meth:`write` applies and saves.
     :meth:`apply` collects changes; :meth:`save` writes them, patching the
     sheet XML (*engine* "auto", the default, or "xml") or through openpyxl
     ("openpyxl", and "auto" when the patch cannot do the change). Set
-    :attr:`source` to start from another file (undo starts from a backup); the
+    :attr:`base` to start from another file (undo starts from a backup); the
     result still replaces the master, after backing it up.
     """
 
@@ -192,10 +196,27 @@ class OpenpyxlMaster:
         self.path = path
         self.op = op
         self.settings = settings or Settings()
+        self._settings_given = settings is not None
         self.engine = engine
-        self.source: Path | None = None
+        self.base: Path | None = None
         self._wb: Workbook | None = None
+        self._book: CalamineBook | None = None
         self._changes = ChangeSet()
+
+    @property
+    def source(self) -> CalamineBook:
+        """The master as it is on disk now, read with calamine (under the lock)."""
+        if self._book is None:
+            self._book = open_book(self.path, trusted=True)  # the office's own file
+        return self._book
+
+    def write(self, changes: ChangeSet) -> SaveResult:
+        """Apply *changes* and save: :meth:`apply`, then :meth:`save`."""
+        if self._book is not None and not self._settings_given:
+            self.settings = settings_of(self._book)
+        self._book = None  # a big master's grids are ~200 MB: free them before saving
+        self.apply(changes)
+        return self.save()
 
     @classmethod
     @contextlib.contextmanager
@@ -221,7 +242,7 @@ class OpenpyxlMaster:
         if self._wb is None:
             try:
                 self._wb = openpyxl.load_workbook(
-                    self.source or self.path,
+                    self.base or self.path,
                     keep_vba=self.path.suffix.lower() == ".xlsm",
                     rich_text=True,
                 )
@@ -279,7 +300,7 @@ class OpenpyxlMaster:
         s = self.settings
         folder = self.path.parent
         tmp = folder / f".~{self.path.stem}.{os.getpid()}.tmp{self.path.suffix}"
-        source = self.source or self.path
+        source = self.base or self.path
         engine, fallback = "openpyxl", ""
         try:
             changes, self._changes = self._changes, ChangeSet()
@@ -404,39 +425,25 @@ def save_new(wb: Workbook, path: Path) -> None:
             tmp.unlink()
 
 
-class Planned(Protocol):
-    """A command's result: what it wants changed in the master, among other things."""
-
-    @property
-    def changes(self) -> ChangeSet: ...
-
-
-P = TypeVar("P", bound=Planned)
-
-
 def update_master(
-    path: str | Path, *, op: str, plan: Callable[[Ledger], P], dry_run: bool = False
+    path: str | Path,
+    *,
+    op: str,
+    plan: Callable[[Ledger], P],
+    dry_run: bool = False,
+    step: Callable[[str], None] | None = None,
 ) -> tuple[P, SaveResult | None]:
     """Run one command against the master file: lock, read, plan, apply, save.
 
-    The ledger is read *under the lock*, so nobody changes it between the read
-    and the save. *plan* is the command's pure core: it gets the parsed
-    :class:`~zhenggai.core.ledger.Ledger` and returns a result whose ``changes``
-    are applied (nothing is saved when they are empty or *dry_run* is set).
+    :func:`~zhenggai.core.ledger.plan_and_write` on the file's
+    :class:`OpenpyxlMaster`: the ledger is read *under the lock*, so nobody
+    changes it between the read and the save.
 
     Returns:
         The plan's result and the :class:`SaveResult` (None when nothing was saved).
     """
     with OpenpyxlMaster.open(path, op=op) as master:
-        ledger = read_ledger(master.path)
-        result = plan(ledger)
-        if dry_run or not result.changes:
-            return result, None
-        master.settings = ledger.settings
-        # A 50,000-row master read as grids holds ~200 MB: let it go before openpyxl loads the file.
-        del ledger
-        master.apply(result.changes)
-        return result, master.save()
+        return plan_and_write(master, plan, dry_run=dry_run, step=step)
 
 
 def read_ledger(path: str | Path) -> Ledger:
@@ -449,5 +456,4 @@ def read_ledger(path: str | Path) -> Ledger:
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"找不到台账文件：{path}。新建请运行 zhenggai init {path.name}")
-    book = open_book(path, trusted=True)  # the office's own file
-    return load_ledger(book, path=path)
+    return load_ledger(open_book(path, trusted=True), path=path)  # the office's own file

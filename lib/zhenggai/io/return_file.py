@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from pathlib import Path
 from ..core.errors import WorkbookError
 from ..core.problems import Code, Problem
 from .calamine import CalamineBook, open_package
+from .failures import PACKAGE_ERRORS
 from .zipguard import HEAD, xml_unescape
 
 __all__ = ["ReturnFile", "Scan", "read_return", "scan_returns"]
@@ -132,7 +132,9 @@ def _core_modified(zf: zipfile.ZipFile) -> datetime | None:
     try:
         with zf.open("docProps/core.xml") as fh:
             xml = fh.read(HEAD)  # bounded: the part is not checked further
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, ValueError):
+    except KeyError:  # no document properties
+        return None
+    except PACKAGE_ERRORS:
         return None
     m = _MODIFIED.search(xml)
     if not m:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from ..core.errors import WorkbookError
 from ..core.problems import Code, cell_name, column_letter
+from .failures import PACKAGE_ERRORS
 
 __all__ = [
     "HEAD",
@@ -172,7 +173,7 @@ def unsafe_xml(zf: zipfile.ZipFile) -> str | None:
         try:
             with zf.open(info) as fh:
                 head = fh.read(HEAD)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except PACKAGE_ERRORS:
             continue
         if _ENTITY.search(head):
             return info.filename

@@ -105,7 +105,7 @@ def undo_last(path: str | Path, *, force: bool = False, now: datetime | None = N
         before = len(open_book(target.path, trusted=True).grid(CHANGES.name))
         undone = [list(r) for r in ledger.grid(CHANGES.name)[max(before, 1) :]]
         result = UndoResult(target, undone, later)
-        master.source = target.path
+        master.base = target.path
         changes = ChangeSet()
         changes.append(
             CHANGES.name,
