@@ -25,7 +25,7 @@ from .core.errors import (
 )
 from .core.grid import GridSource, Row, Table, find_header, read_table
 from .core.ledger import Ledger, Unit, load_ledger
-from .core.problems import Code, Problem, Report
+from .core.problems import Code, Problem
 from .core.settings import Settings, read_settings
 from .core.spec import Field, FieldType, Spec, default_spec
 from .core.spec_sheet import read_spec
@@ -98,7 +98,6 @@ __all__ = [
     "Period",
     "PersonStat",
     "Problem",
-    "Report",
     "ReportResult",
     "ReviewResult",
     "Row",

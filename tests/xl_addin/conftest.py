@@ -2,17 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-from zhenggai.demo.ledger import create_demo_master
-
-# xlwings.Book(json=...) is the engine of xlwings Server/Lite, under xlwings/pro/:
-# it needs a licence key, read when xlwings is first imported, so set it before
-# anything imports xlwings. "noncommercial" is accepted offline; the PolyForm
-# Noncommercial licence allows noncommercial purposes and use by government
-# institutions, which is what this project is for.
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -23,6 +12,7 @@ import xlwings
 
 from tests.xl_addin.payload import payload
 from xl_addin.build.xlam import build_addin, template_path
+from zhenggai.demo.ledger import create_demo_master
 
 
 def pytest_configure(config: pytest.Config) -> None:

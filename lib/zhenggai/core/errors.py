@@ -20,10 +20,8 @@ Chinese sentence the user sees::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .problems import Code, Problem
+from .problems import Code, Problem
 
 __all__ = [
     "EmptyLedgerError",
@@ -60,9 +58,10 @@ class SettingsError(ZhenggaiError):
 class WorkbookError(ZhenggaiError):
     """A workbook cannot be found, opened or read.
 
-    ``code`` says why, so a consolidation can turn it into a Problem for that
-    file and go on with the others; ``sheet`` and ``cell`` say where, when
-    one cell is the reason (a stray value in XFD1048576).
+    It carries the :class:`~zhenggai.core.problems.Problem` it amounts to:
+    ``code`` says why, so a consolidation can record it as that file's
+    problem and go on with the others; ``sheet`` and ``cell`` say where,
+    when one cell is the reason (a stray value in XFD1048576).
     """
 
     def __init__(
@@ -72,6 +71,11 @@ class WorkbookError(ZhenggaiError):
         self.code = code
         self.sheet = sheet
         self.cell = cell
+
+    def problem(self, *, file: str = "", default: Code | None = None) -> Problem:
+        """This error as a problem of *file* (*default* when it has no code of its own)."""
+        code = self.code or default or Code.FILE_CORRUPT
+        return Problem(code, str(self), file=file, sheet=self.sheet, cell=self.cell)
 
 
 class NotAMasterError(WorkbookError):

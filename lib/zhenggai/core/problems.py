@@ -1,25 +1,29 @@
 """Problems found in the data, in the user's coordinates.
 
-Checks never raise for bad data: they yield :class:`Problem` values, and a
-:class:`Report` collects them. Tests, the add-in and the feedback workbooks
-branch on :class:`Code`, never on message text.
+Checks never raise for bad data: they yield :class:`Problem` values. Tests,
+the add-in and the feedback workbooks branch on :class:`Code`, never on
+message text; whether a code only informs (the value is still used) is
+:attr:`Code.is_notice`.
 
 Example:
     >>> p = Problem(Code.STATUS_INVALID, "整改状态不在可选范围内", sheet="填报", cell="H7",
     ...             value="搞定了")
     >>> p.as_tuple()
     ('填报', 'H7', 'status-invalid')
+    >>> Problem.at(Code.DATE_INVALID, "不是日期", row0=6, col0=7, sheet="填报").where
+    '填报!H7'
+    >>> Code.FORMULA_AS_TEXT.is_notice, Code.DATE_INVALID.is_notice
+    (True, False)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Code", "Problem", "Report", "cell_name", "column_letter", "show_value"]
+__all__ = ["Code", "Problem", "cell_name", "column_letter", "show_value"]
 
 _MAX_SHOWN = 200
 
@@ -115,6 +119,23 @@ class Code(StrEnum):
     FILE_UNSAFE = "file-unsafe"
     BATCH_OUTDATED = "batch-outdated"
 
+    @property
+    def is_notice(self) -> bool:
+        """Reported to the unit, but the value is still used (a formula kept as text …)."""
+        return self in _NOTICES
+
+
+_NOTICES = frozenset(
+    {
+        Code.MACROS_IGNORED,
+        Code.FORMULA_AS_TEXT,
+        Code.HEADER_MOVED,
+        Code.FIELD_UNKNOWN,
+        Code.LEGACY_RETURN,
+        Code.BATCH_OUTDATED,
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -136,6 +157,32 @@ class Problem:
     cell: str = ""
     value: str = ""
 
+    @classmethod
+    def at(
+        cls,
+        code: Code,
+        message: str,
+        *,
+        row0: int,
+        col0: int,
+        sheet: str = "",
+        file: str = "",
+        value: Any = None,
+    ) -> Problem:
+        """A problem in the cell at 0-based grid indexes *row0*, *col0* (shown as "H7")."""
+        return cls(code, message, file, sheet, cell_name(row0 + 1, col0 + 1), show_value(value))
+
+    def located(
+        self, *, file: str | None = None, sheet: str | None = None, cell: str = ""
+    ) -> Problem:
+        """This problem placed in a file, sheet and cell (what is not given is kept)."""
+        return replace(
+            self,
+            file=self.file if file is None else file,
+            sheet=self.sheet if sheet is None else sheet,
+            cell=cell or self.cell,
+        )
+
     def as_tuple(self) -> tuple[str, str, str]:
         """``(sheet, cell, code)``: the flat form tests assert on."""
         return (self.sheet, self.cell, str(self.code))
@@ -156,36 +203,6 @@ class Problem:
             "message": self.message,
             "value": self.value,
         }
-
-
-@dataclass
-class Report:
-    """Problems collected by one run of checks."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, problems: Iterable[Problem]) -> Report:
-        self.problems.extend(problems)
-        return self
-
-    def __iter__(self) -> Iterator[Problem]:
-        return iter(self.problems)
-
-    def __len__(self) -> int:
-        return len(self.problems)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def codes(self) -> set[str]:
-        return {str(p.code) for p in self.problems}
-
-    def as_tuples(self) -> list[tuple[str, str, str]]:
-        return [p.as_tuple() for p in self.problems]
-
-    def to_list(self) -> list[dict[str, str]]:
-        return [p.to_dict() for p in self.problems]
 
 
 def column_letter(col: int) -> str:

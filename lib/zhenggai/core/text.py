@@ -52,7 +52,7 @@ _FORMULA = re.compile(r"^[\s]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^\s*\|")
 
 
 def normalise_text(text: str) -> str:
-    """Remove differences nobody means: odd spaces, zero-width marks, CRLF.
+    r"""Remove differences nobody means: odd spaces, zero-width marks, CRLF.
 
     Control characters and unpaired surrogates (which no workbook can store)
     are dropped; :func:`has_control_chars` tells the caller to report them.
@@ -113,7 +113,7 @@ def split_list(text: str) -> list[str]:
 
 
 def cell_text(value: Value) -> str:
-    """A cell value as plain text: '' for empty, 3.0 -> '3', text normalised.
+    r"""A cell value as plain text: '' for empty, 3.0 -> '3', text normalised.
 
     >>> cell_text(3.0), cell_text(None), cell_text("\u3000办公室 ")
     ('3', '', '办公室')

@@ -173,9 +173,8 @@ def read_sources(
                     )
                 )
         except WorkbookError as exc:
-            problems.append(
-                Problem(exc.code or Code.FILE_CORRUPT, f"无法导入：{exc}", file=path.name)
-            )
+            problem = exc.problem(file=path.name)
+            problems.append(replace(problem, message=f"无法导入：{problem.message}"))
     return sources, problems
 
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.errors import WorkbookError
-from ..core.problems import Code, Problem
+from ..core.problems import Problem
 from .calamine import CalamineBook, open_package
 from .failures import PACKAGE_ERRORS
 from .zipguard import HEAD, xml_unescape
@@ -116,11 +116,7 @@ def read_return(path: Path, *, root: Path | None = None) -> ReturnFile:
     try:
         ret.book, ret._zip, ret.fmt = open_package(path, data)
     except WorkbookError as exc:
-        ret.problems.append(
-            Problem(
-                exc.code or Code.FILE_CORRUPT, str(exc), file=name, sheet=exc.sheet, cell=exc.cell
-            )
-        )
+        ret.problems.append(exc.problem(file=name))
         ret.fmt = "unreadable"
         return ret
     if ret._zip is not None:

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ..core.errors import WorkbookError
 from ..core.problems import Code, Problem, cell_name, show_value
 from ..core.text import Value
 from ..template.meta import TemplateMeta
 
-__all__ = ["NOTICES", "CheckedReturn"]
-
-# Reported to the unit but they do not stop a value from being used.
-NOTICES = frozenset(
-    {
-        Code.MACROS_IGNORED,
-        Code.FORMULA_AS_TEXT,
-        Code.HEADER_MOVED,
-        Code.FIELD_UNKNOWN,
-        Code.LEGACY_RETURN,
-        Code.BATCH_OUTDATED,
-    }
-)
+__all__ = ["CheckedReturn"]
 
 
 @dataclass
@@ -82,7 +71,7 @@ class CheckedReturn:
     @property
     def blocking(self) -> list[Problem]:
         """Problems that kept something from being used (notices excluded)."""
-        return [p for p in self.problems if p.code not in NOTICES]
+        return [p for p in self.problems if not p.code.is_notice]
 
     def problem(
         self,
@@ -99,6 +88,18 @@ class CheckedReturn:
         self.problems.append(
             Problem(code, message, file=self.file, sheet=sheet, cell=cell, value=show_value(value))
         )
+
+    def add(self, problem: Problem, *, cell: str, value: Value = None) -> None:
+        """Record *problem* (from a check that does not know where it is) in *cell* of the sheet."""
+        self.problems.append(
+            replace(problem, file=self.file, sheet=self.sheet, cell=cell, value=show_value(value))
+        )
+
+    def refuse(self, exc: WorkbookError, *, default: Code) -> CheckedReturn:
+        """Reject the file for *exc* (its own code, else *default*)."""
+        self.problems.append(exc.problem(file=self.file, default=default))
+        self.rejected = True
+        return self
 
     def reject(
         self,

@@ -36,7 +36,7 @@ from ..core.problems import Code, Problem, show_value
 from ..core.sheets import CHANGES, CONFLICTS, LEDGER, PROBLEMS, RETURNS, SheetDef
 from ..core.text import Value
 from ..io.return_file import ReturnFile, read_return, scan_returns
-from .checked import NOTICES, CheckedReturn
+from .checked import CheckedReturn
 from .merge import CONSOLIDATE_OP, MasterState, merge_return
 from .result import ConsolidateResult, FileResult, Verdict, local
 from .validate import check_return
@@ -296,7 +296,7 @@ def _merge(c: CheckedReturn, state: MasterState, *, trust_legacy: bool = False) 
     merged = merge_return(c, state, trust_legacy=trust_legacy)
     result.changes, result.conflicts = merged.changes, merged.conflicts
     result.problems += merged.problems
-    blocking = [p for p in result.problems if p.code not in NOTICES]
+    blocking = [p for p in result.problems if not p.code.is_notice]
     result.verdict = Verdict.PARTLY if blocking or result.conflicts else Verdict.APPLIED
     return result
 

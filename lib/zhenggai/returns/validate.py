@@ -35,7 +35,7 @@ from ..core.spec import STATUS_DONE, Field, Spec, default_spec
 from ..core.text import CANON_VERSION, Value, canonical, normalise_text
 from ..io.return_file import ReturnFile
 from ..template.meta import TemplateMeta, meta_signature_ok, parse_meta
-from .checked import NOTICES, CheckedReturn
+from .checked import CheckedReturn
 from .shape import blank, locked_changes, map_columns, match_rows, merged_cells
 from .values import check_value, formula_notice
 
@@ -68,9 +68,7 @@ def check_return(
         try:
             out.meta = meta = parse_meta(book.grid(META))
         except WorkbookError as exc:
-            return out.reject(
-                exc.code or Code.META_INVALID, str(exc), sheet=exc.sheet or "", cell=exc.cell
-            )
+            return out.refuse(exc, default=Code.META_INVALID)
         if not _identity_ok(out, meta, ledger):
             out.rejected = True
             return out
@@ -86,9 +84,7 @@ def check_return(
         # (hundreds of returns are held until every one is checked).
         out.meta = replace(meta, signed="", tags={})
     except WorkbookError as exc:  # a sheet calamine cannot parse, or one refused before it
-        return out.reject(
-            exc.code or Code.FILE_CORRUPT, str(exc), sheet=exc.sheet or "", cell=exc.cell
-        )
+        return out.refuse(exc, default=Code.FILE_CORRUPT)
     return out
 
 
@@ -175,9 +171,9 @@ def _check_legacy(
         for f, c in fields:
             raw = row[c - 1] if c <= len(row) else None
             value, findings = check_value(f, raw, max_length=settings.max_text_length, today=today)
-            for code, message in findings:
-                out.problem(code, message, cell=cell_name(r, c), value=raw)
-            if not any(code not in NOTICES for code, _ in findings):
+            for p in findings:
+                out.add(p, cell=cell_name(r, c), value=raw)
+            if all(p.code.is_notice for p in findings):
                 sent[f.key] = value
         _done_rules(out, spec, sent, r, columns, row)
         out.values[rid] = sent
@@ -298,10 +294,10 @@ def _check_body(
             value, findings = check_value(f, raw, max_length=max_length, today=today)
             if findings:
                 if (r, c) in formulas:  # already said, with the formula's own words
-                    findings = [x for x in findings if x[0] is not Code.FORMULA_AS_TEXT]
-                for code, message in findings:
-                    out.problem(code, message, cell=cell_name(r, c), value=raw)
-                if any(code not in NOTICES for code, _ in findings):
+                    findings = [p for p in findings if p.code is not Code.FORMULA_AS_TEXT]
+                for p in findings:
+                    out.add(p, cell=cell_name(r, c), value=raw)
+                if not all(p.code.is_notice for p in findings):
                     continue
             sent[f.key] = value
         _done_rules(out, spec, sent, r, columns, row)
@@ -336,8 +332,7 @@ def _special_cell(
             cell=cell_name(r, c),
         )
         return None
-    code, message = formula_notice(f, text)
-    out.problem(code, message, cell=cell_name(r, c), value=text)
+    out.add(formula_notice(f, text), cell=cell_name(r, c), value=text)
     return text
 
 

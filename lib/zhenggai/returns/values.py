@@ -2,12 +2,13 @@
 
 :func:`check_value` never coerces silently: it returns the value as the
 master would hold it (text normalised, dates as dates) and the reasons it
-must not be used, each as (code, Chinese message saying what to do). Legacy
-returns and templates share it.
+must not be used, each a :class:`~zhenggai.core.problems.Problem` (code and
+Chinese message saying what to do) that the caller places in its cell.
+Legacy returns and templates share it.
 
 Example:
     >>> from zhenggai.core.spec import default_spec
-    >>> check_value(default_spec().field("status"), "搞定了", max_length=2000, today=date(2026, 11, 28))[1][0][0]
+    >>> check_value(default_spec().field("status"), "搞定了", max_length=2000, today=date(2026, 11, 28))[1][0].code
     <Code.STATUS_INVALID: 'status-invalid'>
 """
 
@@ -17,13 +18,12 @@ import re
 from datetime import date, datetime, time
 
 from ..core.grid import typed_value
-from ..core.problems import Code, show_value
+from ..core.problems import Code, Problem, show_value
 from ..core.spec import Field, FieldType
 from ..core.text import Value, has_control_chars, is_clean, is_formula_like
 
-__all__ = ["Finding", "check_value", "formula_notice", "looks_like_injection"]
+__all__ = ["check_value", "formula_notice", "looks_like_injection"]
 
-Finding = tuple[Code, str]
 # Excel's day 1 is 1900-01-01: a date in 1900 comes from a small number typed into a date cell.
 _EXCEL_EPOCH_YEAR = 1900
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
@@ -36,9 +36,9 @@ def looks_like_injection(text: str) -> bool:
     return is_formula_like(text) and (head in "=＝@＠|" or "|" in text or "(" in text)
 
 
-def formula_notice(f: Field, text: str) -> Finding:
+def formula_notice(f: Field, text: str) -> Problem:
     """The notice for a formula (or formula-like text) that is stored as text."""
-    return (
+    return Problem(
         Code.FORMULA_AS_TEXT,
         f"“{f.name}”填的是公式或可执行的写法“{show_value(text)}”，已按文字原样保存，不会计算或执行。"
         "请直接填写文字内容。",
@@ -47,7 +47,7 @@ def formula_notice(f: Field, text: str) -> Finding:
 
 def check_value(
     f: Field, raw: Value, *, max_length: int, today: date
-) -> tuple[Value, list[Finding]]:
+) -> tuple[Value, list[Problem]]:
     """The value *raw* of field *f* as the master would hold it, and what is wrong with it.
 
     Args:
@@ -58,7 +58,7 @@ def check_value(
 
     Returns:
         (typed value, findings); the value may be used only if no finding
-        has a code outside :data:`zhenggai.returns.validate.NOTICES`.
+        is more than a notice (:attr:`~zhenggai.core.problems.Code.is_notice`).
     """
     if type(raw) is str:  # fast paths for the usual cells; same result as the full rules
         if f.type is FieldType.TEXT and is_clean(raw):
@@ -73,11 +73,11 @@ def check_value(
 
 def _check_value_full(
     f: Field, raw: Value, *, max_length: int, today: date
-) -> tuple[Value, list[Finding]]:
-    findings: list[Finding] = []
+) -> tuple[Value, list[Problem]]:
+    findings: list[Problem] = []
     if isinstance(raw, str) and has_control_chars(raw):
         findings.append(
-            (
+            Problem(
                 Code.TEXT_CONTROL_CHARS,
                 f"“{f.name}”含有不可见的控制字符，本次未采用。请删除后重新输入（可先粘贴到记事本再复制）。",
             )
@@ -85,13 +85,15 @@ def _check_value_full(
     value = typed_value(f, raw)
     if value is None:
         if f.required:
-            findings.append((Code.REQUIRED_MISSING, f"“{f.name}”不能为空，本次未采用。请填写。"))
+            findings.append(
+                Problem(Code.REQUIRED_MISSING, f"“{f.name}”不能为空，本次未采用。请填写。")
+            )
         return None, findings
     if f.type in (FieldType.STATUS, FieldType.CHOICE) and f.choices:
         if value not in f.choices:
             code = Code.STATUS_INVALID if f.type is FieldType.STATUS else Code.CHOICE_INVALID
             findings.append(
-                (
+                Problem(
                     code,
                     f"“{f.name}”只能填：{'、'.join(f.choices)}；现为“{show_value(value)}”，本次未采用。"
                     "请从下拉列表选择。",
@@ -106,7 +108,7 @@ def _check_value_full(
             value = float(value)
         except ValueError:
             findings.append(
-                (
+                Problem(
                     Code.NUMBER_INVALID,
                     f"“{f.name}”应填数字，现为“{show_value(value)}”，本次未采用。",
                 )
@@ -114,7 +116,7 @@ def _check_value_full(
     elif isinstance(value, str):
         if len(value) > max_length:
             findings.append(
-                (
+                Problem(
                     Code.TEXT_TOO_LONG,
                     f"“{f.name}”有 {len(value)} 字，超过上限 {max_length} 字，本次未采用。"
                     "请精简，详细材料作为附件报送。",
@@ -125,14 +127,14 @@ def _check_value_full(
     return value, findings
 
 
-def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
+def _date_findings(f: Field, value: Value, today: date) -> list[Problem]:
     if isinstance(value, date):  # datetime included
         day = value.date() if isinstance(value, datetime) else value
         if day.year <= _EXCEL_EPOCH_YEAR:
             serial = _serial(day)
             typed = f"（如“{serial}”）" if serial > 0 else ""
             return [
-                (
+                Problem(
                     Code.DATE_INVALID,
                     f"“{f.name}”是{day.isoformat()}，像是把数字{typed}填进了日期格，本次未采用。"
                     "请重新输入日期（如 2026-11-28）。",
@@ -140,7 +142,7 @@ def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
             ]
         if day > today:
             return [
-                (
+                Problem(
                     Code.DATE_FUTURE,
                     f"“{f.name}”是{day.isoformat()}，晚于今天（{today.isoformat()}），本次未采用。"
                     "请填写实际完成的日期。",
@@ -149,7 +151,7 @@ def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
         return []
     if isinstance(value, str) and _TIME.match(value):
         return [
-            (
+            Problem(
                 Code.DATE_INVALID,
                 f"“{f.name}”读到的是时间“{value}”而不是日期（日期为 0 或负数时也会这样），本次未采用。"
                 "请重新输入日期（如 2026-11-28）。",
@@ -157,7 +159,7 @@ def _date_findings(f: Field, value: Value, today: date) -> list[Finding]:
         ]
     kind = "文字" if isinstance(value, str) else "数字"
     return [
-        (
+        Problem(
             Code.DATE_INVALID,
             f"“{f.name}”应填日期单元格（如 2026-11-28），现为{kind}“{show_value(value)}”，本次未采用。"
             "请删除后重新输入日期。",

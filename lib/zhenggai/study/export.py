@@ -146,7 +146,7 @@ def read_export_file(path: str | Path) -> StudyExport:
     try:
         book = open_book(path)
     except WorkbookError as exc:
-        problem = Problem(exc.code or Code.FILE_CORRUPT, str(exc), file=path.name)
+        problem = exc.problem(file=path.name)
         return StudyExport(path.name, problems=[problem])
     return read_export(book, file=path.name)
 
