@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from zhenggai import create_master, open_book
+from zhenggai import create_master
 from zhenggai.demo.ledger import create_demo_master
+from zhenggai.io.calamine import open_book
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 # _meta holds the random identity of each master: compared by keys only.

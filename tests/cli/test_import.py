@@ -7,8 +7,8 @@ import json
 
 from tests.conftest import write_book
 from tests.support.ledgers import unit_rows, write_audit_ledger, write_unit_ledger
-from zhenggai import open_book
 from zhenggai.cli import main
+from zhenggai.io.calamine import open_book
 
 
 def _digest(path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from zhenggai import Code, Problem, check_closing, read_ledger
-from zhenggai.core.closing import CLOSING_CODES, problems_table
+from zhenggai import Code, Problem, read_ledger
+from zhenggai.core.closing import CLOSING_CODES, check_closing, problems_table
 
 
 def _row(rid, **values):

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhenggai import Deadline, parse_deadline
-from zhenggai.core.deadline import DeadlineKind
+from zhenggai.core.deadline import Deadline, DeadlineKind, parse_deadline
 
 D = date
 

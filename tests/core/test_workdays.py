@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.conftest import append_rows
-from zhenggai import WorkCalendar, read_ledger
+from zhenggai import read_ledger
 from zhenggai.core.ledger import Holiday
+from zhenggai.core.workdays import WorkCalendar
 
 
 def test_national_day_2026_with_make_up_workdays():

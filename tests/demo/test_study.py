@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from zhenggai import open_book
 from zhenggai.demo.study import DEMO_EXPORTS, demo_people, write_demo_exports
+from zhenggai.io.calamine import open_book
 from zhenggai.study.export import read_export_file
 from zhenggai.study.history import Period
 

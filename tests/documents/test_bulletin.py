@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from tests.conftest import append_rows, set_settings
-from zhenggai import TemplateError, draft_bulletin, open_book, read_ledger
+from zhenggai import TemplateError, draft_bulletin, read_ledger
 from zhenggai.cli import main
 from zhenggai.documents.document import ParaKind
+from zhenggai.io.calamine import open_book
 
 DAY = date(2026, 12, 8)
 

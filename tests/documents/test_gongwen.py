@@ -15,7 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from tests.support.office import convert
-from zhenggai import Document, ParaKind, ZhenggaiError, write_docx
+from zhenggai import ZhenggaiError, write_docx
+from zhenggai.documents.document import Document, ParaKind
 from zhenggai.documents.gongwen import char_spacing, chars_wide, line_pitch
 
 BODY = "仿宋_GB2312"

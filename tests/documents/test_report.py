@@ -11,20 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhenggai import (
-    EmptyLedgerError,
-    TemplateError,
-    draft_report,
-    load_ledger,
-    open_book,
-    read_ledger,
-)
+from zhenggai import EmptyLedgerError, TemplateError, draft_report, read_ledger
 from zhenggai.cli import main
+from zhenggai.core.ledger import load_ledger
 from zhenggai.core.memory import MemoryMaster
 from zhenggai.core.settings import settings_rows
 from zhenggai.demo.ledger import demo_rows
 from zhenggai.documents.document import ParaKind
 from zhenggai.documents.wording import Wording
+from zhenggai.io.calamine import open_book
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example-report.txt"
 TODAY = date(2026, 11, 28)

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhenggai import ParaKind, TemplateError
+from zhenggai import TemplateError
 from zhenggai.core.text import cn_date, cn_number
+from zhenggai.documents.document import ParaKind
 from zhenggai.documents.wording import (
     Wording,
     brief,

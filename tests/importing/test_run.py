@@ -16,9 +16,10 @@ from tests.support.ledgers import (
     write_unit_ledger,
 )
 from tests.support.office import convert
-from zhenggai import create_master, open_book, read_ledger
+from zhenggai import create_master, read_ledger
 from zhenggai.core.text import canonical
 from zhenggai.importing.run import plan_import, read_sources
+from zhenggai.io.calamine import open_book
 from zhenggai.io.master import update_master
 
 PLACEHOLDERS = {"/", "—", "无", "暂无", "\\"}

@@ -3,11 +3,12 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from zhenggai import UsageError, create_master, open_book, read_ledger
+from zhenggai import UsageError, create_master, read_ledger
 from zhenggai.cli import main
 from zhenggai.core.sheets import SHEETS
 from zhenggai.core.spec import default_spec
 from zhenggai.demo.ledger import create_demo_master
+from zhenggai.io.calamine import open_book
 
 ALL_SHEETS = ["台账", "单位", "字段", "设置", "节假日", *[d.name for d in SHEETS[2:]], "_meta"]
 

@@ -13,10 +13,11 @@ from datetime import date
 import openpyxl
 import pytest
 
-from zhenggai import ChangeSet, MasterBusyError, OpenpyxlMaster, SheetTable, open_book
-from zhenggai.core.changes import ChartSpec, Fill
+from zhenggai import MasterBusyError
+from zhenggai.core.changes import ChangeSet, ChartSpec, Fill, SheetTable
+from zhenggai.io.calamine import open_book
 from zhenggai.io.lock import MasterLock, holder
-from zhenggai.io.master import inventory
+from zhenggai.io.master import OpenpyxlMaster, inventory
 
 
 def test_apply_and_save_replaces_master_with_backup_and_mode(demo_master):

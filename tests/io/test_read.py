@@ -6,9 +6,10 @@ from datetime import date, datetime
 import pytest
 
 from tests.conftest import write_book
-from zhenggai import WorkbookError, open_book, read_table
-from zhenggai.core.grid import find_header
+from zhenggai import WorkbookError
+from zhenggai.core.grid import find_header, read_table
 from zhenggai.core.spec import default_spec
+from zhenggai.io.calamine import open_book
 from zhenggai.io.formats import detect_format
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from zhenggai import open_book
+from zhenggai.io.calamine import open_book
 from zhenggai.io.style import write_value
 
 

@@ -24,12 +24,12 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from tests.support.office import XLSX, convert
 from tests.support.returns_kit import ISSUED, NOW
 from tests.support.synthetic import rewrite_zip
-from zhenggai import open_book, read_ledger
+from zhenggai import read_ledger
 from zhenggai.core.changes import ChangeSet, Fill, SheetTable
 from zhenggai.core.ledger import Ledger
 from zhenggai.core.text import canonical
 from zhenggai.demo.returns import fill_demo_returns
-from zhenggai.io.calamine import CalamineBook
+from zhenggai.io.calamine import CalamineBook, open_book
 from zhenggai.io.master import OpenpyxlMaster, SaveResult, update_master
 from zhenggai.io.zipguard import sheet_parts
 from zhenggai.overdue.run import OverdueResult, flag_overdue

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_book
-from zhenggai import open_book
 from zhenggai.core.errors import WorkbookError
-from zhenggai.io.calamine import open_package
+from zhenggai.io.calamine import open_book, open_package
 from zhenggai.io.zipguard import (
     check_extent,
     check_members,

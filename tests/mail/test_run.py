@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import set_settings, write_book
 from tests.support.mailtools import issue_batch, set_warnings
-from zhenggai import ChangeSet, UsageError, read_ledger
+from zhenggai import UsageError, read_ledger
+from zhenggai.core.changes import ChangeSet
 from zhenggai.demo.ledger import DEMO_UNITS
 from zhenggai.io.master import update_master
 from zhenggai.mail.plan import latest_batch

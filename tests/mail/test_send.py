@@ -18,12 +18,13 @@ from click.testing import CliRunner
 from tests.conftest import set_settings
 from tests.mail.test_run import set_email
 from tests.support.mailtools import issue_batch, mail_server, set_warnings, smtp_settings
-from zhenggai import MailError, MasterBusyError, SmtpConfig, read_ledger
+from zhenggai import MailError, MasterBusyError, read_ledger
 from zhenggai.cli import cli, main
 from zhenggai.core.ledger import records
 from zhenggai.core.sheets import MAIL_LOG, RETURNS
 from zhenggai.demo.ledger import DEMO_UNITS
 from zhenggai.mail.run import deliver, plan_mail
+from zhenggai.mail.smtp import SmtpConfig
 
 UNITS = [u[1] for u in DEMO_UNITS]
 ADDRESS = {u[1]: u[3] for u in DEMO_UNITS}

@@ -7,9 +7,10 @@ import ssl
 import pytest
 
 from tests.support.mailtools import free_port, mail_server
-from zhenggai import MailError, Settings, SmtpConfig, UsageError
+from zhenggai import MailError, UsageError
+from zhenggai.core.settings import Settings
 from zhenggai.mail.message import build_message, eml_bytes
-from zhenggai.mail.smtp import SmtpSender
+from zhenggai.mail.smtp import SmtpConfig, SmtpSender
 
 DATA = eml_bytes(
     build_message(

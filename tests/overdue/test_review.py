@@ -7,8 +7,10 @@ from datetime import date, datetime
 import openpyxl
 
 from tests.conftest import set_ledger_rows, set_settings
-from zhenggai import follow_up_review, open_book, read_ledger, review_counts
+from zhenggai import follow_up_review, read_ledger
 from zhenggai.cli import main
+from zhenggai.io.calamine import open_book
+from zhenggai.overdue.review import review_counts
 
 
 def _row(rid, status, done=None, **extra):

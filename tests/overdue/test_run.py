@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from tests.conftest import append_rows, set_settings
-from zhenggai import flag_overdue, open_book, read_ledger
+from zhenggai import flag_overdue, read_ledger
 from zhenggai.cli import main
 from zhenggai.core.changes import Fill
+from zhenggai.io.calamine import open_book
 
 TODAY = "2026-11-28"
 

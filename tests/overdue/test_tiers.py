@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhenggai import Tier, WorkCalendar, parse_deadline
 from zhenggai.core.changes import Fill
-from zhenggai.core.deadline import Deadline, DeadlineKind
-from zhenggai.overdue.tiers import TIER_FILLS, Windows, tier_for, warning_text
+from zhenggai.core.deadline import Deadline, DeadlineKind, parse_deadline
+from zhenggai.core.workdays import WorkCalendar
+from zhenggai.overdue.tiers import TIER_FILLS, Tier, Windows, tier_for, warning_text
 
 TODAY = date(2026, 11, 28)
 

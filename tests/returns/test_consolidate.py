@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from tests.support.memory_book import MemoryBook
 from tests.support.returns_kit import NOW, SAVED, fill, issue, ledger_value
-from zhenggai import open_book, read_ledger
+from zhenggai import read_ledger
 from zhenggai.cli import main
 from zhenggai.core.ledger import load_ledger
+from zhenggai.io.calamine import open_book
 from zhenggai.io.lock import MasterLock
 from zhenggai.io.master import update_master
 from zhenggai.returns.consolidate import Verdict, consolidate, consolidate_folder

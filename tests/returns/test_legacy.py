@@ -6,8 +6,9 @@ import json
 
 from tests.conftest import write_book
 from tests.support.returns_kit import NOW
-from zhenggai import open_book, read_ledger
+from zhenggai import read_ledger
 from zhenggai.cli import main
+from zhenggai.io.calamine import open_book
 from zhenggai.io.master import update_master
 from zhenggai.returns.consolidate import Verdict, consolidate
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support.returns_kit import NOW, fill, issue
-from zhenggai import UsageError, open_book
+from zhenggai import UsageError
 from zhenggai.cli import main
+from zhenggai.io.calamine import open_book
 from zhenggai.io.master import update_master
 from zhenggai.returns.consolidate import consolidate_folder
 from zhenggai.returns.undo import backups, undo_last

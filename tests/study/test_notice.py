@@ -8,10 +8,11 @@ from datetime import datetime
 import openpyxl
 
 from tests.support.study_books import layout_a, layout_b
-from zhenggai import read_ledger, study_paragraph, study_reminders
+from zhenggai import read_ledger
 from zhenggai.io.master import update_master
 from zhenggai.study.export import read_export_file
 from zhenggai.study.history import Period
+from zhenggai.study.notice import study_paragraph, study_reminders
 from zhenggai.study.run import plan_study
 
 OCT = [("办公室", "张三", 300), ("人事科", "王五", 50), ("人事科", "赵六", 150)]

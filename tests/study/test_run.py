@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 
 from tests.support.study_books import NOV, OCT, layout_a, layout_b
-from zhenggai import parse_period, read_ledger
+from zhenggai import read_ledger
 from zhenggai.io.master import update_master
 from zhenggai.study.export import read_export_file
-from zhenggai.study.history import Period, read_history
+from zhenggai.study.history import Period, parse_period, read_history
 from zhenggai.study.run import plan_study
 
 NOW = datetime(2026, 11, 28, 10, 0)

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.conftest import write_book
-from zhenggai import ChangeSet
+from zhenggai.core.changes import ChangeSet
 from zhenggai.io.master import update_master
 
 

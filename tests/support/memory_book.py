@@ -8,10 +8,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from zhenggai import open_book
 from zhenggai.core.memory import MemoryMaster
 from zhenggai.core.spec import default_spec
 from zhenggai.demo.ledger import create_demo_master
+from zhenggai.io.calamine import open_book
 
 
 @functools.cache

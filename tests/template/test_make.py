@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from tests.support.office import SOFFICE, convert
-from zhenggai import open_book, read_ledger
+from zhenggai import read_ledger
 from zhenggai.cli import main
+from zhenggai.io.calamine import open_book
 from zhenggai.template.make import make_templates
 from zhenggai.template.meta import changed_locked_cells, meta_signature_ok, parse_meta
 from zhenggai.template.names import TEMPLATE_SHEET, template_name

@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .changes import MasterWriter, Planned
-from .errors import NotAMasterError
+from .errors import NotAMasterError, UsageError
 from .grid import Grid, GridSource, Table, read_table
 from .problems import Code, Problem
 from .settings import SETTINGS_SHEET, Settings, read_settings
@@ -22,6 +22,9 @@ from .sheets import HOLIDAYS, LEDGER, META, UNITS, SheetDef
 from .spec import SPEC_SHEET, Spec
 from .spec_sheet import read_spec
 from .text import Value, cell_text, normalise_text, to_date
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Holiday",
@@ -114,6 +117,34 @@ class Ledger:
             return self.source.grid(sheet)
         except KeyError:
             return []
+
+    def to_frame(self) -> DataFrame:
+        """The 台账 rows as a pandas DataFrame: one column per field, by 字段名.
+
+        Values are as the ledger holds them (text stays text, dates are
+        dates); each row's Excel row number is the index, so a finding can
+        name its row. Needs the extra: ``pip install "zhenggai[pandas]"``.
+
+        Example:
+            >>> from zhenggai.core.memory import MemoryMaster
+            >>> ledger = load_ledger(MemoryMaster.new([{"id": "1-1", "status": "已完成"}]))
+            >>> frame = ledger.to_frame()
+            >>> frame.loc[2, "整改状态"]
+            '已完成'
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise UsageError('需要 pandas 才能生成数据框：pip install "zhenggai[pandas]"') from exc
+        names = [f.name for f in self.spec if f.key in self.table.columns]
+        keys = [f.key for f in self.spec if f.key in self.table.columns]
+        frame = pd.DataFrame(
+            [[row.values.get(k) for k in keys] for row in self.table.rows],
+            columns=names,
+            index=pd.Index([row.number for row in self.table.rows], name="行号"),
+            dtype=object,
+        )
+        return frame
 
     @property
     def folder(self) -> Path:
