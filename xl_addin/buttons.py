@@ -24,8 +24,8 @@ real xlwings Book built from the workbook) or use the CLI.
 from __future__ import annotations
 
 import argparse
-import sys
 import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
