@@ -170,7 +170,7 @@ def test_a_far_value_never_reaches_calamine(tmp_path):
     wb["填报"]["XFD1048576"] = "x"
     wb.save(path)
     code = (
-        "import sys\nfrom zhenggai import open_book\nfrom zhenggai.core.errors import WorkbookError\n"
+        "import sys\nfrom zhenggai.io.calamine import open_book\nfrom zhenggai.core.errors import WorkbookError\n"
         "try:\n    open_book(sys.argv[1]).grid('填报')\n"
         "except WorkbookError as e:\n    print(e.code, e.cell)\n"
     )
