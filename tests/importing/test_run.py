@@ -335,3 +335,31 @@ def test_a_column_the_office_added_to_the_ledger_is_reused(tmp_path):
     grid = open_book(master).grid("台账")
     assert grid[0][21:] == ["问题金额", "导入来源"]
     assert grid[1][21] == 3.5
+
+
+def test_values_outside_the_ledgers_rules_are_imported_as_found_and_each_reported(tmp_path):
+    """An office ledger's own words (已整改, a future completion date, a formula) stay, and are listed."""
+    path = write_book(
+        tmp_path / "a.xlsx",
+        {
+            "S": [
+                ["存在问题", "整改措施", "责任单位", "整改状态", "完成时间", "备注"],
+                ["甲", "措施", "办公室", "已整改", datetime(2099, 1, 1), "@HYPERLINK(A1)"],
+                ["乙", "措施", "办公室", "否", None, "正常"],
+            ]
+        },
+    )
+    sources, _ = read_sources([path])
+    result = plan_import(
+        read_ledger(create_master(tmp_path / "m.xlsx")), sources, now=datetime(2026, 11, 28)
+    )
+    assert [(r["status"], r["remark"]) for r in result.rows] == [
+        ("已整改", "@HYPERLINK(A1)"),
+        ("正在整改", "正常"),
+    ]
+    assert [(p.cell, str(p.code)) for p in result.problems] == [
+        ("D2", "status-invalid"),
+        ("E2", "date-future"),
+        ("F2", "formula-as-text"),
+    ]
+    assert all("已按原样导入" in p.message for p in result.problems[:2])

@@ -19,13 +19,8 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Strict, create_model
-from pydantic import Field as PydanticField
 
 from .synonyms import COMMON_SYNONYMS
 from .text import Value, normalise_text, split_list
@@ -368,41 +363,6 @@ class Spec:
     @property
     def locked_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.locked)
-
-    @cached_property
-    def row_model(self) -> type[BaseModel]:
-        """A pydantic model of one ledger row, keyed by 键名, with 字段名 as alias."""
-        definitions: dict[str, Any] = {}
-        for f in self.fields:
-            annotation: Any
-            if f.type in (FieldType.CHOICE, FieldType.STATUS) and f.choices:
-                annotation = Literal[f.choices]
-            elif f.type is FieldType.DATE:
-                annotation = Annotated[date, Strict()]
-            elif f.type is FieldType.DEADLINE:
-                annotation = Annotated[date, Strict()] | str
-            elif f.type is FieldType.NUMBER:
-                annotation = Annotated[float, Strict()] | Annotated[int, Strict()]
-            else:
-                annotation = Annotated[str, Strict()]
-            if f.required:
-                default = PydanticField(..., alias=f.name)
-                if annotation is not None and f.type in (
-                    FieldType.KEY,
-                    FieldType.TEXT,
-                    FieldType.UNIT,
-                ):
-                    default = PydanticField(..., alias=f.name, min_length=1)
-            else:
-                annotation = annotation | None
-                default = PydanticField(None, alias=f.name)
-            definitions[f.key] = (annotation, default)
-        model: type[BaseModel] = create_model(
-            "LedgerRow",
-            __config__=ConfigDict(populate_by_name=True, frozen=True, extra="ignore"),
-            **definitions,
-        )
-        return model
 
 
 _BRACKET_NOTE = re.compile(r"\([^()]*\)$")

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
-from ..core.deadline import Deadline, DeadlineKind, parse_deadline
 from ..core.grid import Row
 from ..core.ledger import Ledger
 from ..core.problems import Code, Problem, cell_name, show_value
+from ..core.rowmodel import RowModel
 from ..core.spec import FieldType, Spec
 from ..core.text import Value, canonical, split_list
+from ..core.values import Rules
 from .sheet import NotWritten, SheetRead, SourceRow
 
 __all__ = [
@@ -181,49 +183,47 @@ def _same(values: dict[str, Value], row: Row) -> bool:
     )
 
 
-def _date_problems(
+_NOT_CHECKED = (FieldType.KEY, FieldType.UNIT, FieldType.COMPUTED)
+
+
+def _row_model(sheet: SheetRead, spec: Spec) -> tuple[RowModel, dict[str, int]]:
+    """The row model of the spec fields this sheet brings, and their columns.
+
+    Importing keeps every value as found, so no field is required here (a
+    missing 责任单位 is reported on its own) and 编号, 单位 and computed
+    columns have rules of their own.
+    """
+    columns = {
+        d.key: d.col
+        for d in sheet.decisions
+        if d.key and spec.has(d.key) and spec.field(d.key).type not in _NOT_CHECKED
+    }
+    fields = [replace(spec.field(k), required=False) for k in columns]
+    return RowModel.of(fields), columns
+
+
+def _value_problems(
     sheet: SheetRead,
-    spec: Spec,
-    row: SourceRow,
-    parsed: dict[tuple[type, Value], Deadline],
-    year: int,
+    number: int,
+    values: dict[str, Value],
+    model: RowModel,
+    columns: dict[str, int],
+    rules: Rules,
 ) -> list[Problem]:
-    """Dates and deadlines no reader understands: kept as found, reported once here."""
-    found = []
-    for d in sheet.decisions:
-        if d.key is None or not spec.has(d.key):
-            continue
-        f = spec.field(d.key)
-        value = row.cells.get(d.col)
-        if value is None or f.type not in (FieldType.DATE, FieldType.DEADLINE):
-            continue
-        key = (type(value), value)
-        if key not in parsed:
-            parsed[key] = parse_deadline(value, base_year=year)
-        deadline = parsed[key]
-        bad = deadline.kind is DeadlineKind.UNKNOWN or (
-            f.type is FieldType.DATE and deadline.kind is not DeadlineKind.DATE
-        )
-        if bad:
-            found.append(
-                _problem(
-                    Code.DATE_INVALID,
-                    f"“{f.name}”无法识别为日期，已按原样导入。请改成 2024-06-30"
-                    + (
-                        "、2024年底前、长期坚持这类写法。"
-                        if f.type is FieldType.DEADLINE
-                        else " 这样的日期。"
-                    ),
-                    sheet,
-                    cell_name(row.number, d.col),
-                    value,
-                )
-            )
-    return found
+    """Values that break the ledger's rules: kept as found, each reported once here.
+
+    *values* are the row's values as they go into the ledger (是/否 already a status).
+    """
+    raw = {key: values.get(key) for key in columns}
+    checked = model.check(raw, rules)
+    return [
+        _problem(p.code, p.message, sheet, cell_name(number, columns[key]), raw[key])
+        for key, p in checked.problems
+    ]
 
 
 def build_rows(
-    ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], *, base_year: int
+    ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], *, base_year: int, today: date
 ) -> BuiltRows:
     """The 台账 rows of *sheets*, in order, each decision on ids and units made once.
 
@@ -232,9 +232,16 @@ def build_rows(
         spec: its spec with the import's extra fields.
         sheets: the sheets read.
         base_year: the year of deadlines written without one (设置 基准年份).
+        today: completion dates after it are reported.
     """
     out = BuiltRows()
-    parsed: dict[tuple[type, Value], Deadline] = {}
+    rules = Rules(
+        today=today,
+        max_length=ledger.settings.max_text_length,
+        kept=True,
+        base_year=base_year,
+        text_dates=True,
+    )
     known = [u.name for u in ledger.units]
     for sheet in sheets:
         col = sheet.column("unit")
@@ -250,9 +257,10 @@ def build_rows(
         fixed = _sheet_unit(sheet, known, out)
         has_unit = sheet.column("unit") is not None
         columns = [(d.col, d.key) for d in sheet.decisions if d.key]
+        model, checked = _row_model(sheet, spec)
         for row in sheet.rows:
-            out.problems += _date_problems(sheet, spec, row, parsed, base_year)
             base = {key: row_value(spec, key, row.cells.get(c)) for c, key in columns}
+            out.problems += _value_problems(sheet, row.number, base, model, checked, rules)
             if row.section is not None and "category" not in base:
                 base["category"] = row.section
             units = _units(base.get("unit")) if has_unit else [fixed] if fixed else []

@@ -303,7 +303,9 @@ def plan_import(
     _demote_repeated_ids(sheets)
     spec = _with_extra_fields(ledger.spec, sheets, result)
     now = now or datetime.now()
-    built = build_rows(ledger, spec, sheets, base_year=ledger.settings.base_year or now.year)
+    built = build_rows(
+        ledger, spec, sheets, base_year=ledger.settings.base_year or now.year, today=now.date()
+    )
     if not built.rows:
         result.new_fields = []  # nothing is written, so no column is added either
     result.rows = [row.values for row in built.rows]

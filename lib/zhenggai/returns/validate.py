@@ -29,15 +29,16 @@ from ..core.errors import WorkbookError
 from ..core.grid import HeaderMatch, MergedSource, find_header
 from ..core.ledger import Ledger
 from ..core.problems import Code, cell_name
+from ..core.rowmodel import RowModel
 from ..core.settings import Settings
 from ..core.sheets import META
 from ..core.spec import STATUS_DONE, Field, Spec, default_spec
 from ..core.text import CANON_VERSION, Value, canonical, normalise_text
+from ..core.values import Rules, formula_notice
 from ..io.return_file import ReturnFile
 from ..template.meta import TemplateMeta, meta_signature_ok, parse_meta
 from .checked import CheckedReturn
 from .shape import blank, locked_changes, map_columns, match_rows, merged_cells
-from .values import check_value, formula_notice
 
 __all__ = ["check_return", "check_without_meta", "legacy_header"]
 
@@ -140,6 +141,8 @@ def _check_legacy(
     out.columns = dict(columns)
     spec, settings = ledger.spec, ledger.settings
     fields = [(f, columns[f.key]) for f in spec.editable_fields if f.key in columns]
+    model = RowModel.of([f for f, _ in fields])
+    rules = Rules(today=today, max_length=settings.max_text_length)
     master = ledger.table.by_id()
     id_col = columns["id"]
     units: set[str] = set()
@@ -167,14 +170,11 @@ def _check_legacy(
             continue
         out.rows[rid] = r
         units.add(master[rid].text("unit"))
-        sent: dict[str, Value] = {}
-        for f, c in fields:
-            raw = row[c - 1] if c <= len(row) else None
-            value, findings = check_value(f, raw, max_length=settings.max_text_length, today=today)
-            for p in findings:
-                out.add(p, cell=cell_name(r, c), value=raw)
-            if all(p.code.is_notice for p in findings):
-                sent[f.key] = value
+        raw = {f.key: row[c - 1] if c <= len(row) else None for f, c in fields}
+        checked = model.check(raw, rules)
+        for key, p in checked.problems:
+            out.add(p, cell=cell_name(r, columns[key]), value=raw[key])
+        sent = checked.values
         _done_rules(out, spec, sent, r, columns, row)
         out.values[rid] = sent
     out.legacy_unit = units.pop() if len(units) == 1 else ""
@@ -276,30 +276,30 @@ def _check_body(
             continue
         fields.append((f, columns[key]))
     formulas, errors = ret.markers(meta.sheet)
-    special = blocked | errors | formulas.keys()  # cells that need more than check_value
-    max_length = settings.max_text_length
+    special = blocked | errors | formulas.keys()  # cells that need more than the row model
+    model = RowModel.of([f for f, _ in fields])
+    rules = Rules(today=today, max_length=settings.max_text_length)
     for rid, r in rows.items():
         if rid in bad_rows:
             continue
         out.rows[rid] = r
         row = grid[r - 1]
         width = len(row)
-        sent: dict[str, Value] = {}
+        raw: dict[str, Value] = {}
         for f, c in fields:
-            raw = row[c - 1] if c <= width else None
+            value = row[c - 1] if c <= width else None
             if special and (r, c) in special:
-                raw = _special_cell(out, f, r, c, blocked, errors, formulas)
-                if raw is None:
+                value = _special_cell(out, f, r, c, blocked, errors, formulas)
+                if value is None:
                     continue
-            value, findings = check_value(f, raw, max_length=max_length, today=today)
-            if findings:
-                if (r, c) in formulas:  # already said, with the formula's own words
-                    findings = [p for p in findings if p.code is not Code.FORMULA_AS_TEXT]
-                for p in findings:
-                    out.add(p, cell=cell_name(r, c), value=raw)
-                if not all(p.code.is_notice for p in findings):
-                    continue
-            sent[f.key] = value
+            raw[f.key] = value
+        checked = model.check(raw, rules)
+        for key, p in checked.problems:
+            c = columns[key]
+            if (r, c) in formulas and p.code is Code.FORMULA_AS_TEXT:
+                continue  # already said, with the formula's own words
+            out.add(p, cell=cell_name(r, c), value=raw[key])
+        sent = checked.values
         _done_rules(out, spec, sent, r, columns, row)
         out.values[rid] = sent
 
