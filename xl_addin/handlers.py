@@ -25,6 +25,7 @@ import xlwings
 from xl_addin.feedback import StatusBar, alert
 from xl_addin.master import Applied, XlwingsMaster
 from xl_addin.source import book_path
+from zhenggai.core import clock
 from zhenggai.core.changes import Planned
 from zhenggai.core.errors import WorkbookError
 from zhenggai.core.ledger import Ledger, plan_and_write
@@ -136,7 +137,7 @@ def consolidate(book: xlwings.Book) -> None:
 
 def flag_overdue(book: xlwings.Book) -> None:
     """逾期预警: 预警 of every row with its colour, the 统计 sheet and charts, 销号 checks."""
-    today = date.today()
+    today = clock.today()
     with StatusBar(book, "逾期预警") as status:
         _, result, _ = run_plan(
             book, status, lambda ledger: overdue.flag_overdue(ledger, today=today)
@@ -151,7 +152,7 @@ def flag_overdue(book: xlwings.Book) -> None:
 
 def bulletin(book: xlwings.Book) -> None:
     """生成通报: the 督查通报 draft into 通报草稿, and as a Word file beside the master."""
-    today = date.today()
+    today = clock.today()
     with StatusBar(book, "生成通报") as status:
         folder, result, _ = run_plan(
             book, status, lambda ledger: bulletins.draft_bulletin(ledger, today=today)
@@ -163,7 +164,7 @@ def bulletin(book: xlwings.Book) -> None:
 
 def review(book: xlwings.Book) -> None:
     """回头看: items due for a follow-up review into 回头看; 反弹 items back to 正在整改."""
-    today = date.today()
+    today = clock.today()
     with StatusBar(book, "回头看") as status:
         _, result, _ = run_plan(
             book, status, lambda ledger: reviews.follow_up_review(ledger, today=today)
@@ -176,7 +177,7 @@ def review(book: xlwings.Book) -> None:
 
 def draft_report(book: xlwings.Book) -> None:
     """生成报告: the 整改情况报告 draft into 报告草稿, and as a Word file beside the master."""
-    today = date.today()
+    today = clock.today()
     with StatusBar(book, "生成报告") as status:
         folder, result, _ = run_plan(
             book, status, lambda ledger: report.draft_report(ledger, today=today)

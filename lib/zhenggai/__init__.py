@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from .importing.run import ImportResult, plan_import
     from .io.create import create_master
     from .io.master import read_ledger, update_master
-    from .mail.run import MailResult, run_mail
+    from .mail.result import MailResult
+    from .mail.run import run_mail
     from .overdue.review import ReviewResult, follow_up_review
     from .overdue.run import OverdueResult, flag_overdue
     from .returns.consolidate import check_file, consolidate_folder
@@ -104,7 +105,7 @@ _WHERE: dict[str, str] = {
     "ImportResult": "importing.run",
     "Ledger": "core.ledger",
     "MailError": "core.errors",
-    "MailResult": "mail.run",
+    "MailResult": "mail.result",
     "MasterBusyError": "core.errors",
     "NotAMasterError": "core.errors",
     "OverdueResult": "overdue.run",

@@ -9,14 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhenggai import TemplateError
-from zhenggai.core.text import cn_date, cn_number
+from zhenggai.core.text import brief, clause, cn_date, cn_number, flatten
 from zhenggai.documents.document import ParaKind
 from zhenggai.documents.wording import (
     Wording,
-    brief,
     builtin_template,
-    clause,
-    flatten,
     load_template,
     paragraph_kind,
     render_paragraphs,

@@ -16,12 +16,15 @@ from zhenggai import UsageError, read_ledger
 from zhenggai.core.changes import ChangeSet
 from zhenggai.demo.ledger import DEMO_UNITS
 from zhenggai.io.master import update_master
+from zhenggai.mail.compose import plan_mail
 from zhenggai.mail.plan import latest_batch
-from zhenggai.mail.run import MailKind, plan_mail, run_mail
+from zhenggai.mail.result import MailKind
+from zhenggai.mail.run import run_mail
 from zhenggai.template.names import template_name
 
 UNITS = [u[1] for u in DEMO_UNITS]
 BATCH = "2026年11月"
+TODAY = dt.date(2026, 11, 28)
 
 
 def set_email(master: Path, unit: str, address: str | None) -> None:
@@ -69,8 +72,13 @@ def test_no_batch_issued_is_a_usage_error(demo_master):
         plan_mail(read_ledger(demo_master))
     with pytest.raises(UsageError, match="2026年12月"):
         plan_mail(read_ledger(demo_master), batch="2026年12月")
-    with pytest.raises(UsageError, match="无从催报"):
-        plan_mail(read_ledger(demo_master), batch="2026年12月", reminder=True)
+    with pytest.raises(UsageError, match="无从催报"):  # and nothing is overdue on that day
+        plan_mail(
+            read_ledger(demo_master),
+            batch="2026年12月",
+            reminder=True,
+            today=dt.date(2026, 9, 1),
+        )
 
 
 def test_attachment_found_by_name_when_returns_sheet_lacks_it(demo_master):
@@ -124,8 +132,8 @@ def test_several_addresses_in_one_cell(demo_master):
 
 def test_reminder_goes_to_units_not_returned_and_units_with_overdue_items(demo_master):
     files = issue_batch(demo_master, BATCH, UNITS, returned=["办公室", "机关党委", "人事科"])
-    set_warnings(demo_master, {"2": "已逾期28天", "5-2": "已逾期59天", "4": "7天内到期"})
-    result = plan_mail(read_ledger(demo_master), reminder=True)
+    # on 2026-11-28 the demo's 2 (due 2026-10-31) and 5-2 (三季度末) are overdue; 4 is not yet
+    result = plan_mail(read_ledger(demo_master), reminder=True, today=TODAY)
     assert result.kind is MailKind.REMINDER
     by_unit = {o.unit: o for o in result.outgoing}
     # not returned: 宣传教育科 (also overdue), 网络安全科, 舆情信息科; returned but overdue: 机关党委
@@ -145,25 +153,27 @@ def test_reminder_goes_to_units_not_returned_and_units_with_overdue_items(demo_m
     xj = by_unit["宣传教育科"]
     assert xj.attachment == files["宣传教育科"]
     assert "尚未报送" in xj.body
-    assert "另外，贵单位以下整改事项已超过整改时限" in xj.body
+    assert "另外，截至2026年11月28日，贵单位以下整改事项已超过整改时限" in xj.body
     assert "（1）编号 5-2：" in xj.body and "已逾期59天" in xj.body
 
 
 def test_reminder_body_placeholder_for_the_overdue_list(demo_master):
     issue_batch(demo_master, BATCH, ["人事科"])
-    set_warnings(demo_master, {"4": "已逾期1天"})
     set_settings(
-        demo_master, {"催报邮件正文": "{单位}：逾期事项如下\n{逾期事项}\n请于{截止}报送。"}
+        demo_master,
+        {"催报邮件正文": "{单位}：截至{截至}逾期事项如下\n{逾期事项}\n请于{截止}报送。"},
     )
-    (hr,) = plan_mail(read_ledger(demo_master), reminder=True).outgoing
-    assert hr.body.startswith("人事科：逾期事项如下\n（1）编号 4：")
+    outgoing = plan_mail(read_ledger(demo_master), reminder=True, today=dt.date(2026, 12, 1))
+    (hr,) = [o for o in outgoing.outgoing if o.unit == "人事科"]
+    assert hr.body.startswith("人事科：截至2026年12月1日逾期事项如下\n（1）编号 4：")
+    assert "整改时限：2026年11月30日，已逾期1天" in hr.body
     assert hr.body.endswith("请于12月5日前报送。")
     assert "另外" not in hr.body
 
 
 def test_reminder_with_everything_returned_and_nothing_overdue_sends_nothing(demo_master):
     issue_batch(demo_master, BATCH, UNITS, returned=UNITS)
-    result = plan_mail(read_ledger(demo_master), reminder=True)
+    result = plan_mail(read_ledger(demo_master), reminder=True, today=dt.date(2026, 9, 1))
     assert result.outgoing == [] and result.problems == []
 
 
@@ -201,5 +211,20 @@ def test_eml_from_settings_and_own_folder(demo_master, tmp_path):
 
 def test_reminder_eml_names(demo_master):
     issue_batch(demo_master, BATCH, ["办公室"])
-    result = run_mail(read_ledger(demo_master), reminder=True)
+    result = run_mail(
+        read_ledger(demo_master), reminder=True, now=lambda: dt.datetime(2026, 9, 1, 9, 0)
+    )
     assert [p.name for p in result.eml_files] == [f"办公室-催报-{BATCH}.eml"]
+
+
+def test_reminders_judge_overdue_on_the_day_they_are_written_not_from_an_old_warning(demo_master):
+    """预警 is what the last ``zhenggai overdue`` wrote: stale by the time reminders go out."""
+    issue_batch(demo_master, BATCH, UNITS, returned=UNITS)
+    # an old run flagged 8 (done since) and left 4 as 正常; on 2026-12-06 4 is 6 days late
+    set_warnings(demo_master, {"8": "已逾期25天", "4": "正常"})
+    result = plan_mail(read_ledger(demo_master), reminder=True, today=dt.date(2026, 12, 6))
+    listed = {o.unit: [i.id for i in o.overdue] for o in result.outgoing}
+    assert all("8" not in ids for ids in listed.values())
+    assert listed["人事科"] == ["4", "6-1"]
+    (hr,) = [o for o in result.outgoing if o.unit == "人事科"]
+    assert "截至2026年12月6日" in hr.body and "已逾期6天" in hr.body and "已逾期1天" in hr.body

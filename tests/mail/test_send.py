@@ -17,13 +17,14 @@ from click.testing import CliRunner
 
 from tests.conftest import set_settings
 from tests.mail.test_run import set_email
-from tests.support.mailtools import issue_batch, mail_server, set_warnings, smtp_settings
+from tests.support.mailtools import issue_batch, mail_server, smtp_settings
 from zhenggai import MailError, MasterBusyError, read_ledger
 from zhenggai.cli import cli, main
 from zhenggai.core.ledger import records
 from zhenggai.core.sheets import MAIL_LOG, RETURNS
 from zhenggai.demo.ledger import DEMO_UNITS
-from zhenggai.mail.run import deliver, plan_mail
+from zhenggai.mail.compose import plan_mail
+from zhenggai.mail.run import deliver
 from zhenggai.mail.smtp import SmtpConfig
 
 UNITS = [u[1] for u in DEMO_UNITS]
@@ -253,15 +254,16 @@ def test_connection_lost_midway_keeps_what_was_sent(demo_master, tmp_path):
 
 def test_reminders_go_to_the_right_units_once(demo_master, tmp_path, capsys):
     files = issue_batch(demo_master, BATCH, UNITS, returned=["办公室", "机关党委", "人事科"])
-    set_warnings(demo_master, {"2": "已逾期28天"})
     with mail_server(tmp_path) as server:
         set_settings(demo_master, smtp_settings(server))
         assert main(["mail", str(demo_master), "--send"]) == 0  # the templates first
         capsys.readouterr()
-        assert main(["mail", str(demo_master), "--reminder", "--send", "--json"]) == 0
+        reminder = ["mail", str(demo_master), "--reminder", "--send", "--today", "2026-11-28"]
+        assert main([*reminder, "--json"]) == 0
         data = json.loads(capsys.readouterr().out)
         assert data["kind"] == "催报"
-        assert [m["overdue"] for m in data["messages"]] == [["2"], [], [], []]
+        # overdue on 2026-11-28, from the deadlines: 2 (机关党委) and 5-2 (宣传教育科)
+        assert [m["overdue"] for m in data["messages"]] == [["2"], ["5-2"], [], []]
         reminders = server.received[6:]
         assert [r.message["To"].addresses[0].display_name for r in reminders] == [
             "机关党委",
@@ -275,7 +277,7 @@ def test_reminders_go_to_the_right_units_once(demo_master, tmp_path, capsys):
         assert "（1）编号 2：" in party.get_body().get_content()
         (att,) = reminders[1].message.iter_attachments()
         assert att.get_content() == files["宣传教育科"].read_bytes()
-        assert main(["mail", str(demo_master), "--reminder", "--send"]) == 0
+        assert main(reminder) == 0
         assert len(server.received) == 10
     kinds = [r["类型"] for r in log(demo_master)]
     assert kinds == ["下发"] * 6 + ["催报"] * 4

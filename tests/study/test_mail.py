@@ -69,18 +69,25 @@ def test_study_reminders_go_with_the_batch_reminders(demo_master, tmp_path, caps
     with mail_server(tmp_path, refuse=[ADDRESS["人事科"]]) as server:
         set_settings(demo_master, smtp_settings(server))
         capsys.readouterr()
-        assert main(["mail", str(demo_master), "--reminder", "--send", "--json"]) == 1
+        reminder = ["mail", str(demo_master), "--reminder", "--send", "--json"]
+        reminder += ["--today", "2026-11-28"]  # 机关党委's 2 and 宣传教育科's 5-2 are overdue then
+        assert main(reminder) == 1
         data = json.loads(capsys.readouterr().out)
         kinds = [(m["unit"], m["kind"]) for m in data["messages"]]
-        assert kinds == [("宣传教育科", "催报")] + [(u, "学习提醒") for u in FLAGGED]
+        assert kinds == [("机关党委", "催报"), ("宣传教育科", "催报")] + [
+            (u, "学习提醒") for u in FLAGGED
+        ]
         assert [p["code"] for p in data["problems"]] == ["mail-refused"]
         subjects = [r.message["Subject"] for r in server.received]
-        assert subjects[0] == "【催报】2026年11月整改进展（宣传教育科）"
-        assert subjects[1:] == [
+        assert subjects[:2] == [
+            "【催报】2026年11月整改进展（机关党委）",
+            "【催报】2026年11月整改进展（宣传教育科）",
+        ]
+        assert subjects[2:] == [
             f"【学习提醒】2026年11月学习强国学习情况（{u}）" for u in FLAGGED if u != "人事科"
         ]
         # the refused unit is tried again next time; the others are not resent
-        assert main(["mail", str(demo_master), "--reminder", "--send", "--json"]) == 1
+        assert main(reminder) == 1
         again = json.loads(capsys.readouterr().out)
         assert [(m["unit"], m["kind"]) for m in again["messages"]] == [("人事科", "学习提醒")]
 

@@ -12,6 +12,7 @@ import traceback
 import click
 
 from .._version import __version__
+from ..core import clock
 from ..core.errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group
@@ -63,6 +64,13 @@ for command in (
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising (entry point ``zhenggai``)."""
+    try:
+        return _main(argv)
+    finally:
+        clock.fix(None)  # --today holds for this run only, not for later calls in the process
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="zhenggai", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from ..core import clock
 from ..core.problems import Problem
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "print_paths",
     "print_problems",
     "progress_bar",
+    "today_option",
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -163,6 +165,26 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = DateParam()
+
+
+def _fix_clock(ctx: click.Context, param: click.Parameter, value: date | None) -> None:
+    if value is not None:
+        clock.fix(value)
+
+
+def today_option(
+    help: str = "按哪一天办理和计算，如 2026-11-28（默认今天；也可设环境变量 ZHENGGAI_TODAY）。",
+) -> Callable[[F], F]:
+    """``--today``: the day the whole run takes as today (:mod:`zhenggai.core.clock`)."""
+    return option(
+        "--today",
+        type=DATE,
+        callback=_fix_clock,
+        expose_value=False,
+        is_eager=True,
+        help=help,
+    )
+
 
 master_argument = click.argument(
     "master", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx"

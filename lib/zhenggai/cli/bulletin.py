@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from ..core.sheets import BULLETIN
 from ..documents.bulletin import draft_bulletin
 from ..documents.gongwen import write_docx
 from ..io.master import update_master
-from ._base import DATE, EXIT_OK, ZhCommand, err, master_argument, option, out, print_paths
+from ._base import EXIT_OK, ZhCommand, err, master_argument, option, out, print_paths, today_option
 
 
 @click.command("bulletin", cls=ZhCommand)
@@ -23,8 +22,8 @@ from ._base import DATE, EXIT_OK, ZhCommand, err, master_argument, option, out, 
     metavar="通报.docx",
     help="同时生成公文格式（GB/T 9704）的 Word 文件。",
 )
-@option("--today", type=DATE, help="通报日期，也按这一天计算逾期，如 2026-12-08（默认今天）。")
-def bulletin_command(master: Path, docx_path: Path | None, today: date | None) -> int:
+@today_option("通报日期，也按这一天计算逾期，如 2026-12-08（默认今天）。")
+def bulletin_command(master: Path, docx_path: Path | None) -> int:
     """起草督查通报，写入“通报草稿”表，可另存 Word 文件。
 
     内容：最近一批填报表的按时报送、逾期报送和未报送单位（报送截止见“设置”），
@@ -34,9 +33,7 @@ def bulletin_command(master: Path, docx_path: Path | None, today: date | None) -
     例：zhenggai bulletin 整改台账.xlsx --docx 督查通报.docx
     """
     with err.status("正在起草督查通报……"):
-        result, saved = update_master(
-            master, op="通报", plan=lambda ledger: draft_bulletin(ledger, today=today)
-        )
+        result, saved = update_master(master, op="通报", plan=lambda ledger: draft_bulletin(ledger))
     out.print(result.document.text(), markup=False)
     out.print()
     written: list[tuple[str, Path | str]] = []

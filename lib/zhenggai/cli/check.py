@@ -8,7 +8,16 @@ import click
 
 from ..io.master import read_ledger
 from ..returns.consolidate import check_file
-from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, option, out, print_problems
+from ._base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ZhCommand,
+    echo_json,
+    option,
+    out,
+    print_problems,
+    today_option,
+)
 from .consolidate import print_changes, print_conflicts
 
 
@@ -23,6 +32,7 @@ from .consolidate import print_changes, print_conflicts
     help="对照台账：核验模板属于本台账、签名和锁定内容，并预览合并结果。",
 )
 @option("--json", "as_json", is_flag=True, help="只输出一个 JSON 对象（供程序读取）。")
+@today_option()
 def check_command(file: Path, master: Path | None, as_json: bool) -> int:
     """检查一个报回的模板文件（不修改任何文件）。
 

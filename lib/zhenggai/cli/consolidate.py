@@ -21,6 +21,7 @@ from ._base import (
     out,
     print_problems,
     progress_bar,
+    today_option,
 )
 
 __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
@@ -42,6 +43,7 @@ __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
     help="旧式报送（不是下发的模板、按编号读取的文件）与台账不同的值直接采用；"
     "不加时只作为修改建议列入“冲突”表。",
 )
+@today_option()
 def consolidate_command(
     master: Path, returns: Path | None, dry_run: bool, as_json: bool, trust_legacy: bool
 ) -> int:

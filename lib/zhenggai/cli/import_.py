@@ -24,6 +24,7 @@ from ._base import (
     out,
     print_paths,
     print_problems,
+    today_option,
 )
 
 _OP = "导入"
@@ -55,6 +56,7 @@ _OP = "导入"
 @option("--sheet", metavar="工作表", help="只导入各文件中这个工作表（默认：所有有数据的工作表）。")
 @option("--dry-run", is_flag=True, help="只显示会怎样导入，不写任何文件。")
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果（供其他程序使用）。")
+@today_option()
 def import_command(
     sources: tuple[Path, ...],
     master: Path,

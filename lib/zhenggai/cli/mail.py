@@ -13,7 +13,10 @@ from ..core.errors import MailError, UsageError
 from ..core.ledger import Ledger
 from ..io.lock import check_not_open
 from ..io.master import SaveResult, read_ledger, update_master
-from ..mail.run import SENT, MailKind, MailResult, Outgoing, plan_mail, run_mail
+from ..mail.compose import plan_mail
+from ..mail.plan import SENT
+from ..mail.result import MailKind, MailResult, Outgoing
+from ..mail.run import run_mail
 from ..mail.smtp import PASSWORD_ENV, SECURITIES, SmtpConfig
 from ._base import (
     EXIT_OK,
@@ -25,6 +28,7 @@ from ._base import (
     option,
     out,
     print_problems,
+    today_option,
 )
 
 
@@ -58,6 +62,7 @@ from ._base import (
     help="与 --send 同用：代替“设置”中的 SMTP加密。",
 )
 @option("--json", "as_json", is_flag=True, help="只在标准输出打印 JSON 结果。")
+@today_option()
 def mail_command(
     master: Path,
     batch: str | None,
@@ -124,7 +129,7 @@ def mail_command(
             # read again under the master's lock: two runs never send the same batch twice
             result = run_mail(
                 fresh,
-                batch=preview.batch,
+                batch=batch,
                 reminder=reminder,
                 send=_config(fresh, smtp_host, smtp_port, smtp_security),
                 password=password,

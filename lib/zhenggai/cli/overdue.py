@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
+from ..facts.tiers import Tier
 from ..io.master import update_master
 from ..overdue.run import OverdueResult, flag_overdue
-from ..overdue.tiers import Tier
 from ._base import (
-    DATE,
     EXIT_OK,
     EXIT_PROBLEMS,
     ZhCommand,
@@ -24,6 +22,7 @@ from ._base import (
     out,
     print_paths,
     print_problems,
+    today_option,
 )
 
 SHOWN = 50
@@ -32,9 +31,9 @@ SHOWN = 50
 
 @click.command("overdue", cls=ZhCommand)
 @master_argument
-@option("--today", type=DATE, help="按哪一天计算，如 2026-11-28（默认今天）。")
+@today_option("按哪一天计算，如 2026-11-28（默认今天）。")
 @option("--json", "as_json", is_flag=True, help="只输出 JSON 结果，便于其他程序读取。")
-def overdue_command(master: Path, today: date | None, as_json: bool) -> int:
+def overdue_command(master: Path, as_json: bool) -> int:
     """逾期预警：写每条措施的“预警”列，生成“统计”表和图表，检查销号条件。
 
     预警分为：已逾期N天（红）、N天后到期（橙/黄，天数见“设置”）、正常（绿）、
@@ -45,7 +44,7 @@ def overdue_command(master: Path, today: date | None, as_json: bool) -> int:
     """
     with err.status("正在计算逾期预警并保存台账……"):
         result, saved = update_master(
-            master, op="逾期预警", plan=lambda ledger: flag_overdue(ledger, today=today)
+            master, op="逾期预警", plan=lambda ledger: flag_overdue(ledger)
         )
     unknown = list(result.by_tier(Tier.UNKNOWN))
     if as_json:

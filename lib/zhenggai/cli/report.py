@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,7 +12,6 @@ from ..documents.report import ReportResult, draft_report
 from ..documents.wording import load_template
 from ..io.master import update_master
 from ._base import (
-    DATE,
     EXIT_OK,
     EXIT_PROBLEMS,
     ZhCommand,
@@ -23,6 +21,7 @@ from ._base import (
     out,
     print_paths,
     print_problems,
+    today_option,
 )
 
 
@@ -36,7 +35,7 @@ from ._base import (
     help="同时生成公文格式（GB/T 9704）的 Word 文件。",
 )
 @option("--text", "show_text", is_flag=True, help="在屏幕上显示报告全文。")
-@option("--today", type=DATE, help="起草日期（成文日期留空时用它，回头看也按它计算），默认今天。")
+@today_option("起草日期（成文日期留空时用它，回头看也按它计算），默认今天。")
 @option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -47,7 +46,6 @@ def report_command(
     master: Path,
     docx_path: Path | None,
     show_text: bool,
-    today: date | None,
     template: Path | None,
 ) -> int:
     """起草整改情况报告：写入“报告草稿”表，可另存 Word 文件。
@@ -59,7 +57,7 @@ def report_command(
     """
     wording = load_template(template, origin="--template 选项") if template else None
     result, saved = update_master(
-        master, op="报告", plan=lambda ledger: draft_report(ledger, today=today, wording=wording)
+        master, op="报告", plan=lambda ledger: draft_report(ledger, wording=wording)
     )
     written: list[tuple[str, Path | str]] = []
     if saved is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -10,23 +9,22 @@ import click
 from ..io.master import update_master
 from ..overdue.review import follow_up_review
 from ._base import (
-    DATE,
     EXIT_OK,
     EXIT_PROBLEMS,
     ZhCommand,
     err,
     master_argument,
-    option,
     out,
     print_paths,
     print_problems,
+    today_option,
 )
 
 
 @click.command("review", cls=ZhCommand)
 @master_argument
-@option("--today", type=DATE, help="按哪一天计算，如 2026-11-28（默认今天）。")
-def review_command(master: Path, today: date | None) -> int:
+@today_option("按哪一天计算，如 2026-11-28（默认今天）。")
+def review_command(master: Path) -> int:
     """回头看：列出完成或销号已满“设置”中间隔天数、尚未复查的事项。
 
     结果写入“回头看”表，请在表中填写复查时间、复查人、复查结果和是否反弹；
@@ -37,7 +35,7 @@ def review_command(master: Path, today: date | None) -> int:
     """
     with err.status("正在整理回头看事项……"):
         result, saved = update_master(
-            master, op="回头看", plan=lambda ledger: follow_up_review(ledger, today=today)
+            master, op="回头看", plan=lambda ledger: follow_up_review(ledger)
         )
     out.print(
         f"待复查 {len(result.pending)} 条"

@@ -23,6 +23,7 @@ from ._base import (
     out,
     print_paths,
     print_problems,
+    today_option,
 )
 
 
@@ -48,6 +49,7 @@ from ._base import (
     help="低分线：本期积分低于此数列为“积分偏低”（默认取“设置”表的学习积分低分线）。",
 )
 @option("--json", "as_json", is_flag=True, help="只输出 JSON 结果。")
+@today_option()
 def study_command(
     exports: tuple[Path, ...],
     master: Path,

@@ -18,6 +18,7 @@ from ._base import (
     out,
     print_problems,
     progress_bar,
+    today_option,
 )
 
 
@@ -31,6 +32,7 @@ from ._base import (
 )
 @option("--unit", "units", multiple=True, metavar="单位名称", help="只给这些单位生成（可写多次）。")
 @option("--batch", metavar="批次", help="批次名称，默认当月，如“2026年11月”。")
+@today_option()
 def templates_command(
     master: Path, out_dir: Path | None, units: tuple[str, ...], batch: str | None
 ) -> int:

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from ..returns.undo import undo_last
-from ._base import EXIT_OK, ZhCommand, master_argument, option, out
+from ._base import EXIT_OK, ZhCommand, master_argument, option, out, today_option
 
 
 @click.command("undo", cls=ZhCommand)
 @master_argument
 @option("--force", is_flag=True, help="汇总之后台账又被其他命令修改过时，也一并撤销。")
+@today_option()
 def undo_command(master: Path, force: bool) -> int:
     """撤销最近一次汇总：用汇总前的备份恢复台账，并在“变更记录”中登记。
 

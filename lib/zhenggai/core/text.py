@@ -22,11 +22,14 @@ import cn2an  # type: ignore[import-untyped, unused-ignore]
 __all__ = [
     "CANON_VERSION",
     "Value",
+    "brief",
     "canonical",
     "canonical_all",
     "cell_text",
+    "clause",
     "cn_date",
     "cn_number",
+    "flatten",
     "has_control_chars",
     "is_clean",
     "is_formula_like",
@@ -214,3 +217,36 @@ def cn_date(value: date | str | None) -> str:
     if m is None:
         return value
     return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+
+
+_END_PUNCT = "。；;，,、.：: \t"
+
+
+_BRIEF_STOP = re.compile(r"[，,；;。：:]")
+
+
+_BRIEF_MAX = 30
+
+
+def clause(text: str) -> str:
+    """*text* without its closing punctuation, so the template decides how a sentence ends."""
+    return flatten(text).rstrip(_END_PUNCT)
+
+
+def brief(text: str) -> str:
+    """The first clause of *text* (up to the first comma), at most 30 characters."""
+    head = _BRIEF_STOP.split(flatten(text), maxsplit=1)[0]
+    return head if len(head) <= _BRIEF_MAX else head[: _BRIEF_MAX - 1] + "…"
+
+
+def flatten(text: str | None) -> str:
+    """Cell text on one line: line breaks become "；" unless a line already ends a sentence."""
+    if not text:
+        return ""
+    lines = [line.strip() for line in normalise_text(str(text)).split("\n")]
+    out = ""
+    for line in filter(None, lines):
+        if out and out[-1] not in _END_PUNCT:
+            out += "；"
+        out += line
+    return out

@@ -18,17 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..core import clock
 from ..core.changes import ChangeSet, SheetTable
 from ..core.ledger import Ledger
 from ..core.sheets import BULLETIN
-from ..core.text import cn_date
-from ..overdue.stats import UnitStats, total_stats, unit_stats
-from ..overdue.tiers import ItemTier, Tier, classify
+from ..core.text import cn_date, flatten
+from ..facts.ledger_facts import derive
+from ..facts.punctuality import BatchReturns
+from ..facts.stats import UnitStats
+from ..facts.tiers import ItemTier, Tier
 from ..study.notice import study_paragraph
 from .document import Document, ParaKind
-from .measures import group_ledger, measure_stats
-from .punctuality import BatchReturns, latest_batch
-from .wording import Wording, configured_template, flatten, render_paragraphs
+from .wording import Wording, configured_template, render_paragraphs
 
 __all__ = ["BulletinResult", "OverdueGroup", "bulletin_table", "draft_bulletin", "overdue_groups"]
 
@@ -113,25 +114,25 @@ def draft_bulletin(
         SettingsError: 设置 整改起始日期 is not a date.
         TemplateError: the 通报模板 cannot be read or rendered.
     """
-    today = today or date.today()
+    today = today or clock.today()
     settings = ledger.settings
-    items = classify(ledger, today=today)
-    units = unit_stats(items, order=[u.name for u in ledger.units])
-    overdue = sorted((i for i in items if i.tier is Tier.OVERDUE), key=lambda i: -i.overdue_days)
-    batch = latest_batch(ledger, today=today)
+    facts = derive(ledger, today=today)
+    units = list(facts.units)
+    overdue = facts.overdue
+    batch = facts.batch
     context: dict[str, Any] = {
         "today": today,
         "notice": flatten(settings.notice),
         "batch": batch,
         "deadline_passed": batch is not None and batch.due is not None and today > batch.due,
-        "total": total_stats(units),
+        "total": facts.total,
         # the same count as the report's statistics sentence, so the two documents agree
-        "measures": measure_stats(group_ledger(ledger.table)[0]),
+        "measures": facts.measures,
         "units": units,
         "zero_units": [u.unit for u in units if u.done == 0],
         "overdue_groups": overdue_groups(overdue),
         "overdue_count": len(overdue),
-        "due_soon": [i for i in items if i.tier is Tier.ORANGE],
+        "due_soon": facts.by_tier(Tier.ORANGE),
         "orange_days": settings.warn_orange_days,
         "day_unit": "个工作日" if settings.day_count == "工作日" else "天",
         "study": list(study) if study is not None else _study(ledger, today),

@@ -9,7 +9,7 @@ the 长期坚持 items and the 回头看 plan; 落款 and 成文日期.
 The wording lives in a Jinja2 template (``wording/report.j2`` or the
 office's copy, see :mod:`zhenggai.documents.wording`); the title, 主送机关, 落款 and
 成文日期 come from the 设置 sheet. The counting rules are in
-:mod:`zhenggai.documents.measures`. :func:`draft_report` is pure: it returns the
+:mod:`zhenggai.facts.measures`. :func:`draft_report` is pure: it returns the
 :class:`~zhenggai.documents.document.Document` and the 报告草稿 sheet as a ChangeSet;
 the caller applies the ChangeSet and may write the document with
 :func:`zhenggai.documents.gongwen.write_docx`.
@@ -27,16 +27,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..core import clock
 from ..core.changes import ChangeSet, SheetTable
 from ..core.errors import EmptyLedgerError
 from ..core.ledger import Ledger
 from ..core.problems import Code, Problem, cell_name
 from ..core.settings import SETTINGS_SHEET, Settings
 from ..core.sheets import LEDGER, REPORT
-from ..core.text import cn_date, normalise_text
+from ..core.text import cn_date, flatten, normalise_text
+from ..facts.ledger_facts import derive
+from ..facts.measures import (
+    DONE,
+    ONGOING,
+    Category,
+    Measure,
+    MeasureStats,
+)
 from .document import Document, ParaKind
-from .measures import DONE, ONGOING, Category, Measure, MeasureStats, group_ledger, measure_stats
-from .wording import Wording, configured_template, flatten, render_paragraphs
+from .wording import Wording, configured_template, render_paragraphs
 
 __all__ = ["ReportResult", "draft_report", "report_sheet", "report_template"]
 
@@ -183,11 +191,11 @@ def draft_report(
         EmptyLedgerError: the 台账 holds no usable rows.
         TemplateError: the template cannot be read or rendered.
     """
-    today = today or date.today()
+    today = today or clock.today()
     wording = wording or report_template(ledger)
-    names = {f.key: f.name for f in ledger.spec}
-    categories, problems = group_ledger(ledger.table, names=names)
-    stats = measure_stats(categories)
+    facts = derive(ledger, today=today)
+    categories, problems = list(facts.categories), list(facts.grouping)
+    stats = facts.measures
     if not stats.measures:
         skipped = f"（{len(ledger.table)} 行缺少必填内容，见问题清单）" if len(ledger.table) else ""
         raise EmptyLedgerError(

@@ -32,15 +32,12 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import TemplateError
-from ..core.text import cn_date, cn_number, normalise_text
+from ..core.text import brief, clause, cn_date, cn_number, normalise_text
 from .document import Para, ParaKind
 
 __all__ = [
     "Wording",
-    "brief",
     "builtin_template",
-    "clause",
-    "flatten",
     "load_template",
     "paragraph_kind",
     "render_paragraphs",
@@ -51,9 +48,6 @@ __all__ = [
 _H1 = re.compile(r"^[一二三四五六七八九十百]+、")
 _H2 = re.compile(r"^（[一二三四五六七八九十百]+）")
 _H3 = re.compile(r"^(?:\d+[.．](?!\d)|（\d+）)")
-_END_PUNCT = "。；;，,、.：: \t"
-_BRIEF_STOP = re.compile(r"[，,；;。：:]")
-_BRIEF_MAX = 30
 
 
 @dataclass(frozen=True)
@@ -109,30 +103,6 @@ def load_template(path: Path, *, origin: str) -> Wording:
         except UnicodeDecodeError:
             continue
     raise TemplateError(f"模板文件不是文本文件：{path}（由{origin}指定）。请用 UTF-8 编码保存。")
-
-
-def clause(text: str) -> str:
-    """*text* without its closing punctuation, so the template decides how a sentence ends."""
-    return flatten(text).rstrip(_END_PUNCT)
-
-
-def brief(text: str) -> str:
-    """The first clause of *text* (up to the first comma), at most 30 characters."""
-    head = _BRIEF_STOP.split(flatten(text), maxsplit=1)[0]
-    return head if len(head) <= _BRIEF_MAX else head[: _BRIEF_MAX - 1] + "…"
-
-
-def flatten(text: str | None) -> str:
-    """Cell text on one line: line breaks become "；" unless a line already ends a sentence."""
-    if not text:
-        return ""
-    lines = [line.strip() for line in normalise_text(str(text)).split("\n")]
-    out = ""
-    for line in filter(None, lines):
-        if out and out[-1] not in _END_PUNCT:
-            out += "；"
-        out += line
-    return out
 
 
 def _environment() -> SandboxedEnvironment:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ..core import clock
 from ..core.changes import ChangeSet
 from ..core.errors import UsageError, WorkbookError
 from ..core.grid import read_table
@@ -302,7 +303,7 @@ def plan_import(
             )
     _demote_repeated_ids(sheets)
     spec = _with_extra_fields(ledger.spec, sheets, result)
-    now = now or datetime.now()
+    now = now or clock.now()
     built = build_rows(
         ledger, spec, sheets, base_year=ledger.settings.base_year or now.year, today=now.date()
     )

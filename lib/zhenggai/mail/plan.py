@@ -5,7 +5,7 @@ Plain readers over the ledger's sheets, used by :mod:`zhenggai.mail.run`:
 * 回收情况: the batches issued, each unit's issued file (下发文件) and whether
   it has returned the batch (回收时间);
 * 发送记录: the addresses already sent a batch's mail;
-* 台账 预警: overdue items, flagged "已逾期…" by ``zhenggai overdue``;
+* the ledger's facts on the day: overdue items, from their deadlines;
 * 单位 邮箱: the addresses, checked.
 """
 
@@ -15,19 +15,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ..core.deadline import Deadline
 from ..core.ledger import Ledger, Unit, header_columns, records
 from ..core.logs import ReturnsLog
 from ..core.problems import Code, Problem, cell_name
 from ..core.sheets import MAIL_LOG, RETURNS, UNITS
-from ..core.text import Value, cell_text
+from ..core.text import Value, cell_text, cn_date
+from ..facts.ledger_facts import LedgerFacts
 from ..template.names import issue_folder, template_name
 from .message import parse_addresses
 
 __all__ = [
-    "OVERDUE_MARK",
     "SENT",
     "Issued",
     "OverdueItem",
+    "deadline_words",
     "email_cell",
     "find_attachment",
     "issued_templates",
@@ -38,13 +40,12 @@ __all__ = [
 ]
 
 SENT = "已发送"
-OVERDUE_MARK = "已逾期"
 _MEASURE_SHOWN = 60
 
 
 @dataclass(frozen=True)
 class OverdueItem:
-    """A ledger row whose 预警 says it is overdue, as listed in a reminder."""
+    """A ledger row overdue on the day a reminder is written, as the reminder lists it."""
 
     id: str
     measure: str
@@ -118,25 +119,17 @@ def sent_addresses(ledger: Ledger, batch: str, kind: str) -> dict[tuple[str, str
     return out
 
 
-def _deadline_text(value: Value) -> str:
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return cell_text(value)
+def deadline_words(deadline: Deadline) -> str:
+    """A deadline as prose gives it: the day it falls on (2026年11月30日), else as written."""
+    return cn_date(deadline.due) if deadline.due is not None else deadline.raw
 
 
-def overdue_items(ledger: Ledger) -> dict[str, list[OverdueItem]]:
-    """Overdue rows by unit, as flagged in 台账 预警 by ``zhenggai overdue`` ("已逾期…")."""
-    out: dict[str, list[OverdueItem]] = {}
-    if not ledger.spec.has("warning"):
-        return out
-    for row in ledger.table:
-        warning = row.text("warning")
-        if warning.startswith(OVERDUE_MARK):
-            item = OverdueItem(
-                row.text("id"), row.text("measure"), _deadline_text(row["deadline"]), warning
-            )
-            out.setdefault(row.text("unit"), []).append(item)
-    return out
+def overdue_items(facts: LedgerFacts) -> dict[str, list[OverdueItem]]:
+    """Items overdue on the day of *facts*, by unit, most overdue first."""
+    return {
+        unit: [OverdueItem(i.id, i.measure, deadline_words(i.deadline), i.text) for i in items]
+        for unit, items in facts.overdue_by_unit().items()
+    }
 
 
 def find_attachment(ledger: Ledger, batch: str, unit: str, recorded: str) -> Path | None:

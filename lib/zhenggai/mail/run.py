@@ -22,323 +22,28 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from enum import StrEnum
 from pathlib import Path
 
-from ..core.changes import ChangeSet
-from ..core.errors import MailError, UsageError
+from ..core import clock
+from ..core.errors import MailError
 from ..core.ledger import Ledger
 from ..core.problems import Code, Problem
 from ..core.settings import Settings
-from ..core.sheets import MAIL_LOG, RETURNS, UNITS
-from ..core.text import Value, normalise_text
-from ..study.notice import StudyReminder, study_reminders
-from ..template.names import issue_folder, safe_name, template_name
+from ..core.sheets import MAIL_LOG, UNITS
+from ..core.text import Value
+from ..template.names import issue_folder, safe_name
+from .compose import plan_mail
 from .message import Attachment, build_message, eml_bytes
 from .plan import (
     SENT,
-    Issued,
-    OverdueItem,
     email_cell,
-    find_attachment,
-    issued_templates,
-    latest_batch,
-    overdue_items,
-    sent_addresses,
-    unit_addresses,
 )
+from .result import EML_FOLDER, FAILED, Delivery, MailKind, MailResult, Outgoing
 from .smtp import Outcome, SmtpConfig, SmtpSender
 
-__all__ = [
-    "EML_FOLDER",
-    "FAILED",
-    "SENT",
-    "Delivery",
-    "MailKind",
-    "MailResult",
-    "Outgoing",
-    "deliver",
-    "eml_name",
-    "message_for",
-    "plan_mail",
-    "run_mail",
-    "write_eml",
-]
-
-FAILED = "失败"
-EML_FOLDER = "邮件"
-
-
-class MailKind(StrEnum):
-    """What a message is; the value is the 类型 written in 发送记录."""
-
-    ISSUE = "下发"
-    REMINDER = "催报"
-    STUDY = "学习提醒"  # study-activity reminders (学习积分), sent with the reminders
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message to one unit.
-
-    Attributes:
-        unit: 单位名称.
-        addresses: where it goes (already-sent addresses left out unless resending).
-        subject / body: the text, placeholders filled.
-        attachment: the unit's template, or None (an overdue-only reminder).
-        overdue: the overdue items listed in the body.
-    """
-
-    unit: str
-    addresses: tuple[str, ...]
-    batch: str
-    kind: MailKind
-    subject: str
-    body: str
-    attachment: Path | None
-    overdue: tuple[OverdueItem, ...] = ()
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The outcome of sending one message to one address (a 发送记录 row)."""
-
-    time: datetime
-    unit: str
-    address: str
-    result: str
-    error: str = ""
-    message_id: str = ""
-
-
-@dataclass
-class MailResult:
-    """What ``zhenggai mail`` did or is about to do.
-
-    Attributes:
-        batch / kind: the batch and the kind of message.
-        outgoing: the messages planned.
-        skipped: (unit, reason) for units left out on purpose (already sent).
-        problems: units without a usable address or template, refused recipients.
-        deliveries: one per address attempted (``--send``).
-        eml_files: the ``.eml`` files written.
-        changes: the 发送记录 rows to append to the master.
-    """
-
-    batch: str
-    kind: MailKind
-    outgoing: list[Outgoing] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    deliveries: list[Delivery] = field(default_factory=list)
-    eml_files: list[Path] = field(default_factory=list)
-    changes: ChangeSet = field(default_factory=ChangeSet)
-
-    def to_dict(self) -> dict[str, object]:
-        """The ``--json`` object."""
-        return {
-            "batch": self.batch,
-            "kind": str(self.kind),
-            "messages": [
-                {
-                    "unit": o.unit,
-                    "kind": str(o.kind),
-                    "to": list(o.addresses),
-                    "subject": o.subject,
-                    "attachment": str(o.attachment) if o.attachment else None,
-                    "overdue": [i.id for i in o.overdue],
-                }
-                for o in self.outgoing
-            ],
-            "eml_files": [str(p) for p in self.eml_files],
-            "deliveries": [
-                {
-                    "time": d.time.isoformat(sep=" ", timespec="seconds"),
-                    "unit": d.unit,
-                    "address": d.address,
-                    "result": d.result,
-                    "error": d.error,
-                    "message_id": d.message_id,
-                }
-                for d in self.deliveries
-            ],
-            "skipped": [{"unit": u, "reason": r} for u, r in self.skipped],
-            "problems": [p.to_dict() for p in self.problems],
-        }
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    # plain replacement: an office's text may hold other braces without breaking anything
-    for key, value in values.items():
-        template = template.replace("{" + key + "}", value)
-    return template
-
-
-def _overdue_text(items: Sequence[OverdueItem]) -> str:
-    return "\n".join(item.line(n) for n, item in enumerate(items, start=1))
-
-
-def _body(template: str, values: dict[str, str], items: Sequence[OverdueItem]) -> str:
-    body = _fill(template, values)
-    if items and "{逾期事项}" not in template:
-        body += "\n\n另外，贵单位以下整改事项已超过整改时限，请抓紧推进：\n" + values["逾期事项"]
-    return body
-
-
-def plan_mail(
-    ledger: Ledger,
-    *,
-    batch: str | None = None,
-    reminder: bool = False,
-    skip_sent: bool = False,
-    resend: bool = False,
-) -> MailResult:
-    """Decide who gets which message for *batch*; nothing is written or sent.
-
-    Args:
-        ledger: the master, read.
-        batch: the batch (default: the latest one in 回收情况).
-        reminder: only units that have not returned the batch and units with
-            overdue items (台账 预警 "已逾期…"), with the reminder texts; plus a
-            学习提醒 per unit with people flagged in the latest 学习积分 period
-            (then no batch is needed when there is none).
-        skip_sent: leave out addresses 发送记录 shows as sent for this batch and kind.
-        resend: with *skip_sent*, send to them again all the same.
-
-    Raises:
-        UsageError: no batch was given and none was issued, or (not *reminder*)
-            no template of the batch exists.
-    """
-    settings = ledger.settings
-    batch = normalise_text(batch) if batch else latest_batch(ledger)
-    study = study_reminders(ledger) if reminder else []
-    if not batch and study:  # study reminders need no batch of templates
-        result = MailResult(str(study[0].period), MailKind.REMINDER)
-        _plan_study(ledger, result, study, skip_sent=skip_sent, resend=resend)
-        return result
-    if not batch:
-        raise UsageError(
-            "“回收情况”表中还没有下发记录：请先运行 zhenggai templates 生成模板，或用 --batch 指定批次。"
-        )
-    kind = MailKind.REMINDER if reminder else MailKind.ISSUE
-    result = MailResult(batch, kind)
-    issued = issued_templates(ledger, batch)
-    folder = issue_folder(ledger, batch)
-    for u in ledger.units:  # templates on disk that 回收情况 does not list
-        if u.name not in issued and (folder / template_name(u.name, batch)).is_file():
-            issued[u.name] = Issued()
-    overdue = overdue_items(ledger) if reminder else {}
-    if reminder and not issued and not overdue and not study:
-        raise UsageError(
-            f"批次“{batch}”没有下发记录，也没有逾期事项，无从催报：请检查 --batch，"
-            "或先运行 zhenggai templates。"
-        )
-    if reminder:
-        names = [n for n, i in issued.items() if not i.returned]
-        names += [n for n in overdue if n not in names]
-    elif issued:
-        names = list(issued)
-    else:
-        raise UsageError(
-            f"没有找到批次“{batch}”的填报模板（{folder}）：请先运行 zhenggai templates，"
-            "或用 --batch 指定已下发的批次。"
-        )
-    order = {u.name: i for i, u in enumerate(ledger.units)}
-    names.sort(key=lambda n: (order.get(n, len(order)), n))
-    sent = sent_addresses(ledger, batch, kind.value) if skip_sent and not resend else {}
-
-    for name in names:
-        addresses, problem = unit_addresses(ledger, ledger.unit(name), name)
-        if problem is not None:
-            result.problems.append(problem)
-            continue
-        todo = [a for a in addresses if (name, a.lower()) not in sent]
-        if not todo:
-            when = max(sent[(name, a.lower())] for a in addresses)
-            result.skipped.append(
-                (name, f"本批次{kind.value}邮件已于 {when} 发送，不再重发（要重发请加 --resend）")
-            )
-            continue
-        attachment: Path | None = None
-        if name in issued and not issued[name].returned:
-            attachment = find_attachment(ledger, batch, name, issued[name].file)
-            if attachment is None:
-                cell = issued[name].cell
-                wanted = issued[name].file or template_name(name, batch)
-                result.problems.append(
-                    Problem(
-                        Code.MAIL_NO_ATTACHMENT,
-                        f"找不到单位“{name}”的填报模板“{wanted}”（应在 {folder}）：请先运行 "
-                        "zhenggai templates，或把模板放回下发文件夹。",
-                        sheet=RETURNS.name if cell else "",
-                        cell=cell,
-                        value=wanted,
-                    )
-                )
-                continue
-        items = tuple(overdue.get(name, ()))
-        values = {
-            "批次": batch,
-            "单位": name,
-            "截止": settings.return_deadline,
-            "逾期事项": _overdue_text(items),
-        }
-        if not reminder:
-            subject, body = settings.mail_subject, settings.mail_body
-        elif attachment is not None:
-            subject, body = settings.reminder_subject, settings.reminder_body
-        else:
-            subject, body = settings.reminder_subject, settings.overdue_body
-        result.outgoing.append(
-            Outgoing(
-                unit=name,
-                addresses=tuple(todo),
-                batch=batch,
-                kind=kind,
-                subject=_fill(subject, values),
-                body=_body(body, values, items),
-                attachment=attachment,
-                overdue=items,
-            )
-        )
-    _plan_study(ledger, result, study, skip_sent=skip_sent, resend=resend)
-    return result
-
-
-def _plan_study(
-    ledger: Ledger,
-    result: MailResult,
-    reminders: Sequence[StudyReminder],
-    *,
-    skip_sent: bool,
-    resend: bool,
-) -> None:
-    """Add one 学习提醒 message per unit with inactive or low people (latest 学习积分 period)."""
-    kind = MailKind.STUDY
-    for reminder in reminders:
-        period = str(reminder.period)
-        sent = sent_addresses(ledger, period, kind.value) if skip_sent and not resend else {}
-        addresses, problem = unit_addresses(ledger, ledger.unit(reminder.unit), reminder.unit)
-        if problem is not None:
-            result.problems.append(problem)
-            continue
-        todo = [a for a in addresses if (reminder.unit, a.lower()) not in sent]
-        if not todo:
-            when = max(sent[(reminder.unit, a.lower())] for a in addresses)
-            result.skipped.append(
-                (
-                    reminder.unit,
-                    f"{period}学习提醒已于 {when} 发送，不再重发（要重发请加 --resend）",
-                )
-            )
-            continue
-        subject, body = reminder.message(ledger.settings)
-        result.outgoing.append(
-            Outgoing(reminder.unit, tuple(todo), period, kind, subject, body, attachment=None)
-        )
+__all__ = ["deliver", "eml_name", "message_for", "run_mail", "write_eml"]
 
 
 def eml_name(outgoing: Outgoing) -> str:
@@ -418,7 +123,7 @@ def deliver(
     *,
     password: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
-    now: Callable[[], datetime] = datetime.now,
+    now: Callable[[], datetime] = clock.now,
     progress: Callable[[Outgoing], None] | None = None,
 ) -> MailResult:
     """Send every planned message; record each address's outcome in ``result.changes``.
@@ -501,7 +206,7 @@ def run_mail(
     resend: bool = False,
     eml_folder: Path | None = None,
     ssl_context: ssl.SSLContext | None = None,
-    now: Callable[[], datetime] = datetime.now,
+    now: Callable[[], datetime] = clock.now,
     progress: Callable[[Outgoing], None] | None = None,
 ) -> MailResult:
     """The whole ``zhenggai mail`` command: plan, then write .eml drafts or send.
@@ -516,7 +221,12 @@ def run_mail(
         MailError: the server cannot be used (see :func:`deliver`).
     """
     result = plan_mail(
-        ledger, batch=batch, reminder=reminder, skip_sent=send is not None, resend=resend
+        ledger,
+        batch=batch,
+        reminder=reminder,
+        skip_sent=send is not None,
+        resend=resend,
+        today=now().date(),
     )
     if send is None:
         write_eml(result, ledger, folder=eml_folder, now=now())

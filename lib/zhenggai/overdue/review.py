@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from ..core import clock
 from ..core.changes import ChangeSet, Fill, SheetTable
 from ..core.grid import Grid, Row
 from ..core.ledger import Ledger, header_row
@@ -173,7 +174,7 @@ def follow_up_review(
         today: the day judged on (default today).
         now: the time written in 变更记录 (default now).
     """
-    now = now or datetime.now()
+    now = now or clock.now()
     today = today or now.date()
     interval = ledger.settings.review_after_days
     result = ReviewResult(today)

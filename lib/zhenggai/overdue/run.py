@@ -1,7 +1,7 @@
 """``zhenggai overdue``: 预警 for every row, the 统计 sheet and the 销号 checks.
 
-The tier rules are in :mod:`zhenggai.overdue.tiers`, the statistics in
-:mod:`zhenggai.overdue.stats`, the 销号 checks in :mod:`zhenggai.core.closing`; this
+The tier rules are in :mod:`zhenggai.facts.tiers`, the statistics in
+:mod:`zhenggai.facts.stats`, the 销号 checks in :mod:`zhenggai.core.closing`; this
 module puts them into one :class:`~zhenggai.core.changes.ChangeSet`.
 """
 
@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..core import clock
 from ..core.changes import ChangeSet
 from ..core.closing import CLOSING_CODES, check_closing, problems_table
 from ..core.ledger import Ledger
 from ..core.problems import Problem
 from ..core.sheets import LEDGER
 from ..core.text import canonical, cn_date
-from .stats import UnitStats, stats_table, unit_stats
-from .tiers import ItemTier, Tier, Windows, classify
+from ..facts.ledger_facts import derive
+from ..facts.stats import UnitStats
+from ..facts.tiers import ItemTier, Tier, Windows
+from .sheet import stats_table
 
 __all__ = ["OverdueResult", "flag_overdue"]
 
@@ -103,9 +106,9 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
     Raises:
         SettingsError: 设置 整改起始日期 is filled but not a date.
     """
-    today = today or date.today()
-    items = classify(ledger, today=today)
-    units = unit_stats(items, order=[u.name for u in ledger.units])
+    today = today or clock.today()
+    facts = derive(ledger, today=today)
+    items, units = list(facts.items), list(facts.units)
     problems = list(check_closing(ledger))
     changes = ChangeSet()
     col = ledger.table.columns.get("warning")

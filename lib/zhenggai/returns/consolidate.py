@@ -26,6 +26,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
+from ..core import clock
 from ..core.changes import ChangeSet, SheetTable
 from ..core.closing import check_closing, problem_row
 from ..core.errors import UsageError
@@ -119,7 +120,7 @@ def consolidate(
             template's ``_meta``, read by 编号) that differ from the master;
             otherwise they are listed in 冲突 as proposed changes.
     """
-    now = local(now or datetime.now())
+    now = local(now or clock.now())
     today = now.date()
     state = MasterState.read(ledger)
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
@@ -179,7 +180,7 @@ def check_file(
     later returns are not looked at).
     """
     ret = read_return(path)
-    checked = check_return(ret, ledger=ledger, today=today or date.today())
+    checked = check_return(ret, ledger=ledger, today=today or clock.today())
     if ledger is None:
         result = FileResult(
             checked.file,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..core import clock
 from ..core.changes import ChangeSet
 from ..core.errors import UsageError
 from ..core.sheets import CHANGES
@@ -80,7 +81,7 @@ def undo_last(path: str | Path, *, force: bool = False, now: datetime | None = N
             other commands saved after it (unless *force*).
         MasterBusyError / WorkbookError: as for any save of the master.
     """
-    now = (now or datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     with OpenpyxlMaster.open(path, op=UNDO_OP) as master:
         ledger = read_ledger(master.path)
         master.settings = ledger.settings

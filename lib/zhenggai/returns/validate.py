@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..core import clock
 from ..core.errors import WorkbookError
 from ..core.grid import HeaderMatch, MergedSource, find_header
 from ..core.ledger import Ledger
@@ -80,7 +81,7 @@ def check_return(
                 f"找不到工作表“{meta.sheet}”（被改名或删除了）。请用下发的原模板填报。",
                 value=meta.sheet,
             )
-        _check_body(out, ret, book, meta, ledger, today or date.today())
+        _check_body(out, ret, book, meta, ledger, today or clock.today())
         # Signed text and locked-cell tags are checked: keep only what the merge needs
         # (hundreds of returns are held until every one is checked).
         out.meta = replace(meta, signed="", tags={})
@@ -107,7 +108,7 @@ def check_without_meta(
         )
     sheet, header = found
     if ledger is not None:
-        return _check_legacy(out, book, sheet, header, ledger, today or date.today())
+        return _check_legacy(out, book, sheet, header, ledger, today or clock.today())
     names = "、".join(spec.field(k).name for k in list(header.columns)[:4])
     return out.reject(
         Code.META_MISSING,

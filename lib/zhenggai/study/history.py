@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..core import clock
 from ..core.grid import Grid
 from ..core.problems import Code, Problem, cell_name, show_value
 from ..core.sheets import STUDY_POINTS
@@ -81,7 +82,7 @@ def _parse_text(text: str) -> Period | None:
 
 def current_period(today: date | None = None) -> Period:
     """The month of *today* (default: now) as a period."""
-    today = today or date.today()
+    today = today or clock.today()
     return Period(today.year, today.month)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..core import clock
 from ..core.changes import ChangeSet, ChartSpec, Fill, SheetTable
 from ..core.grid import Grid
 from ..core.ledger import Ledger
@@ -196,7 +197,7 @@ def plan_study(
     if known:
         result.unknown_units = [u.unit for u in result.units if u.unit not in known]
 
-    stamp = (now or datetime.now()).replace(second=0, microsecond=0)
+    stamp = (now or clock.now()).replace(second=0, microsecond=0)
     new_rows = _history_rows(result, records, stamp)
     if result.replaced == 0 and history_header_ok(grid):
         result.changes.append(STUDY_POINTS.name, new_rows)

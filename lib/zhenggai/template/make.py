@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..core import clock
 from ..core.changes import ChangeSet
 from ..core.grid import Row
 from ..core.layout import TemplateLayout
@@ -118,7 +119,7 @@ def make_templates(
         now: issue time (default: now).
         progress: called as ``progress(done, total, unit)`` after each unit.
     """
-    now = (now or datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     batch = batch or default_batch(now)
     folder = out if out is not None else issue_folder(ledger, batch)
     result = TemplatesResult(batch, folder)

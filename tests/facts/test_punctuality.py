@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import append_rows
 from zhenggai import read_ledger
-from zhenggai.documents.punctuality import UnitReturn, latest_batch, return_due
+from zhenggai.facts.punctuality import UnitReturn, latest_batch, return_due
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from zhenggai.core.changes import Fill
 from zhenggai.core.deadline import Deadline, DeadlineKind, parse_deadline
 from zhenggai.core.workdays import WorkCalendar
-from zhenggai.overdue.tiers import TIER_FILLS, Tier, Windows, tier_for, warning_text
+from zhenggai.facts.tiers import TIER_FILLS, Tier, Windows, tier_for, warning_text
 
 TODAY = date(2026, 11, 28)
 

@@ -34,8 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.grid import Row, Table
 from ..core.problems import Code, Problem
-from ..core.text import cn_date, to_date
-from .wording import flatten
+from ..core.text import cn_date, flatten, to_date
 
 __all__ = [
     "DONE",

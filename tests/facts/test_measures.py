@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from zhenggai.core.grid import read_table
 from zhenggai.core.spec import default_spec
 from zhenggai.demo.ledger import demo_rows
-from zhenggai.documents.measures import MeasureStats, group_ledger, measure_stats, merge_status
+from zhenggai.facts.measures import MeasureStats, group_ledger, measure_stats, merge_status
 
 SPEC = default_spec()
 KEYS = [f.key for f in SPEC]

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
-from ..core.changes import ChartSpec, Fill, SheetTable
-from ..core.sheets import STATS
 from ..core.spec import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_NOT_STARTED, STATUS_ONGOING
-from ..core.text import Value, cn_date
 from .tiers import ItemTier, Tier
 
-__all__ = ["NO_UNIT", "STATS_HEADER", "UnitStats", "stats_table", "total_stats", "unit_stats"]
+__all__ = ["NO_UNIT", "STATS_HEADER", "UnitStats", "total_stats", "unit_stats"]
 
 NO_UNIT = "（未填责任单位）"
 STATS_HEADER = (
@@ -31,8 +27,6 @@ STATS_HEADER = (
     "已逾期",
     "完成率",
 )
-_RATE_COL = STATS_HEADER.index("完成率") + 1
-_OVERDUE_COL = STATS_HEADER.index("已逾期") + 1
 
 
 @dataclass(frozen=True)
@@ -119,68 +113,3 @@ def total_stats(units: Sequence[UnitStats]) -> UnitStats:
         sum(u.overdue for u in units),
         _rate(done, total),
     )
-
-
-def _row(s: UnitStats, rank: Value) -> list[Value]:
-    # The sheet holds the rate as a fraction shown as 66.67%: Excel sums and charts it right.
-    return [
-        rank,
-        s.unit,
-        s.total,
-        s.done,
-        s.in_progress,
-        s.not_started,
-        s.ongoing,
-        s.overdue,
-        round(s.rate / 100, 4),
-    ]
-
-
-def stats_table(units: Sequence[UnitStats], *, today: date) -> SheetTable:
-    """The 统计 sheet: the ranked table, a 合计 row, and two native charts.
-
-    Charts: a bar chart of completion rate by unit, and a column chart of
-    the status counts (and overdue) by unit. The 合计 row stays out of both.
-    """
-    rows = [_row(u, u.rank) for u in units]
-    rows.append(_row(total_stats(units), ""))
-    table = SheetTable(
-        STATS.name,
-        list(STATS_HEADER),
-        rows,
-        title=f"整改进展统计（截至{cn_date(today)}）",
-        number_formats={_RATE_COL: "0.00%"},
-        widths={1: 6, 2: 24},
-    )
-    first = table.header_row + 1
-    last = first + len(units) - 1
-    for r, u in enumerate(units, start=first):
-        if u.overdue:
-            table.fills[(r, _OVERDUE_COL)] = Fill.OVERDUE
-    if units:
-        anchor_col = "K"
-        table.charts.append(
-            ChartSpec(
-                "bar",
-                "各单位整改完成率",
-                categories=2,
-                series=(_RATE_COL,),
-                anchor=f"{anchor_col}2",
-                first_row=first,
-                last_row=last,
-                y_title="完成率",
-            )
-        )
-        table.charts.append(
-            ChartSpec(
-                "column",
-                "各单位整改状态",
-                categories=2,
-                series=tuple(range(4, _OVERDUE_COL + 1)),
-                anchor=f"{anchor_col}21",
-                first_row=first,
-                last_row=last,
-                y_title="条数",
-            )
-        )
-    return table
