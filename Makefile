@@ -20,6 +20,9 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 # The monthly flow on the demo ledger, end to end; every step prints what it wrote.
+# The whole run takes one day as today (ZHENGGAI_TODAY), so every date it writes agrees.
+DEMO_DAY ?= 2026-11-28
+demo: export ZHENGGAI_TODAY = $(DEMO_DAY)
 demo: $(VENV)/.runtime
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
@@ -28,13 +31,13 @@ demo: $(VENV)/.runtime
 	$(BIN)/python -m zhenggai.demo.returns $(DEMO)/下发/2026年11月 $(DEMO)/回收
 	$(BIN)/zhenggai check $(DEMO)/回收/宣传教育科-整改进展填报-2026年11月.xlsx --master $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai consolidate $(DEMO)/示例台账.xlsx || test $$? -eq 1
-	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx
 	$(BIN)/zhenggai study workbooks/学习积分导出-2026年10月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年10月
 	$(BIN)/zhenggai study workbooks/学习积分导出-2026年11月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年11月
-	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/督查通报.docx
-	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx --today 2026-11-28
+	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --docx $(DEMO)/督查通报.docx
+	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx
 	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx --reminder
-	$(BIN)/zhenggai report $(DEMO)/示例台账.xlsx --today 2026-11-28 --docx $(DEMO)/整改情况报告.docx
+	$(BIN)/zhenggai report $(DEMO)/示例台账.xlsx --docx $(DEMO)/整改情况报告.docx
 	$(BIN)/zhenggai addin build --out $(DEMO)/整改台账.xlam
 	$(BIN)/zhenggai import $(DEMO)/示例台账.xlsx --sheet 台账 --into $(DEMO)/导入的台账.xlsx
 	@echo "演示输出都在：$(CURDIR)/$(DEMO)"

@@ -23,15 +23,14 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
-from zhenggai.core.problems import cell_name
-from zhenggai.core.sheets import LEDGER, META, UNITS
+from zhenggai.core.sheets import LEDGER, UNITS
 from zhenggai.core.text import Value
-from zhenggai.io.calamine import open_book
 from zhenggai.io.create import create_master
+from zhenggai.io.fill import set_saved
 from zhenggai.io.master import read_ledger, update_master
-from zhenggai.io.xlsx_patch import stamp_modified
+from zhenggai.template.fill import template_cell, template_meta
 from zhenggai.template.make import make_templates
-from zhenggai.template.meta import TemplateMeta, parse_meta
+from zhenggai.template.meta import TemplateMeta
 
 __all__ = [
     "fill_return",
@@ -204,14 +203,6 @@ def issue_templates(
     return {t.unit: t.path for t in result.issued}
 
 
-def template_meta(path: Path) -> TemplateMeta:
-    """The ``_meta`` of a template or return."""
-    return parse_meta(open_book(path).grid(META))
-
-
-def template_cell(meta: TemplateMeta, rid: str, key: str) -> str:
-    """The template cell of 编号 *rid*, field *key*, e.g. "M10"."""
-    return cell_name(meta.first_row + meta.ids.index(rid), meta.column(key))
 
 
 def fill_return(
@@ -281,9 +272,6 @@ def returned_world(
     return master, returns
 
 
-def set_saved(path: Path, when: datetime) -> None:
-    """Set the workbook's ``docProps/core.xml`` modified time to local time *when*, as Excel records it."""
-    rewrite_zip(path, {"docProps/core.xml": lambda xml: stamp_modified(xml, when)})
 
 
 def rewrite_zip(

@@ -13,9 +13,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from tests.support.synthetic import fill_return, template_meta
-
+from ..core import clock
 from ..core.text import Value
+from ..template.fill import fill_template, template_meta
 
 __all__ = ["DEMO_RETURNS", "fill_demo_returns"]
 
@@ -57,7 +57,9 @@ def fill_demo_returns(issued: Path, returns: Path) -> list[Path]:
         if values is None:
             continue
         typed = {(rid, key): v for (rid, key), v in values.items() if rid in meta.ids}
-        written.append(fill_return(template, returns / template.name, typed))
+        # saved on the run's day (ZHENGGAI_TODAY in make demo), after the templates were issued
+        saved = max(clock.now(), meta.issued)
+        written.append(fill_template(template, returns / template.name, typed, saved=saved))
     return written
 
 
