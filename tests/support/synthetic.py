@@ -203,8 +203,6 @@ def issue_templates(
     return {t.unit: t.path for t in result.issued}
 
 
-
-
 def fill_return(
     template: Path,
     dest: Path,
@@ -270,8 +268,6 @@ def returned_world(
     issued = make_templates(read_ledger(master), out=folder / "下发", now=datetime(2026, 11, 20))
     fill_returns([t.path for t in issued.issued], returns, every=10)
     return master, returns
-
-
 
 
 def rewrite_zip(

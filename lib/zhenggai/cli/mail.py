@@ -102,13 +102,29 @@ def mail_command(
     if eml_dir is not None:
         raise UsageError("--eml 与 --send 不能同时使用：--send 直接发送，不生成 .eml 文件。")
 
+    smtp = (smtp_host, smtp_port, smtp_security)
+    result, saved = _send(master, batch, reminder, resend, smtp)
+    _render(result, saved, as_json=as_json)
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def _send(
+    master: Path,
+    batch: str | None,
+    reminder: bool,
+    resend: bool,
+    smtp: tuple[str | None, int | None, str | None],
+) -> tuple[MailResult, SaveResult | None]:
+    """``--send``: plan, ask for the password once, then send under the master's lock.
+
+    Nothing to send: the plan is returned and no password is asked.
+    """
     ledger = read_ledger(master)
     check_not_open(master.resolve())  # before asking for a password: 发送记录 must be writable
-    config = _config(ledger, smtp_host, smtp_port, smtp_security)
+    config = _config(ledger, *smtp)
     preview = plan_mail(ledger, batch=batch, reminder=reminder, skip_sent=True, resend=resend)
     if not preview.outgoing:  # nothing to send: no password asked, master untouched
-        _render(preview, None, as_json=as_json)
-        return EXIT_PROBLEMS if preview.problems else EXIT_OK
+        return preview, None
     password = _password(config)
 
     done: list[MailResult] = []
@@ -131,7 +147,7 @@ def mail_command(
                 fresh,
                 batch=batch,
                 reminder=reminder,
-                send=_config(fresh, smtp_host, smtp_port, smtp_security),
+                send=_config(fresh, *smtp),
                 password=password,
                 resend=resend,
                 progress=progress,
@@ -145,8 +161,7 @@ def mail_command(
             if done and any(d.result == SENT for d in done[0].deliveries):
                 _report_unsaved(done[0])
             raise
-    _render(result, saved, as_json=as_json)
-    return EXIT_PROBLEMS if result.problems else EXIT_OK
+    return result, saved
 
 
 def _config(ledger: Ledger, host: str | None, port: int | None, security: str | None) -> SmtpConfig:

@@ -19,12 +19,13 @@ from datetime import date
 from .changes import SheetTable
 from .grid import Grid, Row
 from .ledger import Ledger, header_row
+from .logs import Record, problem_record, sheet_table
 from .problems import Code, Problem, show_value
 from .sheets import LEDGER, PROBLEMS
 from .spec import STATUS_DONE, YES
-from .text import Value, normalise_text
+from .text import Value, cell_text, normalise_text
 
-__all__ = ["CLOSING_CODES", "check_closing", "problem_row", "problems_table"]
+__all__ = ["CLOSING_CODES", "check_closing", "ledger_problem_records", "problems_table"]
 
 CLOSING_CODES: frozenset[Code] = frozenset(
     {
@@ -90,19 +91,6 @@ def _problem(code: Code, message: str, row: Row, key: str) -> Problem:
     return Problem(code, message, sheet=LEDGER, cell=cell, value=show_value(row.raw.get(key)))
 
 
-def problem_row(problem: Problem, *, unit: str = "") -> list[Value]:
-    """One 校验问题 row (:data:`zhenggai.core.sheets.PROBLEMS` headers) for *problem*."""
-    return [
-        problem.file,
-        unit,
-        problem.sheet,
-        problem.cell,
-        str(problem.code),
-        problem.message,
-        problem.value,
-    ]
-
-
 def problems_table(
     ledger: Ledger, problems: Iterable[Problem], *, owned: Collection[str]
 ) -> SheetTable:
@@ -114,32 +102,35 @@ def problems_table(
         owned: the 代码 values the caller owns; existing rows with another 代码 stay as they are.
     """
     owned_codes = {str(c) for c in owned}
-    kept = [row for row in _existing_rows(ledger.grid(PROBLEMS.name)) if row[4] not in owned_codes]
+    kept = [
+        r for r in _existing_records(ledger.grid(PROBLEMS.name)) if r["代码"] not in owned_codes
+    ]
+    return sheet_table(PROBLEMS, [*kept, *ledger_problem_records(ledger, problems)], wrap=_WRAP)
+
+
+def ledger_problem_records(ledger: Ledger, problems: Iterable[Problem]) -> list[Record]:
+    """校验问题 records of problems found in 台账, each with the unit of its row."""
     units = {row.number: row.text("unit") for row in ledger.table}
-    fresh = [problem_row(p, unit=units.get(_row_number(p.cell), "")) for p in problems]
-    return SheetTable(
-        PROBLEMS.name,
-        list(PROBLEMS.headers),
-        [*kept, *fresh],
-        widths=dict(enumerate(PROBLEMS.widths, start=1)),
-        wrap={PROBLEMS.column("问题及处理办法")},
-    )
+    return [problem_record(p, unit=units.get(_row_number(p.cell), "")) for p in problems]
 
 
-def _existing_rows(grid: Grid) -> list[list[Value]]:
-    """Rows of an existing 校验问题 sheet in PROBLEMS header order (header found by text)."""
+def _existing_records(grid: Grid) -> list[dict[str, Value]]:
+    """Rows of an existing 校验问题 sheet by header (the header row found by text)."""
     h = header_row(grid, ("代码",))
     if h is None:
         return []
     names = [normalise_text(str(v)) if v is not None else "" for v in grid[h]]
-    cols = [names.index(name) if name in names else None for name in PROBLEMS.headers]
-    rows: list[list[Value]] = []
+    cols = {name: names.index(name) for name in PROBLEMS.headers if name in names}
+    records: list[dict[str, Value]] = []
     for values in grid[h + 1 :]:
-        row = [values[c] if c is not None and c < len(values) else None for c in cols]
-        if any(v is not None for v in row):
-            row[4] = "" if row[4] is None else normalise_text(str(row[4]))
-            rows.append(row)
-    return rows
+        record = {name: values[c] if c < len(values) else None for name, c in cols.items()}
+        if any(v is not None for v in record.values()):
+            record["代码"] = cell_text(record.get("代码"))
+            records.append(record)
+    return records
+
+
+_WRAP = ("问题及处理办法",)
 
 
 def _row_number(cell: str) -> int:

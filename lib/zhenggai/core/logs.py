@@ -1,4 +1,11 @@
-"""The 回收情况 sheet: one row per batch and unit, from issue to return.
+"""The master's output sheets, written and read by header, never by position.
+
+:class:`LogSheet` lays rows out by header text in the column order the
+master's sheet has (an office may reorder columns), adding a standard column
+an older master lacks; every writer of 变更记录 uses it, and the whole-sheet
+tables (校验问题, 冲突) are built from records by header too
+(:func:`sheet_table`). :class:`ReturnsLog` keeps 回收情况: one row per batch
+and unit, from issue to return.
 
 ``zhenggai templates`` records when each unit's template was issued;
 ``zhenggai consolidate`` records what came back. A second issue or return of
@@ -15,15 +22,94 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .changes import ChangeSet
+from .changes import ChangeSet, SheetTable
 from .grid import Grid
-from .sheets import RETURNS
+from .problems import Problem
+from .sheets import RETURNS, SheetDef
 from .text import Value, cell_text
 
-__all__ = ["ReturnsLog"]
+__all__ = ["LogSheet", "Record", "ReturnsLog", "problem_record", "sheet_table"]
+
+Record = Mapping[str, Value]
+"""One row of an output sheet by header text."""
+
+
+def _header(grid: Grid) -> list[str]:
+    header = [cell_text(v) for v in grid[0]] if grid else []
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
+@dataclass
+class LogSheet:
+    """An append-only log sheet (变更记录) as the master has it.
+
+    Attributes:
+        sheet: the sheet's standard definition.
+        header: the header as it will be: the master's, then standard columns it lacks.
+        added: standard headers the master lacks (written in the header row first).
+    """
+
+    sheet: SheetDef
+    header: list[str]
+    added: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_grid(cls, grid: Grid, sheet: SheetDef) -> LogSheet:
+        """Read the sheet's header (an empty grid: the sheet is created with the standard one)."""
+        existing = _header(grid)
+        if not existing:
+            return cls(sheet, list(sheet.headers))
+        added = [h for h in sheet.headers if h not in existing]
+        return cls(sheet, existing + added, added)
+
+    def row(self, record: Record) -> list[Value]:
+        """*record* laid out in the sheet's columns (trailing blanks dropped)."""
+        row = [record.get(h) for h in self.header]
+        while row and row[-1] is None:
+            row.pop()
+        return row
+
+    def append(self, records: Sequence[Record]) -> ChangeSet:
+        """The changes appending *records* (and any missing standard header cells)."""
+        cs = ChangeSet()
+        if records:
+            start = len(self.header) - len(self.added)
+            for i, h in enumerate(self.added, start=start + 1):
+                cs.edit(self.sheet.name, 1, i, h)
+            cs.append(self.sheet.name, [self.row(r) for r in records])
+        return cs
+
+
+def problem_record(problem: Problem, *, unit: str = "") -> dict[str, Value]:
+    """One 校验问题 row (:data:`zhenggai.core.sheets.PROBLEMS`) for *problem*, by header."""
+    return {
+        "文件": problem.file,
+        "单位": unit,
+        "工作表": problem.sheet,
+        "单元格": problem.cell,
+        "代码": str(problem.code),
+        "问题及处理办法": problem.message,
+        "原值": problem.value,
+    }
+
+
+def sheet_table(
+    sheet: SheetDef, records: Sequence[Record], *, wrap: Collection[str] = ()
+) -> SheetTable:
+    """A whole output sheet (校验问题, 冲突) from *records*, in the standard header order."""
+    return SheetTable(
+        sheet.name,
+        list(sheet.headers),
+        [[r.get(h) for h in sheet.headers] for r in records],
+        widths=dict(enumerate(sheet.widths, start=1)),
+        wrap={sheet.column(h) for h in wrap},
+    )
+
 
 Key = tuple[str, str]
 

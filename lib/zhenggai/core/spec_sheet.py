@@ -80,6 +80,22 @@ def read_spec(grid: Sequence[Sequence[Value]], *, sheet: str = SPEC_SHEET) -> Sp
         SpecError: listing every problem with its cell, e.g. "字段!C5：类型“数值”不认识".
     """
     cells = [[normalise_text(str(v)) if v is not None else "" for v in row] for row in grid]
+    header_at, col = _header(cells, sheet)
+    problems: list[Problem] = []
+    fields: list[Field] = []
+    seen: dict[str, dict[str, int]] = {"字段名": {}, "键名": {}}
+    for i, row in enumerate(cells[header_at + 1 :], start=header_at + 2):
+        found = _field(i, row, col, seen, problems)
+        if found is not None:
+            fields.append(found)
+    problems += _key_problems(fields, col, sheet, others=bool(problems))
+    if problems:
+        raise SpecError(_spec_message(sheet, problems), problems=problems)
+    return Spec(tuple(fields))
+
+
+def _header(cells: list[list[str]], sheet: str) -> tuple[int, dict[str, int]]:
+    """The 0-based header row and each header's 0-based column."""
     header_at = next((i for i, row in enumerate(cells) if "字段名" in row and "键名" in row), None)
     if header_at is None:
         raise SpecError(f"工作表“{sheet}”缺少表头（字段名、键名、类型……），无法读取字段定义。")
@@ -87,86 +103,72 @@ def read_spec(grid: Sequence[Sequence[Value]], *, sheet: str = SPEC_SHEET) -> Sp
     missing = [h for h in _REQUIRED_COLUMNS if h not in header]
     if missing:
         raise SpecError(f"工作表“{sheet}”的表头缺少列：{'、'.join(missing)}。")
-    col = {h: header.index(h) for h in SPEC_HEADER if h in header}
+    return header_at, {h: header.index(h) for h in SPEC_HEADER if h in header}
 
+
+def _field(
+    i: int,
+    row: list[str],
+    col: dict[str, int],
+    seen: dict[str, dict[str, int]],
+    problems: list[Problem],
+) -> Field | None:
+    """The field of 字段 row *i* (1-based), or None; what is wrong goes to *problems*."""
+
+    def get(h: str) -> str:
+        j = col.get(h)
+        return row[j] if j is not None and j < len(row) else ""
+
+    def problem(code: Code, message: str, h: str, value: str) -> None:
+        problems.append(_spec_problem(code, message, i, col[h] + 1, value))
+
+    name, key = get("字段名"), get("键名")
+    if not name and not key:
+        return None
+    type_word = get("类型")
+    ftype = _TYPE_WORDS.get(type_word.lower()) or _TYPE_WORDS.get(type_word)
+    if ftype is None:
+        words = "、".join(t.value for t in FieldType)
+        problem(Code.SPEC_BAD_TYPE, f"类型“{type_word}”不认识，可选：{words}。", "类型", type_word)
+        return None
+    if not name or not key:
+        which = "字段名" if not name else "键名"
+        problem(Code.SPEC_MISSING_FIELD, f"{which}不能为空。", which, name or key)
+        return None
+    for word, h in ((name, "字段名"), (key, "键名")):
+        if word in seen[h]:
+            problem(Code.SPEC_DUPLICATE, f"{h}“{word}”与第{seen[h][word]}行重复。", h, word)
+        seen[h].setdefault(word, i)
+    flags: dict[str, bool] = {}
+    for h, default in (("单位可填", False), ("必填", False), ("模板显示", True)):
+        value = _flag(get(h), default)
+        if value is None:
+            problem(Code.SPEC_BAD_FLAG, f"{h}只能填“是”或“否”。", h, get(h))
+            value = default
+        flags[h] = value
+    choices = tuple(split_list(get("可选值")))
+    if ftype in (FieldType.CHOICE, FieldType.STATUS) and not choices:
+        message = f"“{name}”是{ftype.value}类型，必须在“可选值”中列出可选项。"
+        problem(Code.SPEC_NO_CHOICES, message, "可选值", "")
+    return Field(
+        name=name,
+        key=key,
+        type=ftype,
+        editable=flags["单位可填"],
+        required=flags["必填"],
+        choices=choices,
+        aliases=tuple(split_list(get("别名"))),
+        note=get("说明"),
+        in_template=flags["模板显示"],
+        row=i,
+    )
+
+
+def _key_problems(
+    fields: list[Field], col: dict[str, int], sheet: str, *, others: bool
+) -> list[Problem]:
+    """One 编号 field keyed id, and (when nothing else is wrong) every key the library needs."""
     problems: list[Problem] = []
-    fields: list[Field] = []
-    seen_names: dict[str, int] = {}
-    seen_keys: dict[str, int] = {}
-    for i, row in enumerate(cells[header_at + 1 :], start=header_at + 2):
-
-        def get(h: str, row: list[str] = row) -> str:
-            j = col.get(h)
-            return row[j] if j is not None and j < len(row) else ""
-
-        name, key = get("字段名"), get("键名")
-        if not name and not key:
-            continue
-        c = {h: j + 1 for h, j in col.items()}
-        type_word = get("类型")
-        ftype = _TYPE_WORDS.get(type_word.lower()) or _TYPE_WORDS.get(type_word)
-        if ftype is None:
-            problems.append(
-                _spec_problem(
-                    Code.SPEC_BAD_TYPE,
-                    f"类型“{type_word}”不认识，可选：{'、'.join(t.value for t in FieldType)}。",
-                    i,
-                    c["类型"],
-                    type_word,
-                )
-            )
-            continue
-        if not name or not key:
-            which = "字段名" if not name else "键名"
-            problems.append(
-                _spec_problem(
-                    Code.SPEC_MISSING_FIELD, f"{which}不能为空。", i, c[which], name or key
-                )
-            )
-            continue
-        for word, seen, h in ((name, seen_names, "字段名"), (key, seen_keys, "键名")):
-            if word in seen:
-                problems.append(
-                    _spec_problem(
-                        Code.SPEC_DUPLICATE, f"{h}“{word}”与第{seen[word]}行重复。", i, c[h], word
-                    )
-                )
-            seen.setdefault(word, i)
-        flags: dict[str, bool] = {}
-        for h, default in (("单位可填", False), ("必填", False), ("模板显示", True)):
-            value = _flag(get(h), default)
-            if value is None:
-                problems.append(
-                    _spec_problem(Code.SPEC_BAD_FLAG, f"{h}只能填“是”或“否”。", i, c[h], get(h))
-                )
-                value = default
-            flags[h] = value
-        choices = tuple(split_list(get("可选值")))
-        if ftype in (FieldType.CHOICE, FieldType.STATUS) and not choices:
-            problems.append(
-                _spec_problem(
-                    Code.SPEC_NO_CHOICES,
-                    f"“{name}”是{ftype.value}类型，必须在“可选值”中列出可选项。",
-                    i,
-                    c["可选值"],
-                    "",
-                )
-            )
-        fields.append(
-            Field(
-                name=name,
-                key=key,
-                type=ftype,
-                editable=flags["单位可填"],
-                required=flags["必填"],
-                choices=choices,
-                aliases=tuple(split_list(get("别名"))),
-                note=get("说明"),
-                in_template=flags["模板显示"],
-                row=i,
-            )
-        )
-
     keys = [f for f in fields if f.type is FieldType.KEY]
     if not keys:
         problems.append(
@@ -174,28 +176,17 @@ def read_spec(grid: Sequence[Sequence[Value]], *, sheet: str = SPEC_SHEET) -> Sp
         )
     elif len(keys) > 1:
         rows = "、".join(f"第{f.row}行" for f in keys)
+        message = f"类型为“编号”的字段只能有一个，现有{rows}。"
         problems.append(
-            _spec_problem(
-                Code.SPEC_MANY_KEYS,
-                f"类型为“编号”的字段只能有一个，现有{rows}。",
-                keys[1].row,
-                col["类型"] + 1,
-                keys[1].name,
-            )
+            _spec_problem(Code.SPEC_MANY_KEYS, message, keys[1].row, col["类型"] + 1, keys[1].name)
         )
     if len(keys) == 1 and keys[0].key != "id":
+        message = "类型为“编号”的字段，键名必须是 id。"
         problems.append(
-            _spec_problem(
-                Code.SPEC_BAD_TYPE,
-                "类型为“编号”的字段，键名必须是 id。",
-                keys[0].row,
-                col["键名"] + 1,
-                keys[0].key,
-            )
+            _spec_problem(Code.SPEC_BAD_TYPE, message, keys[0].row, col["键名"] + 1, keys[0].key)
         )
-    present = {f.key for f in fields}
-    absent = [k for k in REQUIRED_KEYS if k not in present]
-    if absent and not problems:
+    absent = [k for k in REQUIRED_KEYS if k not in {f.key for f in fields}]
+    if absent and not problems and not others:
         problems.append(
             Problem(
                 Code.SPEC_MISSING_FIELD,
@@ -203,9 +194,7 @@ def read_spec(grid: Sequence[Sequence[Value]], *, sheet: str = SPEC_SHEET) -> Sp
                 sheet=sheet,
             )
         )
-    if problems:
-        raise SpecError(_spec_message(sheet, problems), problems=problems)
-    return Spec(tuple(fields))
+    return problems
 
 
 def _spec_message(sheet: str, problems: list[Problem]) -> str:

@@ -22,6 +22,7 @@ import cn2an  # type: ignore[import-untyped, unused-ignore]
 __all__ = [
     "CANON_VERSION",
     "Value",
+    "as_datetime",
     "brief",
     "canonical",
     "canonical_all",
@@ -250,3 +251,12 @@ def flatten(text: str | None) -> str:
             out += "；"
         out += line
     return out
+
+
+def as_datetime(value: Value) -> datetime | None:
+    """A time read back from the master: calamine gives a date for a time at midnight."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return None

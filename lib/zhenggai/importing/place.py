@@ -13,7 +13,8 @@ from datetime import datetime
 
 from ..core.changes import ChangeSet
 from ..core.ledger import Ledger
-from ..core.sheets import CHANGES, LEDGER, UNITS, SheetDef, field_width
+from ..core.logs import LogSheet, Record
+from ..core.sheets import CHANGES, LEDGER, UNITS, field_width
 from ..core.spec import SPEC_HEADER, SPEC_SHEET, Field, Spec
 from ..core.spec_sheet import spec_rows
 from ..core.text import Value, normalise_text
@@ -40,11 +41,6 @@ def _laid_out(header: Sequence[str], values: Mapping[str, Value]) -> list[Value]
     while row and row[-1] is None:
         row.pop()
     return row
-
-
-def _fixed_header(ledger: Ledger, sheet: SheetDef) -> list[str]:
-    # An output sheet the master lacks is created with the standard header on first append.
-    return _header(ledger, sheet.name) or list(sheet.headers)
 
 
 def _spec_header(ledger: Ledger) -> tuple[int, list[str]]:
@@ -79,15 +75,37 @@ def ledger_changes(
     if not rows:
         return changes
     stamp = now.isoformat(sep=" ", timespec="seconds")
-    log: list[list[Value]] = []
-    changes_header = _fixed_header(ledger, CHANGES)
-
     _, spec_header = _spec_header(ledger)
     body = spec_rows(Spec(tuple(new_fields)))[1:] if new_fields else []
     changes.append(
         SPEC_SHEET, [_laid_out(spec_header, dict(zip(SPEC_HEADER, r, strict=True))) for r in body]
     )
+    columns = _columns(changes, ledger, spec)
+    changes.append(LEDGER, _ledger_rows(rows, columns))
+    log: list[Record] = [
+        {"时间": stamp, "操作": _OP, "字段": f.name, "新值": "新增列"} for f in new_fields
+    ]
+    log += [
+        {
+            "时间": stamp,
+            "操作": _OP,
+            "单位": row.values.get("unit"),
+            "文件": row.file,
+            "文件SHA256": row.sha256,
+            "编号": row.values.get("id"),
+            "字段": "（整行）",
+            "新值": row.values.get(ORIGIN_KEY),
+        }
+        for row in rows
+    ]
+    units = LogSheet.from_grid(ledger.grid(UNITS.name), UNITS)
+    changes.extend(units.append([{"单位名称": u} for u in new_units]))
+    changes.extend(LogSheet.from_grid(ledger.grid(CHANGES.name), CHANGES).append(log))
+    return changes
 
+
+def _columns(changes: ChangeSet, ledger: Ledger, spec: Spec) -> dict[str, int]:
+    """Each field's 台账 column; fields without one get a new column at the right of the header."""
     header = ledger.table.header
     columns = dict(header.columns)
     last = max([len(_header(ledger, LEDGER, row=header.row)), *columns.values()])
@@ -99,14 +117,10 @@ def ledger_changes(
             last += 1
             columns[f.key] = last
             changes.add_column(LEDGER, last, f.name, row=header.row, width=field_width(f))
-    for f in new_fields:
-        log.append(
-            _laid_out(
-                changes_header,
-                {"时间": stamp, "操作": _OP, "字段": f.name, "新值": "新增列"},
-            )
-        )
+    return columns
 
+
+def _ledger_rows(rows: Sequence[LedgerRow], columns: Mapping[str, int]) -> list[list[Value]]:
     width = max(columns.values())
     table: list[list[Value]] = []
     for row in rows:
@@ -115,24 +129,4 @@ def ledger_changes(
             if key in columns:
                 cells[columns[key] - 1] = value
         table.append(cells)
-        log.append(
-            _laid_out(
-                changes_header,
-                {
-                    "时间": stamp,
-                    "操作": _OP,
-                    "单位": row.values.get("unit"),
-                    "文件": row.file,
-                    "文件SHA256": row.sha256,
-                    "编号": row.values.get("id"),
-                    "字段": "（整行）",
-                    "新值": row.values.get(ORIGIN_KEY),
-                },
-            )
-        )
-    changes.append(LEDGER, table)
-
-    units_header = _fixed_header(ledger, UNITS)
-    changes.append(UNITS.name, [_laid_out(units_header, {"单位名称": u}) for u in new_units])
-    changes.append(CHANGES.name, log)
-    return changes
+    return table

@@ -234,7 +234,6 @@ def build_rows(
         base_year: the year of deadlines written without one (设置 基准年份).
         today: completion dates after it are reported.
     """
-    out = BuiltRows()
     rules = Rules(
         today=today,
         max_length=ledger.settings.max_text_length,
@@ -248,12 +247,9 @@ def build_rows(
         if col is not None:
             known += [u for r in sheet.rows for u in _units(r.cells.get(col))]
     known = list(dict.fromkeys(known))
-    in_master = {u.name for u in ledger.units}
-    master = ledger.table.by_id()
-    written: dict[str, LedgerRow] = {}
-    bases: set[str] = set()
+    builder = _Builder(ledger.table.by_id(), {u.name for u in ledger.units})
+    out = builder.out
     for sheet in sheets:
-        src = sheet.source
         fixed = _sheet_unit(sheet, known, out)
         has_unit = sheet.column("unit") is not None
         columns = [(d.col, d.key) for d in sheet.decisions if d.key]
@@ -273,46 +269,66 @@ def build_rows(
                         _where(sheet, row.number, "unit"),
                     )
                 )
-            rid = canonical(base.get("id"))
-            if not rid:
-                rid = generated_id(row, units)
-                first = rid
-                n = 1
-                while rid in bases:
-                    n += 1
-                    rid = f"{first}.{n}"
-                if n > 1:
-                    out.problems.append(
-                        _problem(
-                            Code.IMPORT_ROW_REPEATED,
-                            "这一行与本次导入中前面某行内容完全相同，已作为另一行导入"
-                            f"（编号 {rid}）。如是重复录入，请在台账中删去。",
-                            sheet,
-                            f"{row.number}:{row.number}",
-                        )
-                    )
-                bases.add(rid)
-            if len(units) > 1:
-                out.split += 1
-            origin = f"{src.file}｜{src.sheet}｜第{row.number}行"
-            wrote = False
-            for k, unit in enumerate(units or [None], start=1):
-                values = dict(base)
-                values["id"] = f"{rid}-{k}" if len(units) > 1 else rid
-                values["unit"] = unit
-                values[ORIGIN_KEY] = origin
-                reason = _id_clash(values, sheet, row, written, master, out)
-                if reason is not None:
-                    out.not_written.append(NotWritten(src.file, src.sheet, row.number, reason))
-                    continue
-                built = LedgerRow(src.file, src.sheet, row.number, values, src.sha256)
-                written[canonical(values["id"])] = built
-                out.rows.append(built)
-                wrote = True
-                if unit and unit not in in_master and unit not in out.new_units:
-                    out.new_units.append(unit)
-            out.placeholders += row.placeholders if wrote else 0
+            builder.add(sheet, row, base, units)
     return out
+
+
+@dataclass
+class _Builder:
+    """The rows built so far, and what they must not clash with."""
+
+    master: dict[str, Row]
+    in_master: set[str]
+    out: BuiltRows = field(default_factory=BuiltRows)
+    written: dict[str, LedgerRow] = field(default_factory=dict)
+    bases: set[str] = field(default_factory=set)
+
+    def add(
+        self, sheet: SheetRead, row: SourceRow, base: dict[str, Value], units: list[str]
+    ) -> None:
+        """The ledger rows of one source row: one per unit, with suffixed ids when split."""
+        src, out = sheet.source, self.out
+        rid = canonical(base.get("id")) or self._generated(sheet, row, units)
+        if len(units) > 1:
+            out.split += 1
+        origin = f"{src.file}｜{src.sheet}｜第{row.number}行"
+        wrote = False
+        for k, unit in enumerate(units or [None], start=1):
+            values = dict(base)
+            values["id"] = f"{rid}-{k}" if len(units) > 1 else rid
+            values["unit"] = unit
+            values[ORIGIN_KEY] = origin
+            reason = _id_clash(values, sheet, row, self.written, self.master, out)
+            if reason is not None:
+                out.not_written.append(NotWritten(src.file, src.sheet, row.number, reason))
+                continue
+            built = LedgerRow(src.file, src.sheet, row.number, values, src.sha256)
+            self.written[canonical(values["id"])] = built
+            out.rows.append(built)
+            wrote = True
+            if unit and unit not in self.in_master and unit not in out.new_units:
+                out.new_units.append(unit)
+        out.placeholders += row.placeholders if wrote else 0
+
+    def _generated(self, sheet: SheetRead, row: SourceRow, units: list[str]) -> str:
+        """An id from the row's content; a second identical row gets ".2" (and is reported)."""
+        first = rid = generated_id(row, units)
+        n = 1
+        while rid in self.bases:
+            n += 1
+            rid = f"{first}.{n}"
+        if n > 1:
+            self.out.problems.append(
+                _problem(
+                    Code.IMPORT_ROW_REPEATED,
+                    "这一行与本次导入中前面某行内容完全相同，已作为另一行导入"
+                    f"（编号 {rid}）。如是重复录入，请在台账中删去。",
+                    sheet,
+                    f"{row.number}:{row.number}",
+                )
+            )
+        self.bases.add(rid)
+        return rid
 
 
 def _id_clash(

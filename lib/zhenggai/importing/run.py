@@ -265,36 +265,11 @@ def plan_import(
     overrides = _resolve_map(ledger.spec, mapping or {})
     result = ImportResult(ChangeSet(), problems=list(problems))
     marks = ledger.settings.import_placeholders.split()
-    sheets: list[SheetRead] = []
-    for source in sources:
-        if source.hidden and not source.chosen:
-            if _has_data(source):
-                result.skipped.append(SkippedSheet(source.file, source.sheet, "隐藏的工作表"))
-            continue
-        if not _has_data(source):
-            result.skipped.append(SkippedSheet(source.file, source.sheet, "空白工作表"))
-            continue
-        sheet = adopt_sheet(source, ledger.spec, overrides=overrides, placeholders=marks)
-        if sheet is None:
-            result.skipped.append(SkippedSheet(source.file, source.sheet, "找不到台账表头"))
-            result.problems.append(
-                Problem(
-                    Code.HEADER_NOT_FOUND,
-                    "找不到台账表头（至少要有“存在问题”或“整改措施”列，以及另一列如“责任单位”），"
-                    "未导入。如果这是台账，请用 --map 说明各列对应的字段。",
-                    file=source.file,
-                    sheet=source.sheet,
-                )
-            )
-            continue
-        sheets.append(sheet)
-        result.problems += sheet.problems
-        result.not_written += sheet.not_written
-        result.read += sheet.read
-        rows = f"第{sheet.header.row}行" + (
-            f"—第{sheet.header.last_row}行" if sheet.header.height > 1 else ""
-        )
-        result.sheets.append((source.file, source.sheet, rows, sheet.read))
+    sheets = [
+        sheet
+        for source in sources
+        if (sheet := _adopt(source, ledger.spec, overrides, marks, result)) is not None
+    ]
     used = {w for s in sheets for d in s.decisions if d.why == "--map" for w in _words(d)}
     for word in overrides:
         if word not in used:
@@ -323,6 +298,44 @@ def plan_import(
         ledger, spec, result.new_fields, built.rows, built.new_units, now=now
     )
     return result
+
+
+def _adopt(
+    source: SheetSource,
+    spec: Spec,
+    overrides: Mapping[str, str],
+    marks: list[str],
+    result: ImportResult,
+) -> SheetRead | None:
+    """Read one sheet as ledger rows, or None (the sheet is listed as skipped in *result*)."""
+    if source.hidden and not source.chosen:
+        if _has_data(source):
+            result.skipped.append(SkippedSheet(source.file, source.sheet, "隐藏的工作表"))
+        return None
+    if not _has_data(source):
+        result.skipped.append(SkippedSheet(source.file, source.sheet, "空白工作表"))
+        return None
+    sheet = adopt_sheet(source, spec, overrides=overrides, placeholders=marks)
+    if sheet is None:
+        result.skipped.append(SkippedSheet(source.file, source.sheet, "找不到台账表头"))
+        result.problems.append(
+            Problem(
+                Code.HEADER_NOT_FOUND,
+                "找不到台账表头（至少要有“存在问题”或“整改措施”列，以及另一列如“责任单位”），"
+                "未导入。如果这是台账，请用 --map 说明各列对应的字段。",
+                file=source.file,
+                sheet=source.sheet,
+            )
+        )
+        return None
+    result.problems += sheet.problems
+    result.not_written += sheet.not_written
+    result.read += sheet.read
+    rows = f"第{sheet.header.row}行" + (
+        f"—第{sheet.header.last_row}行" if sheet.header.height > 1 else ""
+    )
+    result.sheets.append((source.file, source.sheet, rows, sheet.read))
+    return sheet
 
 
 def _has_data(source: SheetSource) -> bool:

@@ -21,6 +21,7 @@ from ..core import clock
 from ..core.changes import ChangeSet, Fill, SheetTable
 from ..core.grid import Grid, Row
 from ..core.ledger import Ledger, header_row
+from ..core.logs import LogSheet
 from ..core.problems import Code, Problem, cell_name, show_value
 from ..core.sheets import CHANGES, LEDGER, REVIEW
 from ..core.spec import STATUS_DONE, STATUS_IN_PROGRESS, YES
@@ -154,13 +155,20 @@ def _relapse(
             continue
         changes.edit(LEDGER, row.number, col, new)
         done.append((ledger.spec.field(key).name, old, new))
-    changes.append(
-        CHANGES.name,
-        [
-            [now, "回头看", row.text("unit"), "", "", row.text("id"), name, old, new]
-            for name, old, new in done
-        ],
-    )
+    log = LogSheet.from_grid(ledger.grid(CHANGES.name), CHANGES)
+    records: list[Record] = [
+        {
+            "时间": now,
+            "操作": "回头看",
+            "单位": row.text("unit"),
+            "编号": row.text("id"),
+            "字段": name,
+            "原值": old,
+            "新值": new,
+        }
+        for name, old, new in done
+    ]
+    changes.extend(log.append(records))
     return done
 
 

@@ -23,22 +23,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 from ..core import clock
-from ..core.changes import ChangeSet, SheetTable
-from ..core.closing import check_closing, problem_row
+from ..core.changes import ChangeSet
+from ..core.closing import check_closing
 from ..core.errors import UsageError
 from ..core.grid import Row
 from ..core.ledger import Ledger, records
 from ..core.logs import ReturnsLog
-from ..core.problems import Code, Problem, show_value
-from ..core.sheets import CHANGES, CONFLICTS, LEDGER, PROBLEMS, RETURNS, SheetDef
-from ..core.text import Value
+from ..core.problems import Code, Problem
+from ..core.sheets import CHANGES, RETURNS
+from ..core.text import Value, as_datetime
 from ..io.return_file import ReturnFile, read_return, scan_returns
 from .checked import CheckedReturn
-from .merge import CONSOLIDATE_OP, MasterState, merge_return
+from .merge import MasterState, merge_return
+from .plan import plan_changes
 from .result import ConsolidateResult, FileResult, Verdict, local
 from .validate import check_return
 
@@ -148,7 +149,7 @@ def consolidate(
     closing: list[Problem] = []
     if news:
         closing = list(check_closing(_merged_view(ledger, state)))
-        changes = _plan(ledger, results, log, now, closing)
+        changes = plan_changes(ledger, results, log, now, closing)
     batch, not_returned = _not_returned(log)
     order = {name: i for i, name in enumerate(_name(f, root) for f in files)}
     results.sort(key=lambda f: order.get(f.file, len(order)))
@@ -316,126 +317,6 @@ def _merged_view(ledger: Ledger, state: MasterState) -> Ledger:
         if r is not None and id(r) in where:
             rows[where[id(r)]] = Row(r.number, r.values | values, r.raw | values, r.columns)
     return replace(ledger, table=replace(ledger.table, rows=rows))
-
-
-def _plan(
-    ledger: Ledger,
-    results: list[FileResult],
-    log: ReturnsLog,
-    now: datetime,
-    closing: list[Problem],
-) -> ChangeSet:
-    """The master's changes: 台账 cells, 最后更新, 变更记录, 校验问题, 冲突, 回收情况.
-
-    校验问题 is rewritten whole: this run's file problems, then the 销号
-    problems of the ledger as merged (:func:`zhenggai.core.closing.check_closing`).
-    """
-    cs = ChangeSet()
-    spec = ledger.spec
-    updated_col = ledger.table.columns.get("updated")
-    log_rows: list[list[Value]] = []
-    problem_rows: list[list[Value]] = []
-    conflict_rows: list[list[Value]] = []
-    for f in results:
-        if f.verdict in (Verdict.DUPLICATE, Verdict.SUPERSEDED):
-            continue
-        touched: set[int] = set()
-        for ch in f.changes:
-            cs.edit(LEDGER, ch.row, ch.col, ch.new)
-            touched.add(ch.row)
-            name = spec.field(ch.key).name
-            log_rows.append(
-                [
-                    now,
-                    CONSOLIDATE_OP,
-                    f.unit,
-                    f.file,
-                    f.sha256,
-                    ch.id,
-                    name,
-                    ch.old,
-                    ch.new,
-                    f.batch,
-                ]
-            )
-        if updated_col is not None:
-            for row in sorted(touched):
-                cs.edit(LEDGER, row, updated_col, f"{now:%Y-%m-%d} {f.unit or f.file}")
-        for p in f.problems:
-            problem_rows.append(
-                [f.file, f.unit or "", p.sheet, p.cell, str(p.code), p.message, p.value]
-            )
-        for k in f.conflicts:
-            conflict_rows.append(
-                [
-                    f.file,
-                    f.unit,
-                    k.id,
-                    k.field,
-                    k.master_cell,
-                    k.base,
-                    show_value(k.ours),
-                    show_value(k.theirs),
-                    (
-                        f"旧式报送（不是下发的模板）与台账不同（{k.cell}），作为修改建议未采用。"
-                        "核实后在台账中改正，或加 --trust-legacy 重新汇总。"
-                        if f.legacy
-                        else f"台账和单位报送（{k.cell}）都改了这一格，未自动合并。请核实后在台账中改正。"
-                    ),
-                ]
-            )
-        if f.unit and f.batch:
-            # 回收时间: when the unit first returned this batch (its file's save
-            # time), which the bulletin's punctuality counts; not when we consolidated.
-            first = as_datetime(log.get(f.batch, f.unit).get("回收时间"))
-            returned = min(first, f.saved) if first is not None else f.saved
-            log.set(
-                f.batch,
-                f.unit,
-                {
-                    "回收时间": returned,
-                    "回收文件": f.file,
-                    "文件保存时间": f.saved,
-                    "结论": f.verdict.words,
-                    "修改数": len(f.changes),
-                    "问题数": len(f.problems),
-                    "冲突数": len(f.conflicts),
-                    "文件SHA256": f.sha256,
-                },
-            )
-    if closing:
-        units = {row.number: row.text("unit") for row in ledger.table}
-        for p in closing:
-            problem_rows.append(problem_row(p, unit=units.get(_row_of(p.cell), "")))
-    cs.append(CHANGES.name, log_rows)
-    cs.table(
-        SheetTable(PROBLEMS.name, list(PROBLEMS.headers), problem_rows, _widths(PROBLEMS), {6, 7})
-    )
-    cs.table(
-        SheetTable(
-            CONFLICTS.name, list(CONFLICTS.headers), conflict_rows, _widths(CONFLICTS), {6, 7, 8, 9}
-        )
-    )
-    cs.extend(log.changes())
-    return cs
-
-
-def as_datetime(value: Value) -> datetime | None:
-    """A time read back from the master: calamine gives a date for a time at midnight."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    return None
-
-
-def _row_of(cell: str) -> int:
-    digits = "".join(ch for ch in cell.split(":")[0] if ch.isdigit())
-    return int(digits) if digits else 0
-
-
-def _widths(sheet: SheetDef) -> dict[int, float]:
-    return dict(enumerate(sheet.widths, start=1))
 
 
 def _not_returned(log: ReturnsLog) -> tuple[str, list[str]]:

@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import clock
-from ..core.changes import ChangeSet
 from ..core.errors import UsageError
+from ..core.logs import LogSheet, Record
 from ..core.sheets import CHANGES
 from ..core.text import Value
 from ..io.calamine import open_book
@@ -107,24 +107,9 @@ def undo_last(path: str | Path, *, force: bool = False, now: datetime | None = N
         undone = [list(r) for r in ledger.grid(CHANGES.name)[max(before, 1) :]]
         result = UndoResult(target, undone, later)
         master.base = target.path
-        changes = ChangeSet()
-        changes.append(
-            CHANGES.name,
-            [
-                [
-                    now,
-                    UNDO_OP,
-                    "",
-                    target.path.name,
-                    "",
-                    "",
-                    "",
-                    "",
-                    f"恢复到 {target.time:%Y-%m-%d %H:%M:%S} 汇总前的状态，撤销 {len(undone)} 处修改",
-                    "",
-                ]
-            ],
-        )
+        note = f"恢复到 {target.time:%Y-%m-%d %H:%M:%S} 汇总前的状态，撤销 {len(undone)} 处修改"
+        record: Record = {"时间": now, "操作": UNDO_OP, "文件": target.path.name, "新值": note}
+        changes = LogSheet.from_grid(ledger.grid(CHANGES.name), CHANGES).append([record])
         master.apply(changes)
         result.save = master.save()
         return result
