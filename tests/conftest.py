@@ -92,3 +92,14 @@ def append_rows(path: Path, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
         for c, value in enumerate(row, start=1):
             ws.cell(i, c, value)
     wb.save(path)
+
+
+_SLOW_FOLDERS = ("hostile",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``make test-fast`` leaves out what is slow by nature: LibreOffice, the hostile corpus."""
+    for item in items:
+        folder = item.path.parent.name
+        if item.get_closest_marker("libreoffice") is not None or folder in _SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)

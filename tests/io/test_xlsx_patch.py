@@ -238,6 +238,7 @@ def _changes(draw: st.DrawFn) -> ChangeSet:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
+@pytest.mark.slow
 @given(changes=_changes())
 def test_any_change_patched_equals_the_openpyxl_save(demo_master, tmp_path, changes):
     xml, opx = _both(demo_master, tmp_path, changes)

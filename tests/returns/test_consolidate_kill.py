@@ -22,7 +22,10 @@ from bench.crashcheck import kill_at_random, master_state
 from tests.support.returns_kit import fill, issue
 from zhenggai.cli import main
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork, SIGKILL and SIGSTOP")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="fork, SIGKILL and SIGSTOP"),
+    pytest.mark.slow,
+]
 
 KILLS = 24
 ZHENGGAI = Path(sys.executable).with_name("zhenggai")
