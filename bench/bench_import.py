@@ -1,6 +1,6 @@
 """Time ``zhenggai import`` of a big 33-column audit ledger into a new master.
 
-    .venv/bin/python bench/bench_import.py [ROWS]
+    .venv/bin/python -m bench.bench_import [ROWS]
 
 Builds the audit ledger of tests/support/ledgers.py with ROWS data rows (every tenth
 problem merged down over two measures), then times reading, planning and
@@ -16,17 +16,14 @@ from pathlib import Path
 
 import openpyxl
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.support.ledgers import (  # noqa: E402
+from tests.support.ledgers import (
     AUDIT_FIRST_DATA_ROW,
     _audit_row,
     write_audit_ledger,
 )
-from zhenggai import create_master, read_ledger  # noqa: E402
-from zhenggai.importing.run import plan_import, read_sources  # noqa: E402
-from zhenggai.io.master import OpenpyxlMaster  # noqa: E402
+from zhenggai import create_master, read_ledger
+from zhenggai.importing.run import plan_import, read_sources
+from zhenggai.io.master import OpenpyxlMaster
 
 
 def build(path: Path, rows: int) -> None:

@@ -1,6 +1,6 @@
 """Time ``zhenggai consolidate`` against the pandas script offices would write, and the read floor.
 
-    .venv/bin/python bench/consolidate.py --units 500 --rows 100 --master-rows 50000
+    .venv/bin/python -m bench.consolidate --units 500 --rows 100 --master-rows 50000
 
 Builds (once, in --dir) a master of --master-rows items and --units returns
 of --rows items each, with the project's own templates (``tests.support.synthetic``:
@@ -209,7 +209,8 @@ def main() -> int:
         t, _, rss = run(
             [
                 sys.executable,
-                __file__,
+                "-m",
+                "bench.consolidate",
                 "--baseline",
                 str(listing),
                 str(folder / "run" / "汇总.xlsx"),

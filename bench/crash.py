@@ -1,6 +1,6 @@
 """Kill ``zhenggai consolidate`` with SIGKILL at random moments; the master must stay whole.
 
-    .venv/bin/python bench/crash.py --kills 50
+    .venv/bin/python -m bench.crash --kills 50
 
 Builds (once, in --dir) a master of --units x --rows items (10,000 by
 default) and a return from every unit (a new 整改进展 in every tenth row),

@@ -1,6 +1,6 @@
 """Time reading + validating + merging returns against calamine's raw read of the same files.
 
-    .venv/bin/python bench/validate_merge.py --units 500 --rows 100
+    .venv/bin/python -m bench.validate_merge --units 500 --rows 100
 
 Builds (once, in --dir) a master with units x rows items, issues the
 project's own templates, fills every one (a few cells per file), then times:
