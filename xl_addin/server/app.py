@@ -25,10 +25,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-import xl_addin
 from xl_addin.buttons import HANDLERS
 from xl_addin.buttons_spec import BUTTONS
-from xl_addin.server.contract import FULLNAME, PING, RUN, STATUS, TOKEN_HEADER, WEB, Msg
+from xl_addin.server.contract import FULLNAME, PING, RUN, STATUS, TOKEN_HEADER, WEB, WEB_DIR, Msg
 from xl_addin.server.engine import (
     BadPayload,
     Handler,
@@ -41,12 +40,10 @@ from xl_addin.server.locate import MasterNotFound, locate_master, master_key
 from xl_addin.server.runs import Busy, Run, Runs
 from zhenggai import __version__
 
-__all__ = ["WEB_DIR", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger("zhenggai.serve")
 
-#: The add-ins' own files, served under ``/zhenggai/web``.
-WEB_DIR = Path(xl_addin.__file__).parent / "web"
 _MB = 1024 * 1024
 # A body over the limit is read to its end (and dropped) so the client gets a
 # clean 413, up to this many times the limit; past that the connection is cut.

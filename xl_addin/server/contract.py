@@ -36,6 +36,8 @@ Every route lives under ``/zhenggai``:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "CLIENTS",
     "DEFAULT_MAX_MB",
@@ -47,6 +49,7 @@ __all__ = [
     "STATUS",
     "TOKEN_HEADER",
     "WEB",
+    "WEB_DIR",
     "Msg",
     "run_path",
 ]
@@ -56,6 +59,8 @@ RUN = f"{PREFIX}/run/{{tag}}"
 PING = f"{PREFIX}/ping"
 STATUS = f"{PREFIX}/status"
 WEB = f"{PREFIX}/web"
+#: The add-ins' own files (xl_addin/web), served under :data:`WEB`.
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 #: The header carrying the per-install token (xlwings' ``auth`` option sets it).
 TOKEN_HEADER = "Authorization"
