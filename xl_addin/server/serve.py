@@ -34,12 +34,13 @@ def plan_server(
     settings: ServeSettings, *, host: str, port: int | None, https: bool, roots: Sequence[Path]
 ) -> Plan:
     """Resolve options against *settings*; records port and scheme for the add-in writers."""
-    settings.port = port or settings.port
-    settings.https = https
-    settings.save()
     cert = key = None
     if https:
         cert, key = ensure_certificate(config_dir())
+    # Saved after the certificate exists: serve.json saying https means it is there.
+    settings.port = port or settings.port
+    settings.https = https
+    settings.save()
     all_roots = tuple(dict.fromkeys([*(p.resolve() for p in roots), *map(Path, settings.roots)]))
     return Plan(
         host=host,

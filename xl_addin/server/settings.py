@@ -76,9 +76,11 @@ class ServeSettings:
         path = self.path
         path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(asdict(self), ensure_ascii=False, indent=2)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(data + "\n")
+        os.replace(temp, path)  # readers never see half a file
         return path
 
 

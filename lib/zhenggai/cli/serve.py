@@ -14,8 +14,7 @@ from typing import Any
 
 import click
 
-from .. import ZhenggaiError
-from ._base import EXIT_OK, ZhCommand, err, option, out
+from ._base import EXIT_CANNOT_RUN, EXIT_OK, ZhCommand, err, option, out
 
 __all__ = ["officejs_command", "register", "serve_command", "wps_command"]
 
@@ -23,11 +22,13 @@ _EXTRA = '本功能需要额外安装服务组件：pip install "zhenggai[serve]
 
 
 def _server() -> Any:
-    """``xl_addin.server.serve``, or a Chinese message saying how to install it."""
+    """``xl_addin.server.serve``, or None after saying how to install the extra."""
     try:
         from xl_addin.server import serve
     except ImportError as exc:
-        raise ZhenggaiError(f"{_EXTRA}（缺少 {exc.name or exc}）。") from exc
+        # Printed here without markup: rich would take "[serve]" for a style tag.
+        err.print(f"错误：{_EXTRA}（缺少 {exc.name or exc}）。", markup=False)
+        return None
     return serve
 
 
@@ -58,6 +59,8 @@ def serve_command(host: str, port: int | None, https: bool, roots: tuple[Path, .
     例：zhenggai serve --https
     """
     serve = _server()
+    if serve is None:
+        return EXIT_CANNOT_RUN
     settings = _settings()
     plan = serve.plan_server(settings, host=host, port=port, https=https, roots=roots)
     if not _loopback(host):
