@@ -61,6 +61,58 @@ class _Refused(Exception):
         self.detail = detail
 
 
+class _Service:
+    """What the routes share: token, folders, handlers, the runs going on."""
+
+    def __init__(
+        self, token: str, roots: Sequence[Path], max_mb: float, handlers: Mapping[str, Handler]
+    ) -> None:
+        self.token = token
+        self.roots = roots
+        self.max_mb = max_mb
+        self.limit = int(max_mb * _MB)
+        self.handlers = handlers
+        self.labels = {b.tag: b.label for b in BUTTONS}
+        self.runs = Runs()
+
+    def authorize(self, request: Request) -> None:
+        sent = request.headers.get(TOKEN_HEADER, "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(sent.encode(), self.token.encode()):
+            raise _Refused(401, Msg.NO_TOKEN)
+
+    def ping(self) -> dict[str, Any]:
+        return {
+            "app": "zhenggai",
+            "version": __version__,
+            "xlwings": xlwings.__version__,
+            "handlers": list(self.handlers),
+            "roots": [str(r) for r in self.roots],
+        }
+
+    async def run(self, tag: str, request: Request) -> dict[str, Any]:
+        handler = self.handlers.get(tag)
+        if handler is None:
+            raise _Refused(404, Msg.UNKNOWN_TAG.format(tag=tag))
+        payload = await _payload(request, self.limit, self.max_mb)
+        book = payload["book"]
+        try:
+            path = locate_master(book["name"], book.get(FULLNAME), self.roots)
+        except MasterNotFound as exc:
+            return {"actions": alert_actions(payload, str(exc))}
+        entry = Run(master=path.name, tag=tag, label=self.labels.get(tag, tag))
+        started = time.monotonic()
+        try:
+            with self.runs.claim(master_key(path), entry):
+                job = partial(run_handler, handler, prepare(payload, path), report=_reporter(entry))
+                actions = await anyio.to_thread.run_sync(job)
+                entry.message = last_alert(actions)
+        except Busy as busy:
+            detail = Msg.BUSY.format(name=busy.running.master, label=busy.running.label)
+            raise _Refused(409, detail) from None
+        log.info("%s %s: %d actions, %.1f s", tag, path, len(actions), time.monotonic() - started)
+        return {"actions": actions}
+
+
 def create_app(
     *,
     token: str,
@@ -87,14 +139,7 @@ def create_app(
         allow_headers=[TOKEN_HEADER, "Content-Type"],
         allow_private_network=True,
     )
-    labels = {b.tag: b.label for b in BUTTONS}
-    runs = Runs()
-    limit = int(max_mb * _MB)
-
-    def authorize(request: Request) -> None:
-        sent = request.headers.get(TOKEN_HEADER, "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(sent.encode(), token.encode()):
-            raise _Refused(401, Msg.NO_TOKEN)
+    service = _Service(token, roots, max_mb, handlers)
 
     @app.exception_handler(_Refused)
     async def refused(request: Request, exc: _Refused) -> JSONResponse:
@@ -102,45 +147,18 @@ def create_app(
 
     @app.get(PING)
     async def ping(request: Request) -> dict[str, Any]:
-        authorize(request)
-        return {
-            "app": "zhenggai",
-            "version": __version__,
-            "xlwings": xlwings.__version__,
-            "handlers": list(handlers),
-            "roots": [str(r) for r in roots],
-        }
+        service.authorize(request)
+        return service.ping()
 
     @app.get(STATUS)
     async def status(request: Request) -> dict[str, Any]:
-        authorize(request)
-        return {"runs": runs.snapshot()}
+        service.authorize(request)
+        return {"runs": service.runs.snapshot()}
 
     @app.post(RUN)
     async def run(tag: str, request: Request) -> dict[str, Any]:
-        authorize(request)
-        handler = handlers.get(tag)
-        if handler is None:
-            raise _Refused(404, Msg.UNKNOWN_TAG.format(tag=tag))
-        payload = await _payload(request, limit, max_mb)
-        book = payload["book"]
-        try:
-            path = locate_master(book["name"], book.get(FULLNAME), roots)
-        except MasterNotFound as exc:
-            return {"actions": alert_actions(payload, str(exc))}
-        entry = Run(master=path.name, tag=tag, label=labels.get(tag, tag))
-        started = time.monotonic()
-        try:
-            with runs.claim(master_key(path), entry):
-                job = partial(run_handler, handler, prepare(payload, path), report=_reporter(entry))
-                actions = await anyio.to_thread.run_sync(job)
-                entry.message = last_alert(actions)
-        except Busy as busy:
-            raise _Refused(
-                409, Msg.BUSY.format(name=busy.running.master, label=busy.running.label)
-            ) from None
-        log.info("%s %s: %d actions, %.1f s", tag, path, len(actions), time.monotonic() - started)
-        return {"actions": actions}
+        service.authorize(request)  # before the body is read
+        return await service.run(tag, request)
 
     app.mount(WEB, StaticFiles(directory=WEB_DIR), name="web")
     return app
