@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test lint typecheck pytest workbooks bench clean
+.PHONY: demo test test-fast lint imports typecheck pytest workbooks bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ demo: $(VENV)/.runtime
 	$(BIN)/zhenggai init $(DEMO)/示例台账.xlsx --demo
 	$(BIN)/zhenggai templates $(DEMO)/示例台账.xlsx --batch 2026年11月
 	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx
-	$(BIN)/python -m zhenggai.demo_returns $(DEMO)/下发/2026年11月 $(DEMO)/回收
+	$(BIN)/python -m zhenggai.demo.returns $(DEMO)/下发/2026年11月 $(DEMO)/回收
 	$(BIN)/zhenggai check $(DEMO)/回收/宣传教育科-整改进展填报-2026年11月.xlsx --master $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai consolidate $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx --today 2026-11-28
@@ -43,19 +43,27 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The layout's import contract (pyproject.toml [tool.importlinter]): a pure core, files only through io.
+imports: $(VENV)/.dev
+	$(BIN)/lint-imports
+
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy --strict lib/ xl_addin/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck pytest
+test: lint imports typecheck pytest
+
+# While you work: everything but the tests marked slow (hostile corpus, kills, LibreOffice, big data).
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -m "not slow" -x
 
 # Regenerate the shipped workbooks (a test fails when they drift from the code).
 workbooks: $(VENV)/.runtime
 	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
 	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force
-	$(BIN)/python -m zhenggai.study_demo workbooks
+	$(BIN)/python -m zhenggai.demo.study workbooks
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_import.py [ROWS]
 
-Builds the audit ledger of tests/ledgers.py with ROWS data rows (every tenth
+Builds the audit ledger of tests/support/ledgers.py with ROWS data rows (every tenth
 problem merged down over two measures), then times reading, planning and
 saving separately. Not a test: prints the figures.
 """
@@ -19,10 +19,14 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.ledgers import AUDIT_FIRST_DATA_ROW, _audit_row, write_audit_ledger  # noqa: E402
+from tests.support.ledgers import (  # noqa: E402
+    AUDIT_FIRST_DATA_ROW,
+    _audit_row,
+    write_audit_ledger,
+)
 from zhenggai import create_master, read_ledger  # noqa: E402
-from zhenggai.importer import plan_import, read_sources  # noqa: E402
-from zhenggai.master import OpenpyxlMaster  # noqa: E402
+from zhenggai.importing.run import plan_import, read_sources  # noqa: E402
+from zhenggai.io.master import OpenpyxlMaster  # noqa: E402
 
 
 def build(path: Path, rows: int) -> None:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/consolidate.py --units 500 --rows 100 --master-rows 50000
 
 Builds (once, in --dir) a master of --master-rows items and --units returns
-of --rows items each, with the project's own templates (``zhenggai.synthetic``:
+of --rows items each, with the project's own templates (``tests.support.synthetic``:
 a new 整改进展 typed into every tenth row, saved through openpyxl as a unit's
 Excel would). Then, --repeat times, (a) and (b) one after the other:
 
@@ -40,11 +40,11 @@ from pathlib import Path
 
 import python_calamine
 
+from tests.support.synthetic import returned_world
 from zhenggai import read_ledger
-from zhenggai.consolidate import consolidate
-from zhenggai.master import OpenpyxlMaster
-from zhenggai.synthetic import returned_world
-from zhenggai.xmlpatch import patch
+from zhenggai.io.master import OpenpyxlMaster
+from zhenggai.io.xlsx_patch import patch
+from zhenggai.returns.consolidate import consolidate
 
 ZHENGGAI = Path(sys.executable).with_name("zhenggai")
 NOW = datetime(2026, 11, 28, 10, 0)

@@ -20,8 +20,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from zhenggai.crashcheck import Kill, kill_at_random, master_state
-from zhenggai.synthetic import returned_world
+from bench.crashcheck import Kill, kill_at_random, master_state
+from tests.support.synthetic import returned_world
 
 ZHENGGAI = Path(sys.executable).with_name("zhenggai")
 

@@ -6,7 +6,7 @@ Builds (once, in --dir) a master with units x rows items, issues the
 project's own templates, fills every one (a few cells per file), then times:
 
 * floor: python-calamine reading each file's 填报 and _meta sheets once;
-* core:  ``zhenggai.consolidate.consolidate`` on the same files (read, check,
+* core:  ``zhenggai.returns.consolidate.consolidate`` on the same files (read, check,
   verify signatures, merge, plan the master's changes; no master save);
 * ledger: reading the master (``read_ledger``), reported apart.
 
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import python_calamine
 
+from tests.support.synthetic import returned_world
 from zhenggai import read_ledger
-from zhenggai.consolidate import consolidate
-from zhenggai.synthetic import returned_world
+from zhenggai.returns.consolidate import consolidate
 
 
 def floor(files: list[Path]) -> None:

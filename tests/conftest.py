@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from zhenggai import create_master
-from zhenggai.spec import default_spec
+from zhenggai.core.spec import default_spec
+from zhenggai.demo.ledger import create_demo_master
 
 Grid = Sequence[Sequence[Any]]
 
@@ -59,7 +60,7 @@ def make_master(tmp_path: Path) -> Callable[..., Path]:
         demo: bool = False,
         name: str = "台账.xlsx",
     ) -> Path:
-        path = create_master(tmp_path / name, demo=demo)
+        path = (create_demo_master if demo else create_master)(tmp_path / name)
         if rows is not None:
             set_ledger_rows(path, rows)
         return path

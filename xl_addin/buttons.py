@@ -3,7 +3,9 @@
 The VBA callback ``ZhenggaiRibbon.OnButton`` runs
 ``import xl_addin.buttons as b; b.run('<tag>')``; :func:`run` takes the calling
 book with ``xlwings.Book.caller()`` and dispatches on the tag to a handler of
-:mod:`xl_addin.handlers`. A :class:`~zhenggai.errors.ZhenggaiError` (the ledger
+:mod:`xl_addin.handlers`, imported only then: importing this module loads
+xlwings and nothing of the library, so the first status message of a click
+is not kept waiting by pandas, docx, jinja2 or pydantic. A :class:`~zhenggai.core.errors.ZhenggaiError` (the ledger
 cannot be read, a sheet is missing, …) becomes one Chinese message box; any
 other exception is a bug and reaches xlwings, which shows the traceback.
 
@@ -22,36 +24,38 @@ real xlwings Book built from the workbook) or use the CLI.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import xlwings
 
-from xl_addin import handlers
+from xl_addin.buttons_spec import BUTTONS
 from xl_addin.feedback import alert
-from zhenggai.errors import ZhenggaiError
 
-__all__ = ["HANDLERS", "main", "run"]
+__all__ = ["HANDLERS", "handler", "main", "run"]
 
 Handler = Callable[[xlwings.Book], None]
 
-#: Button tag -> handler; the same tags as :data:`xl_addin.buttons_spec.BUTTONS`.
-HANDLERS: Mapping[str, Handler] = {
-    "make_templates": handlers.make_templates,
-    "consolidate": handlers.consolidate,
-    "flag_overdue": handlers.flag_overdue,
-    "bulletin": handlers.bulletin,
-    "draft_report": handlers.draft_report,
-    "review": handlers.review,
-}
+#: Button tags, each the name of its handler in :mod:`xl_addin.handlers`
+#: (the same tags as :data:`xl_addin.buttons_spec.BUTTONS`).
+HANDLERS: tuple[str, ...] = tuple(b.tag for b in BUTTONS)
+
+
+def handler(tag: str) -> Handler | None:
+    """The handler of button *tag*, imported now (None for an unknown tag)."""
+    if tag not in HANDLERS:
+        return None
+    function: Handler = getattr(importlib.import_module("xl_addin.handlers"), tag)
+    return function
 
 
 def run(tag: str) -> None:
     """Run the handler of button *tag* on the workbook that called us."""
     book = xlwings.Book.caller()
-    handler = HANDLERS.get(tag)
-    if handler is None:
+    function = handler(tag)
+    if function is None:
         alert(
             book,
             f"没有“{tag}”这个按钮的处理程序：加载项与本机安装的 zhenggai 版本不一致。"
@@ -59,8 +63,10 @@ def run(tag: str) -> None:
             error=True,
         )
         return
+    from zhenggai.core.errors import ZhenggaiError
+
     try:
-        handler(book)
+        function(book)
     except ZhenggaiError as exc:
         alert(book, str(exc), error=True)
 

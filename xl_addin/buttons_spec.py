@@ -1,6 +1,6 @@
 """The ribbon buttons of the add-in, in one place.
 
-The ribbon XML (:mod:`xl_addin.ribbon`) is generated from :data:`BUTTONS`, and
+The ribbon XML (:mod:`xl_addin.build.ribbon`) is generated from :data:`BUTTONS`, and
 the Python dispatcher (``xl_addin.buttons``) maps the same tags to handlers.
 A button is listed here only once its handler exists (a test checks both ways).
 Every button calls the VBA ``ZhenggaiRibbon.OnButton``, which runs

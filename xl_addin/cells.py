@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import xlwings
 
-from zhenggai.changes import Fill
-from zhenggai.style import DATE_FORMAT
-from zhenggai.text import Value, is_formula_like
+from zhenggai.core.changes import Fill
+from zhenggai.core.sheets import DATE_FORMAT
+from zhenggai.core.text import Value, is_formula_like
 
 __all__ = [
     "HEADER_FONT",

@@ -1,6 +1,6 @@
 """Errors raised while building or installing the add-in.
 
-    zhenggai.errors.ZhenggaiError
+    zhenggai.core.errors.ZhenggaiError
     └── AddinBuildError            the build or install cannot go on
         ├── TemplateNotFoundError  xlwings or its quickstart add-in is missing
         └── VbaFormatError         vbaProject.bin, a compressed stream or a CFB file is malformed
@@ -11,7 +11,7 @@ CLI prints them as one line and exits 2.
 
 from __future__ import annotations
 
-from zhenggai.errors import ZhenggaiError
+from zhenggai.core.errors import ZhenggaiError
 
 __all__ = ["AddinBuildError", "TemplateNotFoundError", "VbaFormatError"]
 

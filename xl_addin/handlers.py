@@ -24,20 +24,22 @@ import xlwings
 
 from xl_addin.feedback import StatusBar, alert
 from xl_addin.master import Applied, XlwingsMaster
-from xl_addin.source import XlwingsSource, book_path
-from zhenggai import bulletin as bulletins
-from zhenggai import overdue, report, templates
-from zhenggai import review as reviews
-from zhenggai.consolidate import consolidate_folder
-from zhenggai.document import Document
-from zhenggai.errors import WorkbookError
-from zhenggai.feedback import write_feedback
-from zhenggai.gongwen import write_docx
-from zhenggai.ledger import Ledger, load_ledger
-from zhenggai.master import Planned
-from zhenggai.phrasing import cn_date
-from zhenggai.problems import Problem
-from zhenggai.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW, STATS
+from xl_addin.source import book_path
+from zhenggai.core.changes import Planned
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.ledger import Ledger, plan_and_write
+from zhenggai.core.problems import Problem
+from zhenggai.core.sheets import BULLETIN, CONFLICTS, PROBLEMS, REPORT, REVIEW, STATS
+from zhenggai.core.text import cn_date
+from zhenggai.documents import bulletin as bulletins
+from zhenggai.documents import report
+from zhenggai.documents.document import Document
+from zhenggai.documents.gongwen import write_docx
+from zhenggai.overdue import review as reviews
+from zhenggai.overdue import run as overdue
+from zhenggai.returns.consolidate import consolidate_folder
+from zhenggai.returns.feedback import write_feedback
+from zhenggai.template import make as templates
 
 __all__ = ["bulletin", "consolidate", "draft_report", "flag_overdue", "make_templates", "review"]
 
@@ -46,9 +48,12 @@ P = TypeVar("P", bound=Planned)
 
 def run_plan(
     book: xlwings.Book, status: StatusBar, plan: Callable[[Ledger], P]
-) -> tuple[Ledger, P, Applied]:
-    """Read the ledger from *book*, run *plan* on it, write its changes back."""
-    status("读取台账…")
+) -> tuple[Path, P, Applied]:
+    """Read the ledger from *book*, run *plan* on it, write its changes back.
+
+    Returns:
+        The master's folder, the plan's result and the cells written.
+    """
     path = book_path(book)
     if path is None:
         # RunPython starts Python in the interpreter's folder: never write there.
@@ -56,12 +61,8 @@ def run_plan(
             "这个工作簿还没有保存成文件。请先保存（Ctrl+S），再点按钮："
             "模板、问题清单等文件要放在台账所在的文件夹。"
         )
-    source = XlwingsSource(book)
-    ledger = load_ledger(source, path=path)
-    status("处理中…")
-    result = plan(ledger)
-    status("写入台账…")
-    return ledger, result, XlwingsMaster(book, source=source).apply(result.changes)
+    result, applied = plan_and_write(XlwingsMaster(book), plan, step=lambda s: status(s + "…"))
+    return path.parent, result, applied or Applied()
 
 
 def free_path(folder: Path, stem: str, suffix: str) -> Path:
@@ -152,11 +153,11 @@ def bulletin(book: xlwings.Book) -> None:
     """生成通报: the 督查通报 draft into 通报草稿, and as a Word file beside the master."""
     today = date.today()
     with StatusBar(book, "生成通报") as status:
-        ledger, result, _ = run_plan(
+        folder, result, _ = run_plan(
             book, status, lambda ledger: bulletins.draft_bulletin(ledger, today=today)
         )
         status("生成 Word 文件…")
-        path = _word(result.document, ledger.folder, "督查通报", today)
+        path = _word(result.document, folder, "督查通报", today)
     alert(book, f"督查通报草稿已写入“{BULLETIN.name}”表，Word 文件：{path}")
 
 
@@ -177,11 +178,11 @@ def draft_report(book: xlwings.Book) -> None:
     """生成报告: the 整改情况报告 draft into 报告草稿, and as a Word file beside the master."""
     today = date.today()
     with StatusBar(book, "生成报告") as status:
-        ledger, result, _ = run_plan(
+        folder, result, _ = run_plan(
             book, status, lambda ledger: report.draft_report(ledger, today=today)
         )
         status("生成 Word 文件…")
-        path = _word(result.document, ledger.folder, "整改情况报告", today)
+        path = _word(result.document, folder, "整改情况报告", today)
     s = result.stats
     alert(
         book,

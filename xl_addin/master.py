@@ -1,21 +1,21 @@
-"""Apply a :class:`zhenggai.changes.ChangeSet` to the open master: the add-in's workbook adapter.
+"""Apply a :class:`zhenggai.core.changes.ChangeSet` to the open master: the add-in's workbook adapter.
 
-The CLI's :class:`zhenggai.master.OpenpyxlMaster` writes the same ChangeSet
+The CLI's :class:`zhenggai.io.master.OpenpyxlMaster` writes the same ChangeSet
 into a file; this one writes into the Book Excel has open, and only what
 changes:
 
 - cell edits whose value differs from the cell's current value (same kind and
-  same :func:`zhenggai.text.canonical` form count as unchanged), in one range
+  same :func:`zhenggai.core.text.canonical` form count as unchanged), in one range
   assignment per run of consecutive rows in a column; fills per run too;
 - appended rows below the sheet's last row holding a value, in one assignment;
-- output sheets (:class:`~zhenggai.changes.SheetTable`) rewritten whole: see
+- output sheets (:class:`~zhenggai.core.changes.SheetTable`) rewritten whole: see
   :mod:`xl_addin.tables`.
 
 Nothing is saved: the user sees the result in Excel and saves it (or closes
 without saving to drop it).
 
 Example:
-    >>> XlwingsMaster(book).apply(result.changes)              # doctest: +SKIP
+    >>> XlwingsMaster(book).write(result.changes)              # doctest: +SKIP
     Applied(cells=12, unchanged=4, rows=3, sheets=1, charts=2, charts_skipped=0)
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import xlwings
 
@@ -38,13 +39,13 @@ from xl_addin.cells import (
     set_optional,
     style_header,
 )
-from xl_addin.source import XlwingsSource
+from xl_addin.source import XlwingsSource, book_path
 from xl_addin.tables import table_grid, write_table
-from zhenggai.changes import ChangeSet, ColumnAdd, Fill
-from zhenggai.errors import WorkbookError
-from zhenggai.read import Grid
-from zhenggai.sheets import META, SHEETS
-from zhenggai.text import Value, canonical
+from zhenggai.core.changes import ChangeSet, ColumnAdd, Fill
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.grid import Grid
+from zhenggai.core.sheets import META, SHEETS
+from zhenggai.core.text import Value, canonical
 
 __all__ = ["Applied", "XlwingsMaster"]
 
@@ -114,6 +115,11 @@ class XlwingsMaster:
         self.book = book
         self.source = source or XlwingsSource(book)
 
+    @property
+    def path(self) -> Path | None:
+        """The book's file (None while it was never saved)."""
+        return book_path(self.book)
+
     def sheet(self, name: str) -> xlwings.Sheet:
         """Sheet *name*, added before ``_meta`` with its standard header when missing."""
         try:
@@ -139,7 +145,7 @@ class XlwingsMaster:
         self.source.set_grid(name, grid)
         return sheet
 
-    def apply(self, changes: ChangeSet) -> Applied:
+    def write(self, changes: ChangeSet) -> Applied:
         """Write *changes* into the book; returns what was written."""
         applied = Applied()
         for column in changes.columns:  # first: rows appended below may fill them

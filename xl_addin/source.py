@@ -1,9 +1,9 @@
-"""Read an open xlwings Book as a :class:`zhenggai.read.GridSource`.
+"""Read an open xlwings Book as a :class:`zhenggai.core.grid.GridSource`.
 
 ``load_ledger(XlwingsSource(book), path=book_path(book))`` gives the same
-:class:`~zhenggai.ledger.Ledger` as reading the saved file with calamine, so the
+:class:`~zhenggai.core.ledger.Ledger` as reading the saved file with calamine, so the
 add-in and the CLI run the same core on the same data. Values are made to look
-like what :class:`zhenggai.read.CalamineBook` yields: every number a float,
+like what :class:`zhenggai.io.calamine.CalamineBook` yields: every number a float,
 ``None`` for empty and error cells, dates only where Excel had a date, a time of
 day as ``"HH:MM:SS"`` text.
 
@@ -33,9 +33,9 @@ from typing import Any
 
 import xlwings
 
-from zhenggai.errors import WorkbookError
-from zhenggai.read import Grid
-from zhenggai.text import Value
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.grid import Grid
+from zhenggai.core.text import Value
 
 __all__ = ["XlwingsSource", "book_path", "clean_value"]
 
@@ -116,7 +116,7 @@ def book_path(book: xlwings.Book) -> Path | None:
 
 
 class XlwingsSource:
-    """An open Book seen as a :class:`~zhenggai.read.GridSource`; each sheet read once.
+    """An open Book seen as a :class:`~zhenggai.core.grid.GridSource`; each sheet read once.
 
     Example:
         >>> source = XlwingsSource(xlwings.Book.caller())       # doctest: +SKIP

@@ -1,6 +1,6 @@
-"""Rewrite an output sheet (:class:`zhenggai.changes.SheetTable`) in the open Book.
+"""Rewrite an output sheet (:class:`zhenggai.core.changes.SheetTable`) in the open Book.
 
-Mirrors :func:`zhenggai.style.write_table` (the CLI's openpyxl writer) through
+Mirrors :func:`zhenggai.io.style.write_table` (the CLI's openpyxl writer) through
 xlwings' public API: the old charts go, the sheet is cleared, the whole block
 (title, header, rows) is written in one range assignment, then the header
 style, frozen header, wrapped columns, number formats, fills, column widths
@@ -36,10 +36,10 @@ from xl_addin.cells import (
     set_optional,
     style_header,
 )
-from zhenggai.changes import ChartSpec, SheetTable
-from zhenggai.read import Grid
-from zhenggai.style import text_width
-from zhenggai.text import Value
+from zhenggai.core.changes import ChartSpec, SheetTable
+from zhenggai.core.grid import Grid
+from zhenggai.core.sheets import text_width
+from zhenggai.core.text import Value
 
 __all__ = ["table_grid", "write_table"]
 

@@ -1,168 +1,153 @@
 """zhenggai (整改): run an inspection's rectification ledger (整改台账).
 
-The public API is what ``__all__`` lists; everything else is private and may
-change. Commands raise :class:`ZhenggaiError` subclasses when they cannot run
-and report data problems as :class:`Problem` values.
+The public API is what ``__all__`` lists: one function per workflow (the
+CLI's commands), their result types, :class:`Problem` and :class:`Code`,
+and the exception tree under :class:`ZhenggaiError`. Everything else lives in
+the subpackages (``zhenggai.core``, ``zhenggai.io``, ``zhenggai.returns`` …)
+and may change.
+
+Names load on first use, so ``import zhenggai`` (and the add-in's button
+dispatcher, which imports a subpackage) pays only for what it touches.
+
+Example:
+    >>> import zhenggai
+    >>> zhenggai.Code.STATUS_INVALID.is_notice
+    False
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .bulletin import BulletinResult, draft_bulletin
-from .changes import CellEdit, ChangeSet, ChartSpec, ColumnAdd, Fill, SheetTable
-from .closing import check_closing
-from .consolidate import (
-    ConsolidateResult,
-    FileResult,
-    Verdict,
-    check_file,
-    consolidate,
-    consolidate_folder,
-)
-from .create import create_master
-from .deadline import Deadline, DeadlineKind, parse_deadline
-from .document import Document, Para, ParaKind
-from .errors import (
-    EmptyLedgerError,
-    MailError,
-    MasterBusyError,
-    NotAMasterError,
-    SettingsError,
-    SpecError,
-    TemplateError,
-    UsageError,
-    WorkbookError,
-    ZhenggaiError,
-)
-from .feedback import write_feedback
-from .gongwen import write_docx
-from .importer import ImportResult, SheetSource, blank_ledger, plan_import, read_sources
-from .ledger import Ledger, Unit, load_ledger, read_ledger
-from .mail import MailKind, MailResult, deliver, plan_mail, run_mail, write_eml
-from .master import OpenpyxlMaster, SaveResult
-from .measures import Category, Measure, MeasureStats, group_ledger, measure_stats
-from .overdue import OverdueResult, flag_overdue
-from .problems import Code, Problem, Report
-from .read import GridSource, Row, Table, find_header, open_book, read_table
-from .report import ReportResult, draft_report
-from .review import ReviewResult, follow_up_review, review_counts
-from .settings import Settings, read_settings
-from .smtp import SmtpConfig
-from .spec import Field, FieldType, Spec, default_spec, read_spec
-from .stats import UnitStats
-from .study import StudyResult, plan_study
-from .study_export import StudyExport, StudyRecord, read_export, read_export_file
-from .study_history import Period, parse_period
-from .study_notice import StudyReminder, study_paragraph, study_reminders
-from .study_stats import PersonStat, UnitStat
-from .templates import IssuedTemplate, TemplatesResult, make_templates
-from .tiers import ItemTier, Tier
-from .undo import UndoResult, undo_last
-from .workdays import WorkCalendar
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .core.errors import (
+        EmptyLedgerError,
+        MailError,
+        MasterBusyError,
+        NotAMasterError,
+        SettingsError,
+        SpecError,
+        TemplateError,
+        UsageError,
+        WorkbookError,
+        ZhenggaiError,
+    )
+    from .core.ledger import Ledger
+    from .core.problems import Code, Problem
+    from .documents.bulletin import BulletinResult, draft_bulletin
+    from .documents.gongwen import write_docx
+    from .documents.report import ReportResult, draft_report
+    from .importing.run import ImportResult, plan_import
+    from .io.create import create_master
+    from .io.master import read_ledger, update_master
+    from .mail.run import MailResult, run_mail
+    from .overdue.review import ReviewResult, follow_up_review
+    from .overdue.run import OverdueResult, flag_overdue
+    from .returns.consolidate import check_file, consolidate_folder
+    from .returns.feedback import write_feedback
+    from .returns.result import ConsolidateResult
+    from .returns.undo import UndoResult, undo_last
+    from .study.run import StudyResult, plan_study
+    from .template.make import TemplatesResult, make_templates
 
 __all__ = [
     "BulletinResult",
-    "Category",
-    "CellEdit",
-    "ChangeSet",
-    "ChartSpec",
     "Code",
-    "ColumnAdd",
     "ConsolidateResult",
-    "Deadline",
-    "DeadlineKind",
-    "Document",
     "EmptyLedgerError",
-    "Field",
-    "FieldType",
-    "FileResult",
-    "Fill",
-    "GridSource",
     "ImportResult",
-    "IssuedTemplate",
-    "ItemTier",
     "Ledger",
     "MailError",
-    "MailKind",
     "MailResult",
     "MasterBusyError",
-    "Measure",
-    "MeasureStats",
     "NotAMasterError",
-    "OpenpyxlMaster",
     "OverdueResult",
-    "Para",
-    "ParaKind",
-    "Period",
-    "PersonStat",
     "Problem",
-    "Report",
     "ReportResult",
     "ReviewResult",
-    "Row",
-    "SaveResult",
-    "Settings",
     "SettingsError",
-    "SheetSource",
-    "SheetTable",
-    "SmtpConfig",
-    "Spec",
     "SpecError",
-    "StudyExport",
-    "StudyRecord",
-    "StudyReminder",
     "StudyResult",
-    "Table",
     "TemplateError",
     "TemplatesResult",
-    "Tier",
     "UndoResult",
-    "Unit",
-    "UnitStat",
-    "UnitStats",
     "UsageError",
-    "Verdict",
-    "WorkCalendar",
     "WorkbookError",
     "ZhenggaiError",
     "__version__",
-    "blank_ledger",
-    "check_closing",
     "check_file",
-    "consolidate",
     "consolidate_folder",
     "create_master",
-    "default_spec",
-    "deliver",
     "draft_bulletin",
     "draft_report",
-    "find_header",
     "flag_overdue",
     "follow_up_review",
-    "group_ledger",
-    "load_ledger",
     "make_templates",
-    "measure_stats",
-    "open_book",
-    "parse_deadline",
-    "parse_period",
     "plan_import",
-    "plan_mail",
     "plan_study",
-    "read_export",
-    "read_export_file",
     "read_ledger",
-    "read_settings",
-    "read_sources",
-    "read_spec",
-    "read_table",
-    "review_counts",
     "run_mail",
-    "study_paragraph",
-    "study_reminders",
     "undo_last",
+    "update_master",
     "write_docx",
-    "write_eml",
     "write_feedback",
 ]
+
+_WHERE: dict[str, str] = {
+    "BulletinResult": "documents.bulletin",
+    "Code": "core.problems",
+    "ConsolidateResult": "returns.result",
+    "EmptyLedgerError": "core.errors",
+    "ImportResult": "importing.run",
+    "Ledger": "core.ledger",
+    "MailError": "core.errors",
+    "MailResult": "mail.run",
+    "MasterBusyError": "core.errors",
+    "NotAMasterError": "core.errors",
+    "OverdueResult": "overdue.run",
+    "Problem": "core.problems",
+    "ReportResult": "documents.report",
+    "ReviewResult": "overdue.review",
+    "SettingsError": "core.errors",
+    "SpecError": "core.errors",
+    "StudyResult": "study.run",
+    "TemplateError": "core.errors",
+    "TemplatesResult": "template.make",
+    "UndoResult": "returns.undo",
+    "UsageError": "core.errors",
+    "WorkbookError": "core.errors",
+    "ZhenggaiError": "core.errors",
+    "check_file": "returns.consolidate",
+    "consolidate_folder": "returns.consolidate",
+    "create_master": "io.create",
+    "draft_bulletin": "documents.bulletin",
+    "draft_report": "documents.report",
+    "flag_overdue": "overdue.run",
+    "follow_up_review": "overdue.review",
+    "make_templates": "template.make",
+    "plan_import": "importing.run",
+    "plan_study": "study.run",
+    "read_ledger": "io.master",
+    "run_mail": "mail.run",
+    "undo_last": "returns.undo",
+    "update_master": "io.master",
+    "write_docx": "documents.gongwen",
+    "write_feedback": "returns.feedback",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use (PEP 562)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zhenggai' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

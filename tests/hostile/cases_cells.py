@@ -16,16 +16,9 @@ from pathlib import Path
 
 import openpyxl
 
-from zhenggai.consolidate import Verdict
-from zhenggai.integrity import TemplateMeta
-from zhenggai.synthetic import Edit, fill_return, rewrite_zip
-from zhenggai.text import Value, canonical
-
-from ..office import SOFFICE, XLSX, convert
-from ..returns_kit import SAVED
-from .cases_files import _name
-from .corpus import Case, World, cell
-from .craft import (
+from tests.hostile.cases_files import _name
+from tests.hostile.corpus import Case, World, cell
+from tests.hostile.craft import (
     append_rows,
     edit_sheet,
     names,
@@ -34,6 +27,12 @@ from .craft import (
     text_cell,
     with_members,
 )
+from tests.support.office import SOFFICE, XLSX, convert
+from tests.support.returns_kit import SAVED
+from tests.support.synthetic import Edit, fill_return, rewrite_zip
+from zhenggai.core.text import Value, canonical
+from zhenggai.returns.consolidate import Verdict
+from zhenggai.template.meta import TemplateMeta
 
 PARTLY, APPLIED = Verdict.PARTLY, Verdict.APPLIED
 Where = tuple[int, str]  # (row index, field key)

@@ -10,14 +10,8 @@ from pathlib import Path
 import msoffcrypto.format.ooxml
 import openpyxl
 
-from xl_addin.cfb import Storage, write_storage
-from zhenggai.consolidate import Verdict
-from zhenggai.synthetic import fill_return, rewrite_zip
-from zhenggai.templates import template_name
-
-from ..returns_kit import SAVED
-from .corpus import Case, World
-from .craft import (
+from tests.hostile.corpus import Case, World
+from tests.hostile.craft import (
     BILLION_LAUGHS,
     MB,
     XXE,
@@ -32,6 +26,11 @@ from .craft import (
     with_members,
     zip_bytes,
 )
+from tests.support.returns_kit import SAVED
+from tests.support.synthetic import fill_return, rewrite_zip
+from xl_addin.build.cfb import Storage, write_storage
+from zhenggai.returns.consolidate import Verdict
+from zhenggai.template.names import template_name
 
 REJECTED = Verdict.REJECTED
 

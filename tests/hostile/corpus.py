@@ -22,19 +22,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from zhenggai.consolidate import Verdict
-from zhenggai.integrity import TemplateMeta
-from zhenggai.ledger import read_ledger
-from zhenggai.synthetic import (
+from tests.support.returns_kit import ISSUED
+from tests.support.synthetic import (
     issue_templates,
     synthetic_master,
     template_cell,
     template_meta,
     unit_names,
 )
-from zhenggai.text import Value
-
-from ..returns_kit import ISSUED
+from zhenggai.core.text import Value
+from zhenggai.io.master import read_ledger
+from zhenggai.returns.consolidate import Verdict
+from zhenggai.template.meta import TemplateMeta
 
 ISSUED_OLD = datetime(2026, 10, 20, 9, 0)
 UNITS = 110  # more than the cases, so every case has a unit of its own
@@ -104,7 +103,7 @@ def cell(meta: TemplateMeta, rid: str, key: str) -> str:
 
 def build_corpus(world: World) -> list[Case]:
     """Write every case into the world's returns folder; their expectations, in order."""
-    from . import cases_cells, cases_files
+    from tests.hostile import cases_cells, cases_files
 
     folder = world.returns()
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,8 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from zhenggai.synthetic import rewrite_zip
-from zhenggai.zipguard import sheet_parts
+from tests.support.synthetic import rewrite_zip
+from zhenggai.io.zipguard import sheet_parts
 
 MB = 1024 * 1024
 

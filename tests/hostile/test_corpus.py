@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.corpus import Case, build_corpus, build_world
 from zhenggai import read_ledger
-from zhenggai.consolidate import Verdict
-from zhenggai.text import canonical
-
-from .corpus import Case, build_corpus, build_world
+from zhenggai.core.text import canonical
+from zhenggai.returns.consolidate import Verdict
 
 ZHENGGAI = Path(sys.executable).with_name("zhenggai")
 

@@ -18,11 +18,10 @@ import openpyxl.xml.functions
 import pytest
 import python_calamine
 
-from zhenggai.errors import WorkbookError
-from zhenggai.master import OpenpyxlMaster
-from zhenggai.returns import read_return
-
-from .craft import BILLION_LAUGHS, XXE, edit_sheet, set_cell, text_cell
+from tests.hostile.craft import BILLION_LAUGHS, XXE, edit_sheet, set_cell, text_cell
+from zhenggai.core.errors import WorkbookError
+from zhenggai.io.master import OpenpyxlMaster
+from zhenggai.io.return_file import read_return
 
 
 def _book(tmp_path: Path, prolog: bytes, text: bytes) -> Path:

@@ -23,7 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from tests.xl_addin.payload import payload
-from zhenggai import create_master
+from zhenggai.cli import main as cli
 
 TOKEN = "test-token-" + "x" * 24
 
@@ -61,7 +61,11 @@ def live() -> Iterator[Callable[[FastAPI], str]]:
 
 @pytest.fixture(scope="session")
 def _demo_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_master(tmp_path_factory.mktemp("demo") / "台账.xlsx", demo=True)
+    path = tmp_path_factory.mktemp("demo") / "台账.xlsx"
+    assert (
+        cli(["init", str(path), "--demo"]) == 0
+    )  # the demo master, as `zhenggai init --demo` writes it
+    return path
 
 
 @pytest.fixture

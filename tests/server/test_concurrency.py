@@ -16,7 +16,7 @@ import httpx
 import xlwings
 
 from tests.server.conftest import TOKEN, auth, client_payload
-from xl_addin.buttons import HANDLERS
+from xl_addin.buttons import handler
 from xl_addin.server.app import create_app
 from xl_addin.server.contract import STATUS, Msg, run_path
 
@@ -42,6 +42,12 @@ class Gate:
             assert self.entered.acquire(timeout=WAIT), "a request never reached its handler"
 
 
+def _real(tag: str) -> Callable[[xlwings.Book], None]:
+    function = handler(tag)
+    assert function is not None
+    return function
+
+
 def _post(url: str, master: Path) -> httpx.Response:
     return httpx.post(
         url + run_path("flag_overdue"), json=client_payload(master), headers=auth(), timeout=WAIT
@@ -51,7 +57,7 @@ def _post(url: str, master: Path) -> httpx.Response:
 def test_second_request_for_the_same_master_409_while_the_first_runs(
     live, demo_master: Path
 ) -> None:
-    gate = Gate(HANDLERS["flag_overdue"], expected=1)
+    gate = Gate(_real("flag_overdue"), expected=1)
     url = live(create_app(token=TOKEN, handlers={"flag_overdue": gate}))
     with ThreadPoolExecutor(2) as pool:
         first: Future[httpx.Response] = pool.submit(_post, url, demo_master)
@@ -75,7 +81,7 @@ def test_two_masters_run_side_by_side(live, demo_master: Path, tmp_path: Path) -
     other = tmp_path / "另一个单位" / demo_master.name
     other.parent.mkdir()
     shutil.copy2(demo_master, other)
-    gate = Gate(HANDLERS["flag_overdue"], expected=2)
+    gate = Gate(_real("flag_overdue"), expected=2)
     url = live(create_app(token=TOKEN, handlers={"flag_overdue": gate}))
     with ThreadPoolExecutor(2) as pool:
         futures = [pool.submit(_post, url, m) for m in (demo_master, other)]

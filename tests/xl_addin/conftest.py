@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-# xlwings.Book(json=...) is the engine of xlwings Server/Lite, under xlwings/pro/:
-# it needs a licence key, read when xlwings is first imported, so set it before
-# anything imports xlwings. "noncommercial" is accepted offline; the PolyForm
-# Noncommercial licence allows noncommercial purposes and use by government
-# institutions, which is what this project is for.
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -20,8 +11,8 @@ import pytest
 import xlwings
 
 from tests.xl_addin.payload import payload
-from xl_addin.build import build_addin, template_path
-from zhenggai import create_master
+from xl_addin.build.xlam import build_addin, template_path
+from zhenggai.demo.ledger import create_demo_master
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,7 +52,7 @@ def open_book(monkeypatch: pytest.MonkeyPatch) -> Callable[..., xlwings.Book]:
 
 @pytest.fixture(scope="session")
 def _demo_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_master(tmp_path_factory.mktemp("demo") / "台账.xlsx", demo=True)
+    return create_demo_master(tmp_path_factory.mktemp("demo") / "台账.xlsx")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from xl_addin.source import clean_value
-from zhenggai.text import Value
+from zhenggai.core.text import Value
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")

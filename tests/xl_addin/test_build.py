@@ -15,7 +15,12 @@ import pytest
 from oletools.olevba import VBA_Parser  # type: ignore[import-untyped]
 from python_calamine import CalamineWorkbook
 
-from xl_addin.build import (
+from tests.support.office import convert
+from xl_addin.build.cfb import Storage, read_storage
+from xl_addin.build.ovba import chunk_flags, decompress
+from xl_addin.build.ribbon import CUSTOMUI_NS
+from xl_addin.build.vbaproject import VbaProject
+from xl_addin.build.xlam import (
     ADDIN_FILENAME,
     DEFAULT_SETTINGS,
     MODULE_NAME,
@@ -25,13 +30,7 @@ from xl_addin.build import (
 )
 from xl_addin.buttons import HANDLERS
 from xl_addin.buttons_spec import BUTTONS
-from xl_addin.cfb import Storage, read_storage
 from xl_addin.errors import TemplateNotFoundError
-from xl_addin.ovba import chunk_flags, decompress
-from xl_addin.ribbon import CUSTOMUI_NS
-from xl_addin.vbaproject import VbaProject
-
-from ..office import convert
 
 CHANGED_PARTS = {
     "customUI/customUI.xml",
@@ -89,7 +88,7 @@ def test_rebuilding_gives_the_same_bytes(built_addin: Path, tmp_path: Path) -> N
 def test_olevba_decodes_every_module_and_ours_is_the_bas_file(built_addin: Path) -> None:
     modules = _olevba_modules(built_addin)
     assert sorted(modules) == sorted(MODULES)
-    bas = Path(__file__).parents[2] / "xl_addin" / "vba" / f"{MODULE_NAME}.bas"
+    bas = Path(__file__).parents[2] / "xl_addin" / "build" / "vba" / f"{MODULE_NAME}.bas"
     # VBA stores the .bas text with CRLF line ends; nothing else is normalised.
     assert modules[MODULE_NAME] == bas.read_text("ascii").replace("\n", "\r\n")
     assert modules[MODULE_NAME] == module_source()
@@ -252,7 +251,7 @@ def test_missing_xlwings_raises_a_chinese_error(tmp_path: Path) -> None:
         "import sys\n"
         "sys.modules['xlwings'] = None\n"
         f"sys.path.insert(0, {str(Path(__file__).parents[2])!r})\n"
-        "from xl_addin.build import build_addin\n"
+        "from xl_addin.build.xlam import build_addin\n"
         "from xl_addin.errors import TemplateNotFoundError\n"
         "try:\n"
         f"    build_addin(__import__('pathlib').Path({str(tmp_path)!r}))\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ import xlwings
 from tests.conftest import write_book
 from tests.xl_addin.payload import payload
 from xl_addin import buttons, handlers
-from xl_addin.buttons import HANDLERS, main, run
+from xl_addin.buttons import HANDLERS, handler, main, run
 from xl_addin.buttons_spec import BUTTONS
 
 
@@ -31,9 +33,11 @@ def _alerts(book: xlwings.Book) -> list[list[str]]:
 
 def test_every_button_has_a_handler_and_every_handler_a_button() -> None:
     assert [b.tag for b in BUTTONS] == list(HANDLERS)
-    for tag, handler in HANDLERS.items():
-        assert handler is getattr(handlers, tag)
-        assert list(inspect.signature(handler).parameters) == ["book"]
+    for tag in HANDLERS:
+        function = handler(tag)
+        assert function is getattr(handlers, tag)
+        assert list(inspect.signature(function).parameters) == ["book"]
+    assert handler("nope") is None
     assert set(handlers.__all__) == set(HANDLERS)
     assert list(HANDLERS) == [  # the buttons of issue 7, in the order of the monthly work
         "make_templates",
@@ -109,3 +113,29 @@ def test_consolidate_without_a_returns_folder_says_where_it_looked(
         message.startswith(f"找不到回收文件夹：{demo_master.parent / '回收'}")
         and mode == "critical"
     )
+
+
+def test_importing_the_dispatcher_loads_no_part_of_the_library() -> None:
+    """A click starts a fresh Python that imports the dispatcher first.
+
+    It runs as the VBA add-in does on an office PC: pandas is not part of the
+    default install (it is the "pandas" extra; xlwings imports it when it is
+    there) and no xlwings licence key is set (with one, xlwings loads its
+    Server and reports code, jinja2 included).
+    """
+    code = (
+        "import sys; sys.modules['pandas'] = None; import xl_addin.buttons; "
+        "print('\\n'.join(m for m, v in sys.modules.items() if v is not None))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"},
+    )
+    loaded = set(out.stdout.split())
+    heavy = {"pandas", "docx", "jinja2", "pydantic", "openpyxl", "python_calamine"}
+    assert "xl_addin.buttons" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in heavy}
+    assert not {m for m in loaded if m.startswith("zhenggai.") and m != "zhenggai._version"}

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_addin.cfb import Storage, read_storage, sort_key, write_storage
+from xl_addin.build.cfb import Storage, read_storage, sort_key, write_storage
 from xl_addin.errors import VbaFormatError
 
 _BLACK = 1  # [MS-CFB] 2.6.1 Color Flag

@@ -18,21 +18,13 @@ import openpyxl
 import pytest
 import xlwings
 
-from tests.returns_kit import issue
+from tests.support.returns_kit import issue
 from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import Excel, replay
 from xl_addin import handlers
 from xl_addin.master import XlwingsMaster, same_value
-from xl_addin.source import XlwingsSource, book_path
-from zhenggai import bulletin, overdue, report, review, templates
-from zhenggai.bulletin import draft_bulletin
-from zhenggai.consolidate import consolidate_folder
-from zhenggai.demo_returns import fill_demo_returns
-from zhenggai.ledger import Ledger, load_ledger, read_ledger
-from zhenggai.master import OpenpyxlMaster, update_master
-from zhenggai.phrasing import cn_date
-from zhenggai.read import open_book as open_file
-from zhenggai.sheets import (
+from zhenggai.core.ledger import Ledger, plan_and_write
+from zhenggai.core.sheets import (
     BULLETIN,
     CHANGES,
     CONFLICTS,
@@ -43,7 +35,17 @@ from zhenggai.sheets import (
     REVIEW,
     STATS,
 )
-from zhenggai.templates import TEMPLATE_SHEET
+from zhenggai.core.text import cn_date
+from zhenggai.demo.returns import fill_demo_returns
+from zhenggai.documents import bulletin, report
+from zhenggai.documents.bulletin import draft_bulletin
+from zhenggai.io.calamine import open_book as open_file
+from zhenggai.io.master import OpenpyxlMaster, read_ledger, update_master
+from zhenggai.overdue import review
+from zhenggai.overdue import run as overdue
+from zhenggai.returns.consolidate import consolidate_folder
+from zhenggai.template import make as templates
+from zhenggai.template.names import TEMPLATE_SHEET
 
 NOW = datetime(2026, 11, 28, 10, 30)
 TODAY = NOW.date()
@@ -222,18 +224,15 @@ def test_draft_report(demo_master: Path, open_book) -> None:
 def _both(
     master: Path, plan: Callable[[Ledger], Any], open_book, tmp_path: Path
 ) -> tuple[Any, Any]:
-    """Apply *plan*'s changes with OpenpyxlMaster to a copy and with XlwingsMaster to a Book."""
+    """Run *plan* through the one read → plan → write path on both writers:
+    OpenpyxlMaster on a copy of the file, XlwingsMaster on a Book of it."""
     copy = tmp_path / "cli" / master.name
     copy.parent.mkdir()
     shutil.copy2(master, copy)
     with OpenpyxlMaster.open(copy, op="测试") as m:
-        m.apply(plan(read_ledger(copy)).changes)
-        m.save()
+        plan_and_write(m, plan)
     book = open_book(master)
-    source = XlwingsSource(book)
-    XlwingsMaster(book, source=source).apply(
-        plan(load_ledger(source, path=book_path(book))).changes
-    )
+    plan_and_write(XlwingsMaster(book), plan)
     return copy, replay(payload(master), book.json()["actions"])
 
 

@@ -8,9 +8,15 @@ from pathlib import Path, PureWindowsPath
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xl_addin.build import ADDIN_FILENAME, CONF_SHEET, DEFAULT_SETTINGS, build_addin
+from xl_addin.build.install import (
+    install,
+    install_settings,
+    interpreter,
+    python_path,
+    xlstart_folder,
+)
+from xl_addin.build.xlam import ADDIN_FILENAME, CONF_SHEET, DEFAULT_SETTINGS, build_addin
 from xl_addin.errors import AddinBuildError
-from xl_addin.install import install, install_settings, interpreter, python_path, xlstart_folder
 from zhenggai.cli import main
 
 

@@ -15,12 +15,11 @@ from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import Excel, replay, typed
 from xl_addin.cells import excel_value, runs
 from xl_addin.master import XlwingsMaster, same_value
-from zhenggai.changes import ChangeSet, ChartSpec, Fill, SheetTable
-from zhenggai.errors import WorkbookError
-from zhenggai.ledger import read_ledger
-from zhenggai.master import OpenpyxlMaster
-from zhenggai.read import open_book as open_file
-from zhenggai.text import Value
+from zhenggai.core.changes import ChangeSet, ChartSpec, Fill, SheetTable
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.text import Value
+from zhenggai.io.calamine import open_book as open_file
+from zhenggai.io.master import OpenpyxlMaster, read_ledger
 
 FORMULAS = ["=1+1", "=cmd|' /C calc'!A0", "+86 10 1234", "-已完成", "@SUM(A1)", "＝1", "  =1", "|x"]
 
@@ -81,7 +80,7 @@ def _with_openpyxl(master: Path, changes: ChangeSet, tmp_path: Path) -> Path:
 
 def _with_xlwings(master: Path, changes: ChangeSet, open_book) -> tuple[Excel, object]:
     book = open_book(master)
-    applied = XlwingsMaster(book).apply(changes)
+    applied = XlwingsMaster(book).write(changes)
     return replay(payload(master), book.json()["actions"]), applied
 
 
@@ -137,7 +136,7 @@ def test_only_changed_cells_are_written(demo_master: Path, open_book) -> None:
     changed = table.rows[5]
     cs.edit("台账", changed.number, table.columns["progress"], "新的进展")
     book = open_book(demo_master)
-    applied = XlwingsMaster(book).apply(cs)
+    applied = XlwingsMaster(book).write(cs)
     writes = [a for a in book.json()["actions"] if a["func"] == "setValues"]
     assert (applied.cells, applied.unchanged) == (1, 4 * len(table.rows) - 1)
     assert [(a["start_row"] + 1, a["start_column"] + 1, a["values"]) for a in writes] == [
@@ -152,7 +151,7 @@ def test_consecutive_rows_go_in_one_assignment(demo_master: Path, open_book) -> 
         cs.edit("台账", r, col, f"已逾期{r}天", fill=Fill.OVERDUE)
     cs.edit("台账", 5, col, "正常", fill=Fill.NORMAL)
     book = open_book(demo_master)
-    XlwingsMaster(book).apply(cs)
+    XlwingsMaster(book).write(cs)
     actions = book.json()["actions"]
     values = [(a["start_row"] + 1, a["row_count"]) for a in actions if a["func"] == "setValues"]
     colours = [
@@ -172,7 +171,7 @@ def test_formula_like_text_is_written_as_text(demo_master: Path, open_book, text
     cs.append("变更记录", [[text]])
     cs.table(SheetTable("通报草稿", [], [[text]]))
     book = open_book(demo_master)
-    XlwingsMaster(book).apply(cs)
+    XlwingsMaster(book).write(cs)
     written = [a["values"] for a in book.json()["actions"] if a["func"] == "setValues"]
     assert written == [[["'" + text]]] * 3
     excel = replay(payload(demo_master), book.json()["actions"])
@@ -191,7 +190,7 @@ def test_appends_go_below_the_last_row_each_time(demo_master: Path, open_book) -
     for i in range(2):
         cs = ChangeSet()
         cs.append("变更记录", [[f"第{i}次", "汇总"], [f"第{i}次", "汇总"]])
-        assert master.apply(cs).rows == 2
+        assert master.write(cs).rows == 2
     excel = replay(payload(demo_master), book.json()["actions"])
     assert [r[0] for r in excel["变更记录"].grid()] == ["时间", "第0次", "第0次", "第1次", "第1次"]
 
@@ -205,7 +204,7 @@ def test_a_missing_standard_sheet_is_added_before_meta_with_its_header(
     cs = ChangeSet()
     cs.append("冲突", [["a.xlsx", "办公室"]])
     book = open_book(demo_master)
-    XlwingsMaster(book).apply(cs)
+    XlwingsMaster(book).write(cs)
     excel = replay(payload(demo_master), book.json()["actions"])
     assert excel.names[-2:] == ["冲突", "_meta"]
     assert excel["冲突"].grid()[0][:3] == ["文件", "单位", "编号"]
@@ -217,7 +216,7 @@ def test_edit_of_a_missing_sheet_is_refused(demo_master: Path, open_book) -> Non
     cs = ChangeSet()
     cs.edit("不存在", 1, 1, "x")
     with pytest.raises(WorkbookError, match="缺少工作表“不存在”"):
-        XlwingsMaster(open_book(demo_master)).apply(cs)
+        XlwingsMaster(open_book(demo_master)).write(cs)
 
 
 def test_rewriting_an_output_sheet_deletes_its_old_charts(demo_master: Path, monkeypatch) -> None:
@@ -230,7 +229,7 @@ def test_rewriting_an_output_sheet_deletes_its_old_charts(demo_master: Path, mon
     book = xlwings.Book(json=data)
     cs = ChangeSet()
     cs.table(SheetTable("统计", ["单位"], [["办公室"]]))
-    XlwingsMaster(book).apply(cs)
+    XlwingsMaster(book).write(cs)
     funcs = [a["func"] for a in book.json()["actions"]]
     assert funcs[:3] == ["deleteChart", "sheetClear", "freezePaneUnfreeze"]
 
@@ -255,7 +254,7 @@ def test_an_engine_without_freeze_panes_still_gets_every_value(
     cs = _changes(demo_master)
     cs.append("冲突", [["a.xlsx", "办公室"]])
     book = open_book(demo_master)
-    XlwingsMaster(book).apply(cs)
+    XlwingsMaster(book).write(cs)
     excel = replay(payload(demo_master), book.json()["actions"])
     assert not [f for f in excel.done if f.startswith("freezePane")]
     assert excel["统计"].grid()[1] == ["单位", "事项", "已完成", "完成率"]

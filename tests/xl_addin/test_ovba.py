@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import decompress_stream  # type: ignore[import-untyped]
 
+from xl_addin.build.ovba import chunk_flags, compress, decompress
+from xl_addin.build.vbaproject import VbaProject
 from xl_addin.errors import VbaFormatError
-from xl_addin.ovba import chunk_flags, compress, decompress
-from xl_addin.vbaproject import VbaProject
 
 # The compression example in [MS-OVBA]: its input and the compressed output it gives.
 SPEC_INPUT = b"#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa"

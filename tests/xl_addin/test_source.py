@@ -9,9 +9,10 @@ import pytest
 
 from tests.conftest import write_book
 from xl_addin.source import XlwingsSource, book_path, clean_value
-from zhenggai.errors import WorkbookError
-from zhenggai.ledger import load_ledger, read_ledger
-from zhenggai.read import open_book as open_file
+from zhenggai.core.errors import WorkbookError
+from zhenggai.core.ledger import load_ledger
+from zhenggai.io.calamine import open_book as open_file
+from zhenggai.io.master import read_ledger
 
 
 @pytest.mark.parametrize("empty", ["", None], ids=["office-js-empty", "vba-null"])

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from oletools.olevba import VBA_Parser  # type: ignore[import-untyped]
 
-from xl_addin.cfb import Storage, read_storage
+from xl_addin.build.cfb import Storage, read_storage
+from xl_addin.build.ovba import decompress
+from xl_addin.build.vbaproject import VbaProject, _parse_dir
 from xl_addin.errors import VbaFormatError
-from xl_addin.ovba import decompress
-from xl_addin.vbaproject import VbaProject, _parse_dir
 
 
 def _olevba(data: bytes) -> dict[str, str]:

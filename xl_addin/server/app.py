@@ -1,7 +1,8 @@
 """The FastAPI app of ``zhenggai serve`` (the contract: :mod:`xl_addin.server.contract`).
 
-Every key of :data:`xl_addin.buttons.HANDLERS` is a ``/zhenggai/run/{tag}``
-route; nothing here lists the buttons. The token is checked before the body
+Every tag of :data:`xl_addin.buttons.HANDLERS` is a ``/zhenggai/run/{tag}``
+route, its handler imported by :func:`xl_addin.buttons.handler` when first
+pressed; nothing here lists the buttons. The token is checked before the body
 is read; the body is read in chunks and counted, so an oversized one never
 sits in memory. Handlers run in worker threads: runs on different masters go
 on side by side, while the event loop keeps answering pings and status polls.
@@ -25,7 +26,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from xl_addin.buttons import HANDLERS
+from xl_addin.buttons import HANDLERS, handler
 from xl_addin.buttons_spec import BUTTONS
 from xl_addin.server.contract import FULLNAME, PING, RUN, STATUS, TOKEN_HEADER, WEB, WEB_DIR, Msg
 from xl_addin.server.engine import (
@@ -65,13 +66,18 @@ class _Service:
     """What the routes share: token, folders, handlers, the runs going on."""
 
     def __init__(
-        self, token: str, roots: Sequence[Path], max_mb: float, handlers: Mapping[str, Handler]
+        self,
+        token: str,
+        roots: Sequence[Path],
+        max_mb: float,
+        handlers: Mapping[str, Handler] | None,
     ) -> None:
         self.token = token
         self.roots = roots
         self.max_mb = max_mb
         self.limit = int(max_mb * _MB)
         self.handlers = handlers
+        self.tags = list(HANDLERS if handlers is None else handlers)
         self.labels = {b.tag: b.label for b in BUTTONS}
         self.runs = Runs()
 
@@ -85,13 +91,13 @@ class _Service:
             "app": "zhenggai",
             "version": __version__,
             "xlwings": xlwings.__version__,
-            "handlers": list(self.handlers),
+            "handlers": self.tags,
             "roots": [str(r) for r in self.roots],
         }
 
     async def run(self, tag: str, request: Request) -> dict[str, Any]:
-        handler = self.handlers.get(tag)
-        if handler is None:
+        function = handler(tag) if self.handlers is None else self.handlers.get(tag)
+        if function is None:
             raise _Refused(404, Msg.UNKNOWN_TAG.format(tag=tag))
         payload = await _payload(request, self.limit, self.max_mb)
         book = payload["book"]
@@ -103,7 +109,9 @@ class _Service:
         started = time.monotonic()
         try:
             with self.runs.claim(master_key(path), entry):
-                job = partial(run_handler, handler, prepare(payload, path), report=_reporter(entry))
+                job = partial(
+                    run_handler, function, prepare(payload, path), report=_reporter(entry)
+                )
                 actions = await anyio.to_thread.run_sync(job)
                 entry.message = last_alert(actions)
         except Busy as busy:
@@ -118,15 +126,15 @@ def create_app(
     token: str,
     roots: Sequence[Path] = (),
     max_mb: float = 64,
-    handlers: Mapping[str, Handler] = HANDLERS,
+    handlers: Mapping[str, Handler] | None = None,
 ) -> FastAPI:
-    """The app answering every handler of *handlers* (by default all ribbon buttons).
+    """The app answering every ribbon button (or only *handlers*, tag -> handler).
 
     Args:
         token: the secret every request must carry in ``Authorization``.
         roots: folders searched for masters whose path the client cannot tell.
         max_mb: the largest request body accepted.
-        handlers: tag -> handler; tests pass the real handlers wrapped.
+        handlers: instead of the ribbon's handlers; tests pass real handlers wrapped.
     """
     app = FastAPI(
         title="zhenggai", version=__version__, docs_url=None, redoc_url=None, openapi_url=None

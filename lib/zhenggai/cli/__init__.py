@@ -11,8 +11,8 @@ import traceback
 
 import click
 
-from .. import __version__
-from ..errors import ZhenggaiError
+from .._version import __version__
+from ..core.errors import ZhenggaiError
 from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
 from .addin import addin_group
 from .bulletin import bulletin_command

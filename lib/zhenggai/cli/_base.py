@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from ..problems import Problem
+from ..core.problems import Problem
 
 __all__ = [
     "DATE",

@@ -36,7 +36,7 @@ def build_command(target: Path | None) -> int:
 
     例：zhenggai addin build --out 整改台账.xlam
     """
-    from xl_addin.build import build_addin
+    from xl_addin.build.xlam import build_addin
 
     path = build_addin(target or Path.cwd())
     out.print(f"已生成加载项：{path.resolve()}")
@@ -51,8 +51,8 @@ def install_command() -> int:
 
     例：zhenggai addin install
     """
-    from xl_addin.build import ADDIN_FILENAME, CONF_SHEET
-    from xl_addin.install import install, install_settings, xlstart_folder
+    from xl_addin.build.install import install, install_settings, xlstart_folder
+    from xl_addin.build.xlam import ADDIN_FILENAME, CONF_SHEET
 
     settings = install_settings()
     if sys.platform != "win32":

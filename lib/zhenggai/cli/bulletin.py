@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..bulletin import draft_bulletin
-from ..gongwen import write_docx
-from ..master import update_master
-from ..sheets import BULLETIN
+from ..core.sheets import BULLETIN
+from ..documents.bulletin import draft_bulletin
+from ..documents.gongwen import write_docx
+from ..io.master import update_master
 from ._base import DATE, EXIT_OK, ZhCommand, err, master_argument, option, out, print_paths
 
 

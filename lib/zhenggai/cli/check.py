@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..consolidate import check_file
-from ..ledger import read_ledger
+from ..io.master import read_ledger
+from ..returns.consolidate import check_file
 from ._base import EXIT_OK, EXIT_PROBLEMS, ZhCommand, echo_json, option, out, print_problems
 from .consolidate import print_changes, print_conflicts
 

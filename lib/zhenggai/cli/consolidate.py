@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..consolidate import ConsolidateResult, FileResult, consolidate_folder
-from ..feedback import write_feedback
-from ..master import update_master
-from ..problems import show_value
+from ..core.problems import show_value
+from ..io.master import update_master
+from ..returns.consolidate import ConsolidateResult, FileResult, consolidate_folder
+from ..returns.feedback import write_feedback
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,

@@ -9,11 +9,11 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
-from ..create import create_master
-from ..errors import UsageError
-from ..importer import ImportResult, blank_ledger, parse_map, plan_import, read_sources
-from ..ledger import Ledger
-from ..master import SaveResult, update_master
+from ..core.errors import UsageError
+from ..core.ledger import Ledger
+from ..importing.run import ImportResult, blank_ledger, parse_map, plan_import, read_sources
+from ..io.create import create_master
+from ..io.master import SaveResult, update_master
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,

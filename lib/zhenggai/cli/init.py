@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..create import create_master
+from ..demo.ledger import create_demo_master
+from ..io.create import create_master
 from ._base import EXIT_OK, ZhCommand, master_argument, option, out
 
 
@@ -19,7 +20,7 @@ def init_command(master: Path, demo: bool, force: bool) -> int:
 
     例：zhenggai init 整改台账.xlsx --demo
     """
-    path = create_master(master, demo=demo, force=force)
+    path = (create_demo_master if demo else create_master)(master, force=force)
     out.print(f"已新建台账：{path.resolve()}")
     if demo:
         out.print("已填入示例数据。下一步：zhenggai templates " + str(path))

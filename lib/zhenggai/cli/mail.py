@@ -9,11 +9,12 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from ..errors import MailError, UsageError
-from ..ledger import Ledger, read_ledger
-from ..mail import SENT, MailKind, MailResult, Outgoing, plan_mail, run_mail
-from ..master import SaveResult, check_not_open, update_master
-from ..smtp import PASSWORD_ENV, SECURITIES, SmtpConfig
+from ..core.errors import MailError, UsageError
+from ..core.ledger import Ledger
+from ..io.lock import check_not_open
+from ..io.master import SaveResult, read_ledger, update_master
+from ..mail.run import SENT, MailKind, MailResult, Outgoing, plan_mail, run_mail
+from ..mail.smtp import PASSWORD_ENV, SECURITIES, SmtpConfig
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,

@@ -9,9 +9,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..master import update_master
-from ..overdue import OverdueResult, flag_overdue
-from ..tiers import Tier
+from ..io.master import update_master
+from ..overdue.run import OverdueResult, flag_overdue
+from ..overdue.tiers import Tier
 from ._base import (
     DATE,
     EXIT_OK,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..gongwen import write_docx
-from ..master import update_master
-from ..phrasing import load_template
-from ..report import ReportResult, draft_report
-from ..sheets import REPORT
+from ..core.sheets import REPORT
+from ..documents.gongwen import write_docx
+from ..documents.report import ReportResult, draft_report
+from ..documents.wording import load_template
+from ..io.master import update_master
 from ._base import (
     DATE,
     EXIT_OK,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..master import update_master
-from ..review import follow_up_review
+from ..io.master import update_master
+from ..overdue.review import follow_up_review
 from ._base import (
     DATE,
     EXIT_OK,

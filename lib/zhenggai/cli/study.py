@@ -8,11 +8,11 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
-from ..errors import UsageError
-from ..master import update_master
-from ..study import StudyResult, plan_study
-from ..study_export import StudyExport, read_export_file
-from ..study_history import Period, parse_period
+from ..core.errors import UsageError
+from ..io.master import update_master
+from ..study.export import StudyExport, read_export_file
+from ..study.history import Period, parse_period
+from ..study.run import StudyResult, plan_study
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..master import update_master
-from ..templates import TemplatesResult, make_templates
+from ..io.master import update_master
+from ..template.make import TemplatesResult, make_templates
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..undo import undo_last
+from ..returns.undo import undo_last
 from ._base import EXIT_OK, ZhCommand, master_argument, option, out
 
 

@@ -1,0 +1,12 @@
+"""Loaded before anything is collected (doctests of lib/ and xl_addin/ included)."""
+
+from __future__ import annotations
+
+import os
+
+# xlwings.Book(json=...) is the engine of xlwings Server/Lite, under xlwings/pro/:
+# it needs a licence key, read when xlwings is first imported, so set it before
+# anything imports xlwings. "noncommercial" is accepted offline; the PolyForm
+# Noncommercial licence allows noncommercial purposes and use by government
+# institutions, which is what this project is for.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")

@@ -1,0 +1,241 @@
+"""What a command wants done to the master, as plain data, and where it goes.
+
+The core computes a :class:`ChangeSet`; a :class:`MasterWriter` applies it:
+:class:`zhenggai.io.master.OpenpyxlMaster` to a file (CLI),
+``xl_addin.master.XlwingsMaster`` to the open book (add-in) and
+:class:`zhenggai.core.memory.MemoryMaster` to plain lists (tests). Every
+command runs the same read → plan → write path
+(:func:`zhenggai.core.ledger.plan_and_write`), so the CLI and the add-in
+cannot drift apart.
+
+Example:
+    >>> cs = ChangeSet()
+    >>> cs.edit("台账", 7, 12, "已完成", fill=Fill.DONE)
+    >>> cs.append("变更记录", [["2026-11-28 10:00", "汇总", "办公室"]])
+    >>> len(cs)
+    2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from .grid import GridSource
+from .text import Value
+
+__all__ = [
+    "CellEdit",
+    "ChangeSet",
+    "ChartSpec",
+    "ColumnAdd",
+    "Fill",
+    "MasterWriter",
+    "Planned",
+    "SheetTable",
+]
+
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Fill(StrEnum):
+    """Cell fill colours (RGB hex) with their meaning, shared by both adapters."""
+
+    OVERDUE = "FFC7CE"  # red: 已逾期
+    DUE_7 = "FFD8A8"  # orange: due within the short window
+    DUE_30 = "FFF2CC"  # yellow: due within the long window
+    NORMAL = "C6EFCE"  # green: 正常
+    DONE = "D9D9D9"  # grey: 已完成
+    ONGOING = "DDEBF7"  # blue: 长期坚持
+    UNKNOWN = "E4DFEC"  # purple: 时限无法识别
+    HEADER = "DCE6F1"  # header rows
+    LOCKED = "F2F2F2"  # locked columns in templates
+    CONFLICT = "F8CBAD"  # conflicts and problems
+    NONE = ""  # remove any fill
+
+
+@dataclass(frozen=True)
+class CellEdit:
+    """Set one cell. ``row``/``col`` are 1-based like Excel.
+
+    ``fill`` None leaves the fill as it is; ``Fill.NONE`` clears it.
+    """
+
+    sheet: str
+    row: int
+    col: int
+    value: Value
+    fill: Fill | None = None
+
+
+@dataclass(frozen=True)
+class ColumnAdd:
+    """A new column: its header cell, styled like the sheet's other header cells.
+
+    Applied before edits and appends, so rows appended in the same change set
+    can fill it. An auto-filter over the header row is widened to include it.
+
+    Attributes:
+        sheet: sheet name.
+        col: 1-based column of the new header cell.
+        header: header text.
+        row: 1-based header row.
+        width: column width in Excel character units (None: leave as is).
+    """
+
+    sheet: str
+    col: int
+    header: str
+    row: int = 1
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native Excel chart drawn from columns of a :class:`SheetTable`.
+
+    Attributes:
+        kind: "bar" (horizontal), "column" or "pie".
+        title: chart title.
+        categories: 1-based column holding the category labels.
+        series: 1-based columns holding values (header row gives the series name).
+        anchor: top-left cell of the chart, e.g. "J2".
+        first_row / last_row: 1-based data rows (the header is first_row - 1).
+        y_title: axis title for the values.
+    """
+
+    kind: str
+    title: str
+    categories: int
+    series: tuple[int, ...]
+    anchor: str
+    first_row: int
+    last_row: int
+    y_title: str = ""
+
+
+@dataclass
+class SheetTable:
+    """A whole output sheet, rewritten each run (统计, 通报草稿, 回收情况 …).
+
+    Attributes:
+        name: sheet name.
+        header: header row (may be empty for prose sheets).
+        rows: data rows under the header.
+        widths: column widths by 1-based column.
+        wrap: 1-based columns whose text wraps.
+        fills: (1-based row, col) -> fill, rows counted from the sheet's top.
+        charts: native charts to draw.
+        title: optional title line above the header (row 1), shifting the table down.
+        number_formats: 1-based column -> Excel number format (e.g. "0.00%").
+    """
+
+    name: str
+    header: list[str]
+    rows: list[list[Value]]
+    widths: dict[int, float] = field(default_factory=dict)
+    wrap: set[int] = field(default_factory=set)
+    fills: dict[tuple[int, int], Fill] = field(default_factory=dict)
+    charts: list[ChartSpec] = field(default_factory=list)
+    title: str = ""
+    number_formats: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def header_row(self) -> int:
+        """1-based row of the header (2 when a title line is above it)."""
+        return 2 if self.title else 1
+
+
+@dataclass
+class ChangeSet:
+    """Everything one command changes in the master.
+
+    Attributes:
+        edits: single cells to set.
+        appends: (sheet, rows) appended below the sheet's last used row.
+        tables: output sheets rewritten whole.
+        columns: new columns (header cells), applied first.
+    """
+
+    edits: list[CellEdit] = field(default_factory=list)
+    appends: list[tuple[str, list[list[Value]]]] = field(default_factory=list)
+    tables: list[SheetTable] = field(default_factory=list)
+    columns: list[ColumnAdd] = field(default_factory=list)
+
+    def edit(
+        self, sheet: str, row: int, col: int, value: Value, *, fill: Fill | None = None
+    ) -> None:
+        self.edits.append(CellEdit(sheet, row, col, value, fill))
+
+    def append(self, sheet: str, rows: Sequence[Sequence[Value]]) -> None:
+        if rows:
+            self.appends.append((sheet, [list(r) for r in rows]))
+
+    def table(self, table: SheetTable) -> None:
+        self.tables.append(table)
+
+    def add_column(
+        self, sheet: str, col: int, header: str, *, row: int = 1, width: float | None = None
+    ) -> None:
+        self.columns.append(ColumnAdd(sheet, col, header, row, width))
+
+    def extend(self, other: ChangeSet) -> None:
+        self.edits += other.edits
+        self.appends += other.appends
+        self.tables += other.tables
+        self.columns += other.columns
+
+    def __len__(self) -> int:
+        return (
+            len(self.edits)
+            + sum(len(rows) for _, rows in self.appends)
+            + len(self.tables)
+            + len(self.columns)
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.edits or self.appends or self.tables or self.columns)
+
+    @property
+    def sheets(self) -> set[str]:
+        """Names of the sheets this change touches."""
+        return (
+            {e.sheet for e in self.edits}
+            | {s for s, _ in self.appends}
+            | {t.name for t in self.tables}
+            | {c.sheet for c in self.columns}
+        )
+
+
+class Planned(Protocol):
+    """A command's result: what it wants changed in the master, among other things."""
+
+    @property
+    def changes(self) -> ChangeSet: ...
+
+
+class MasterWriter(Protocol[R_co]):
+    """The master a command reads and writes, wherever it lives.
+
+    ``source`` is the master as it is now (read under the writer's lock, for a
+    file); ``write`` applies a change set and says what it did (a
+    :class:`~zhenggai.io.master.SaveResult` for a file, the cells written for
+    an open book). A writer is used for one command.
+    """
+
+    @property
+    def source(self) -> GridSource:
+        """The master's sheets as they are now."""
+        ...
+
+    @property
+    def path(self) -> Path | None:
+        """The master's file (None for a book that was never saved, or one in memory)."""
+        ...
+
+    def write(self, changes: ChangeSet) -> R_co:
+        """Apply *changes* to the master."""
+        ...

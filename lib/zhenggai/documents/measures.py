@@ -1,0 +1,328 @@
+"""The ledger as a report reads it: categories, their findings, their measures.
+
+The 台账 holds one row per measure per responsible unit. A report speaks of
+problems (here *findings*, so as not to clash with :class:`~zhenggai.core.problems.Problem`)
+and measures, so rows are grouped back. The statistics sentence and the
+二、 section of the report are built from the same :class:`Category` objects,
+so their numbers always agree. The counting rules:
+
+- a **finding** (存在问题) is one distinct 存在问题 text within a 问题类别;
+- a **measure** (整改措施) is one distinct 整改措施 text under one finding:
+  rows 3-1/3-2 with the same text, split over two units, are one measure;
+  rows 5-1/5-2 with different texts are two, whatever their 编号 say;
+- texts compare ignoring spaces, line breaks and closing punctuation, and
+  leading ordinals ("一、", "（1）") are dropped from categories and findings;
+- a measure's **status** merges its rows': 已完成 when every row is done;
+  长期坚持 when every row is 长期坚持 or 已完成 and at least one is 长期坚持;
+  未启动 when no row has started; otherwise 正在整改;
+- a status outside the four words (基本完成, empty, …) is reported as a
+  :class:`~zhenggai.core.problems.Problem` and counted as 正在整改: never as done;
+- ongoing (长期坚持) means the *status* says so. 整改类型 and 整改时限 may
+  also say 长期坚持 ("2026年底前，并长期坚持"), but such an item is counted by
+  its status until the unit reports it as 长期坚持, so the count can be
+  checked with a filter on the 整改状态 column.
+- completion rate = measures done ÷ all measures, two decimals, half up
+  (the published convention; 长期坚持 does not count as done).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core.grid import Row, Table
+from ..core.problems import Code, Problem
+from ..core.text import cn_date, to_date
+from .wording import flatten
+
+__all__ = [
+    "DONE",
+    "IN_PROGRESS",
+    "NOT_STARTED",
+    "ONGOING",
+    "STATUSES",
+    "Category",
+    "Measure",
+    "MeasureStats",
+    "UnitProgress",
+    "group_ledger",
+    "measure_stats",
+]
+
+NOT_STARTED, IN_PROGRESS, DONE, ONGOING = "未启动", "正在整改", "已完成", "长期坚持"
+STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, ONGOING)
+
+_ORDINAL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*"
+)
+_SPACE = re.compile(r"\s+")
+_CLOSING = "。；;，,、.：: "
+
+
+def _strip_ordinal(text: str) -> str:
+    return _ORDINAL.sub("", text, count=1)
+
+
+def _key(text: str) -> str:
+    return _SPACE.sub("", text).rstrip(_CLOSING)
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """One unit's row of a measure.
+
+    Attributes:
+        id: the row's 编号 ("3-1").
+        unit: 责任单位.
+        status: 整改状态 as written ("" when empty).
+        progress: 整改进展 on one line ("" when empty).
+        done_date: 完成时间, when a date.
+        row: 1-based row in 台账.
+    """
+
+    id: str
+    unit: str
+    status: str
+    progress: str
+    done_date: date | None
+    row: int
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One rectification measure, its rows merged back over the units carrying it.
+
+    Attributes:
+        category: the 问题类别 it belongs to.
+        finding: the 存在问题 it answers.
+        text: 整改措施, on one line.
+        kind: 整改类型 ("" when empty; distinct values joined with "、").
+        deadline: 整改时限 as text (dates written 2026年11月28日).
+        rows: one :class:`UnitProgress` per ledger row, in ledger order.
+        status: the merged status (see the module docstring).
+    """
+
+    category: str
+    finding: str
+    text: str
+    kind: str
+    deadline: str
+    rows: tuple[UnitProgress, ...]
+    status: str
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The units carrying it, in ledger order, without repeats."""
+        return tuple(dict.fromkeys(r.unit for r in self.rows if r.unit))
+
+    @property
+    def merged(self) -> bool:
+        """True when several ledger rows (units) carry this measure."""
+        return len(self.rows) > 1
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rows)
+
+    @property
+    def done_date(self) -> date | None:
+        """When the last unit finished, for a measure done everywhere."""
+        dates = [r.done_date for r in self.rows if r.done_date is not None]
+        return max(dates) if self.status == DONE and dates else None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A 问题类别 with its findings and measures, in ledger order.
+
+    Attributes:
+        number: 1-based position, rendered （一）（二）… by the template.
+        name: the category text without a leading ordinal.
+        findings: the distinct 存在问题 texts.
+        measures: the measures answering them.
+    """
+
+    number: int
+    name: str
+    findings: tuple[str, ...]
+    measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True)
+class MeasureStats:
+    """The numbers of the report's statistics sentence.
+
+    ``done + in_progress + ongoing == measures``; ``in_progress`` includes the
+    ``not_started`` ones, which the sentence names separately.
+    """
+
+    findings: int
+    measures: int
+    done: int
+    in_progress: int
+    not_started: int
+    ongoing: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Completion rate in percent, two decimals; None when there are no measures."""
+        if not self.measures:
+            return None
+        return (Decimal(100 * self.done) / Decimal(self.measures)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def rate_text(self) -> str:
+        """ "21.43%", or "—" when there are no measures."""
+        rate = self.rate
+        return "—" if rate is None else f"{rate}%"
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {
+            "findings": self.findings,
+            "measures": self.measures,
+            "done": self.done,
+            "in_progress": self.in_progress,
+            "not_started": self.not_started,
+            "ongoing": self.ongoing,
+            "rate": self.rate_text,
+        }
+
+
+def merge_status(statuses: list[str]) -> str:
+    """The status of a measure from its rows' statuses (unknown words count as 正在整改)."""
+    known = [s if s in STATUSES else IN_PROGRESS for s in statuses]
+    if all(s == DONE for s in known):
+        return DONE
+    if all(s in (DONE, ONGOING) for s in known):
+        return ONGOING
+    if all(s == NOT_STARTED for s in known):
+        return NOT_STARTED
+    return IN_PROGRESS
+
+
+def _cell(row: Row, key: str) -> str:
+    return row.cell(key) if key in row.columns else ""
+
+
+def _row_problems(row: Row, table: Table, names: dict[str, str]) -> list[Problem]:
+    problems = []
+    for key in ("category", "problem", "measure"):
+        if not flatten(row.text(key)):
+            problems.append(
+                Problem(
+                    Code.REQUIRED_MISSING,
+                    f"“{names[key]}”为空，这一行没有写进报告。请补填后重新生成。",
+                    sheet=table.sheet,
+                    cell=_cell(row, key),
+                )
+            )
+    return problems
+
+
+def _status_problem(row: Row, table: Table, status: str, name: str) -> Problem:
+    if not status:
+        message = f"“{name}”为空，报告中按“正在整改”统计。请填写。"
+    else:
+        message = (
+            f"“{name}”“{status}”不是 {'、'.join(STATUSES)} 之一，"
+            "报告中按“正在整改”统计（不计入已完成）。请改为其中之一。"
+        )
+    code = Code.REQUIRED_MISSING if not status else Code.STATUS_INVALID
+    return Problem(code, message, sheet=table.sheet, cell=_cell(row, "status"), value=status)
+
+
+def _deadline_text(row: Row) -> str:
+    value = row["deadline"]
+    day = to_date(value)
+    return cn_date(day) if day is not None else flatten(row.text("deadline"))
+
+
+def group_ledger(
+    table: Table, *, names: dict[str, str] | None = None
+) -> tuple[list[Category], list[Problem]]:
+    """Group the 台账 rows into categories, findings and measures (see the module docstring).
+
+    Args:
+        table: the 台账 as read by :func:`zhenggai.core.grid.read_table`.
+        names: field key -> 字段名, for messages (default: the default spec's names).
+
+    Returns:
+        The categories in ledger order, and the problems met: rows left out
+        because a required text is empty, statuses outside the vocabulary.
+    """
+    names = {
+        "category": "问题类别",
+        "problem": "存在问题",
+        "measure": "整改措施",
+        "status": "整改状态",
+    } | (names or {})
+    problems: list[Problem] = []
+    # category key -> (name, finding key -> text, measure key -> rows)
+    order: dict[str, tuple[str, dict[str, str], dict[tuple[str, str], list[Row]]]] = {}
+    for row in table.rows:
+        missing = _row_problems(row, table, names)
+        if missing:
+            problems += missing
+            continue
+        category = _strip_ordinal(flatten(row.text("category")))
+        finding = _strip_ordinal(flatten(row.text("problem")))
+        measure = flatten(row.text("measure"))
+        status = flatten(row.text("status"))
+        if status not in STATUSES:
+            problems.append(_status_problem(row, table, status, names["status"]))
+        _, findings, measures = order.setdefault(_key(category), (category, {}, {}))
+        findings.setdefault(_key(finding), finding)
+        measures.setdefault((_key(finding), _key(measure)), []).append(row)
+    categories = [
+        Category(
+            number,
+            name,
+            tuple(findings.values()),
+            tuple(_measure(name, findings[fkey], rows) for (fkey, _), rows in measures.items()),
+        )
+        for number, (name, findings, measures) in enumerate(order.values(), start=1)
+    ]
+    return categories, problems
+
+
+def _measure(category: str, finding: str, rows: list[Row]) -> Measure:
+    progress = tuple(
+        UnitProgress(
+            id=r.text("id"),
+            unit=flatten(r.text("unit")),
+            status=flatten(r.text("status")),
+            progress=flatten(r.text("progress")),
+            done_date=to_date(r["done_date"]),
+            row=r.number,
+        )
+        for r in rows
+    )
+    kinds = dict.fromkeys(flatten(r.text("kind")) for r in rows)
+    deadlines = dict.fromkeys(_deadline_text(r) for r in rows)
+    return Measure(
+        category=category,
+        finding=finding,
+        text=flatten(rows[0].text("measure")),
+        kind="、".join(k for k in kinds if k),
+        deadline="、".join(d for d in deadlines if d),
+        rows=progress,
+        status=merge_status([p.status for p in progress]),
+    )
+
+
+def measure_stats(categories: list[Category]) -> MeasureStats:
+    """Count findings and measures by merged status (see the module docstring)."""
+    measures = [m for c in categories for m in c.measures]
+    count = {s: sum(1 for m in measures if m.status == s) for s in STATUSES}
+    return MeasureStats(
+        findings=sum(len(c.findings) for c in categories),
+        measures=len(measures),
+        done=count[DONE],
+        in_progress=count[IN_PROGRESS] + count[NOT_STARTED],
+        not_started=count[NOT_STARTED],
+        ongoing=count[ONGOING],
+    )

@@ -1,0 +1,1 @@
+"""``zhenggai import``: ledgers made elsewhere, read by header and placed into the master."""

@@ -1,0 +1,179 @@
+"""Who holds the master: Excel/WPS/LibreOffice owner files and our own lock file.
+
+A command that changes the master first refuses while an office program has
+it open (:func:`check_not_open`, naming the holder), then takes
+:class:`MasterLock` so two zhenggai runs never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import socket
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from ..core.errors import MasterBusyError
+
+__all__ = ["MasterLock", "check_not_open", "holder", "owner_files"]
+
+
+def owner_files(path: Path) -> list[Path]:
+    """Excel/WPS (``~$name``) and LibreOffice (``.~lock.name#``) owner files of *path*."""
+    return [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+
+
+def _read_owner(owner: Path) -> str:
+    try:
+        data = owner.read_bytes()
+    except OSError:
+        return "未知用户"
+    if owner.name.startswith(".~lock."):
+        # LibreOffice: "<full name>,<user>,<host>,<date>,<dir>;"
+        parts = data.decode("utf-8", "replace").split(",")
+        return (parts[0] or parts[1]).strip() if len(parts) > 1 else "未知用户"
+    # Excel: one byte of length, then the user name in the ANSI code page;
+    # newer versions repeat it in UTF-16 from byte 54.
+    if len(data) > 56:
+        n = data[0]
+        wide = data[54 : 54 + 2 * n].decode("utf-16-le", "replace").strip("\x00 ")
+        if wide and "\ufffd" not in wide:
+            return wide
+    if data:
+        return data[1 : 1 + data[0]].decode("gbk", "replace").strip("\x00 ") or "未知用户"
+    return "未知用户"
+
+
+def _in_use(path: Path) -> bool:
+    """True when another program holds *path* so that we cannot lock it."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except PermissionError:
+        return True  # Windows: Excel opened it with share-deny-write
+    except OSError:
+        return False
+    try:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            except OSError:
+                return True
+            return False
+        import fcntl
+
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True  # LibreOffice holds a POSIX lock on files it has open
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def holder(path: Path) -> str | None:
+    """The user holding *path* open in Excel/WPS/LibreOffice, or None.
+
+    An owner file left behind by a crash (the file can be locked) is ignored.
+    """
+    for owner in owner_files(path):
+        if owner.exists() and _in_use(path):
+            return _read_owner(owner)
+    return None
+
+
+def check_not_open(path: Path) -> None:
+    """Raise :class:`MasterBusyError` naming the holder when *path* is open elsewhere."""
+    who = holder(path)
+    if who is not None:
+        raise MasterBusyError(
+            f"台账“{path.name}”正被 {who} 打开，请先关闭 Excel/WPS 中的台账再运行。"
+        )
+
+
+class MasterLock:
+    """An exclusive lock file beside the master, released on exit.
+
+    The lock is an OS lock (flock/locking) on ``~zhenggai.<name>.lock``, so a
+    lock file left by a killed run never blocks the next one.
+    """
+
+    def __init__(self, path: Path, *, command: str = "") -> None:
+        self.path = path.with_name(f"~zhenggai.{path.name}.lock")
+        self.command = command
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> MasterLock:
+        for _ in range(5):
+            fh = open(self.path, "a+", encoding="utf-8")
+            if not _try_lock(fh):
+                fh.seek(0)
+                info = _lock_info(fh.read())
+                fh.close()
+                raise MasterBusyError(
+                    f"另一个 zhenggai 正在修改这个台账（{info}），锁文件：{self.path}。请等它结束后再运行。"
+                )
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # the file we locked is still the lock file (not unlinked by a finishing run)
+                fh.seek(0)
+                fh.truncate()
+                fh.write(
+                    json.dumps(
+                        {
+                            "user": getpass.getuser(),
+                            "host": socket.gethostname(),
+                            "pid": os.getpid(),
+                            "started": datetime.now().isoformat(timespec="seconds"),
+                            "command": self.command,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+                fh.flush()
+                self._fh = fh
+                return self
+            fh.close()
+        raise MasterBusyError(f"无法取得台账的锁文件：{self.path}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            self._fh.close()
+            self._fh = None
+
+
+def _try_lock(fh: IO[str]) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _lock_info(text: str) -> str:
+    try:
+        info = json.loads(text)
+        return f"{info['user']}@{info['host']}，进程 {info['pid']}，{info['started']} 开始，{info['command']}"
+    except (ValueError, KeyError, TypeError):
+        return "信息不可读"

@@ -1,0 +1,1 @@
+"""``zhenggai mail``: messages with templates and reminders, as .eml files or over SMTP."""

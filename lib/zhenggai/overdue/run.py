@@ -1,0 +1,124 @@
+"""``zhenggai overdue``: 预警 for every row, the 统计 sheet and the 销号 checks.
+
+The tier rules are in :mod:`zhenggai.overdue.tiers`, the statistics in
+:mod:`zhenggai.overdue.stats`, the 销号 checks in :mod:`zhenggai.core.closing`; this
+module puts them into one :class:`~zhenggai.core.changes.ChangeSet`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..core.changes import ChangeSet
+from ..core.closing import CLOSING_CODES, check_closing, problems_table
+from ..core.ledger import Ledger
+from ..core.problems import Problem
+from ..core.sheets import LEDGER
+from ..core.text import canonical, cn_date
+from .stats import UnitStats, stats_table, unit_stats
+from .tiers import ItemTier, Tier, Windows, classify
+
+__all__ = ["OverdueResult", "flag_overdue"]
+
+
+@dataclass
+class OverdueResult:
+    """What ``zhenggai overdue`` found and wants written.
+
+    Attributes:
+        today: the day judged on.
+        items: every row's warning.
+        units: per-unit statistics in rank order.
+        problems: 销号 problems (also written to 校验问题).
+        changes: 预警 cells, the 统计 sheet and 校验问题.
+        windows: the warning windows used.
+        no_warning_column: the 台账 has no 预警 column, so no cell was written.
+    """
+
+    today: date
+    items: list[ItemTier]
+    units: list[UnitStats]
+    problems: list[Problem]
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    windows: Windows = field(default_factory=Windows)
+    no_warning_column: bool = False
+
+    def by_tier(self, tier: Tier) -> Iterator[ItemTier]:
+        return (i for i in self.items if i.tier is tier)
+
+    def counts(self) -> dict[Tier, int]:
+        """Items per tier, every tier present."""
+        return {t: sum(1 for _ in self.by_tier(t)) for t in Tier}
+
+    def summary(self) -> str:
+        """One sentence for the screen and the add-in: "截至2026年11月28日，共 N 条：已逾期 …"."""
+        counts, w = self.counts(), self.windows
+        unit = "个工作日" if w.workdays else "天"
+        return (
+            f"截至{cn_date(self.today)}，共 {len(self.items)} 条："
+            f"已逾期 {counts[Tier.OVERDUE]} 条，{w.orange}{unit}内到期 {counts[Tier.ORANGE]} 条，"
+            f"{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，正常 {counts[Tier.NORMAL]} 条，"
+            f"长期坚持 {counts[Tier.ONGOING]} 条，已完成 {counts[Tier.DONE]} 条，"
+            f"时限无法识别 {counts[Tier.UNKNOWN]} 条。"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``overdue --json`` prints."""
+        return {
+            "today": self.today.isoformat(),
+            "items": [
+                {
+                    "id": i.id,
+                    "unit": i.unit,
+                    "deadline": i.deadline.raw,
+                    "due": i.due.isoformat() if i.due else None,
+                    "tier": str(i.tier),
+                    "days": i.days,
+                }
+                for i in self.items
+            ],
+            "units": [
+                {
+                    "unit": u.unit,
+                    "total": u.total,
+                    "done": u.done,
+                    "overdue": u.overdue,
+                    "rate": u.rate,
+                }
+                for u in self.units
+            ],
+        }
+
+
+def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
+    """Warn on every row, count per unit and check 销号: the core of ``zhenggai overdue``.
+
+    The changes write each row's 预警 cell (text and fill) where the text
+    changes, rewrite the 统计 sheet (table and two native charts) and replace
+    the 销号 rows of 校验问题.
+
+    Raises:
+        SettingsError: 设置 整改起始日期 is filled but not a date.
+    """
+    today = today or date.today()
+    items = classify(ledger, today=today)
+    units = unit_stats(items, order=[u.name for u in ledger.units])
+    problems = list(check_closing(ledger))
+    changes = ChangeSet()
+    col = ledger.table.columns.get("warning")
+    if col is not None:
+        # Only cells whose text changes are written: reruns touch few cells, which
+        # matters for the add-in (xlwings writes cell by cell) and for big ledgers.
+        current = {row.number: canonical(row.raw.get("warning")) for row in ledger.table}
+        for item in items:
+            if current.get(item.row) != item.text:
+                changes.edit(LEDGER, item.row, col, item.text, fill=item.fill)
+    changes.table(stats_table(units, today=today))
+    changes.table(problems_table(ledger, problems, owned=CLOSING_CODES))
+    windows = Windows.from_settings(ledger.settings)
+    return OverdueResult(
+        today, items, units, problems, changes, windows, no_warning_column=col is None
+    )

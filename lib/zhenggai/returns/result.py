@@ -1,0 +1,156 @@
+"""What a consolidation says about each returned file, and about the whole run.
+
+:class:`Verdict` for each file, :class:`FileResult` with its changes,
+conflicts and problems, :class:`ConsolidateResult` for the run (and its
+``--json`` form, exactly as issue 4 specifies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..core.changes import ChangeSet
+from ..core.problems import Problem
+from .merge import Change, Conflict
+
+__all__ = ["ConsolidateResult", "FileResult", "Verdict", "local"]
+
+
+class Verdict(StrEnum):
+    """What became of a returned file."""
+
+    APPLIED = "applied"
+    PARTLY = "partly-applied"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    SUPERSEDED = "superseded"
+
+    @property
+    def words(self) -> str:
+        """The verdict as users read it (回收情况, summaries)."""
+        return _WORDS[self]
+
+
+_WORDS = {
+    Verdict.APPLIED: "已汇总",
+    Verdict.PARTLY: "部分汇总",
+    Verdict.REJECTED: "未汇总",
+    Verdict.DUPLICATE: "重复文件",
+    Verdict.SUPERSEDED: "已有更新的报送",
+}
+
+
+@dataclass
+class FileResult:
+    """One returned file's outcome.
+
+    Attributes:
+        file: name relative to the returns folder.
+        path: the file.
+        sha256: hash of its bytes.
+        saved: its save time (local, naive).
+        unit, batch: from its ``_meta`` (None when unknown).
+        verdict: see :class:`Verdict`.
+        changes: cells applied to 台账.
+        conflicts: cells not applied because the master changed them too.
+        problems: everything found in the file (notices included).
+        note: why it was skipped (duplicate of / superseded by which file).
+        legacy: a file without a template's ``_meta``, read by 编号 (its conflicts are proposals).
+    """
+
+    file: str
+    path: Path
+    sha256: str
+    saved: datetime
+    unit: str | None
+    batch: str | None
+    verdict: Verdict
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    note: str = ""
+    legacy: bool = False
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems and not self.conflicts
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's entry of ``--json`` (exactly the keys the issue specifies)."""
+        return {
+            "file": self.file,
+            "unit": self.unit,
+            "batch": self.batch,
+            "verdict": str(self.verdict),
+            "changes": len(self.changes),
+            "conflicts": len(self.conflicts),
+            "problems": [
+                {
+                    "code": str(p.code),
+                    "sheet": p.sheet,
+                    "cell": p.cell,
+                    "message": p.message,
+                    "value": p.value,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+@dataclass
+class ConsolidateResult:
+    """What a consolidation found and wants changed.
+
+    Attributes:
+        folder: the returns folder.
+        files: one result per workbook found, in processing order.
+        ignored: files that are not workbooks (and owner files) — not read.
+        not_returned: units of the latest issued batch with no return yet.
+        batch: that latest issued batch ("" when no template was issued).
+        changes: everything to write into the master.
+        now: the run's time.
+        feedback_folder: where the per-unit problem lists go (<master folder>/反馈/).
+        ledger_problems: problems of the master itself (销号 checks), also in 校验问题.
+    """
+
+    folder: Path
+    files: list[FileResult]
+    ignored: list[Path]
+    not_returned: list[str]
+    batch: str
+    changes: ChangeSet
+    now: datetime
+    feedback_folder: Path
+    ledger_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def n_changes(self) -> int:
+        return sum(len(f.changes) for f in self.files)
+
+    @property
+    def n_conflicts(self) -> int:
+        return sum(len(f.conflicts) for f in self.files)
+
+    @property
+    def clean(self) -> bool:
+        return all(f.clean for f in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``--json`` prints."""
+        return {
+            "files": [f.to_json() for f in self.files],
+            "changes": self.n_changes,
+            "conflicts": self.n_conflicts,
+            "not_returned": self.not_returned,
+        }
+
+
+def local(when: datetime) -> datetime:
+    """*when* as naive local time to the second, as the master stores times."""
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when.replace(microsecond=0)

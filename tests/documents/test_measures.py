@@ -1,0 +1,138 @@
+"""Grouping ledger rows into categories, findings and measures; the counts of the report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhenggai.core.grid import read_table
+from zhenggai.core.spec import default_spec
+from zhenggai.demo.ledger import demo_rows
+from zhenggai.documents.measures import MeasureStats, group_ledger, measure_stats, merge_status
+
+SPEC = default_spec()
+KEYS = [f.key for f in SPEC]
+
+
+def table(rows):
+    """A 台账 table read from a grid built in code (no workbook needed)."""
+    grid = [SPEC.headers, *([row.get(k) for k in KEYS] for row in rows)]
+    return read_table(grid, SPEC, sheet="台账")
+
+
+def row(i, category="甲方面", problem="问题一", measure="措施一", unit="办公室", status="正在整改"):
+    return {
+        "id": str(i),
+        "category": category,
+        "problem": problem,
+        "measure": measure,
+        "unit": unit,
+        "deadline": "年底前",
+        "status": status,
+    }
+
+
+def test_demo_ledger_groups_like_the_example():
+    categories, problems = group_ledger(table(demo_rows()))
+    assert problems == []
+    assert [c.number for c in categories] == [1, 2, 3]
+    assert [len(c.findings) for c in categories] == [2, 3, 1]
+    assert [len(c.measures) for c in categories] == [4, 6, 4]
+    merged = [m for c in categories for m in c.measures if m.merged]
+    assert [(m.ids, m.units, m.status) for m in merged] == [
+        (("3-1", "3-2"), ("机关党委", "办公室"), "长期坚持"),
+        (("9-2", "9-3"), ("网络安全科", "舆情信息科"), "正在整改"),
+    ]
+
+
+def test_same_id_base_with_different_texts_are_two_measures():
+    rows = [
+        row("5-1", problem="问题一", measure="召开学习扩大会"),
+        row("5-2", problem="问题二", measure="传达会议精神"),
+        row("6", problem="问题二", measure="传达会议精神。"),  # same text, closing mark aside
+    ]
+    (category,) = group_ledger(table(rows))[0]
+    assert category.findings == ("问题一", "问题二")
+    assert [m.ids for m in category.measures] == [("5-1",), ("5-2", "6")]
+
+
+def test_leading_ordinals_and_spaces_do_not_split_groups():
+    rows = [
+        row(1, category="一、理论学习方面", problem="（1）未专题学习"),
+        row(2, category="理论学习方面", problem="未专题学习 ", measure="措施二"),
+    ]
+    (category,) = group_ledger(table(rows))[0]
+    assert category.name == "理论学习方面"
+    assert category.findings == ("未专题学习",)
+    assert len(category.measures) == 2
+
+
+@pytest.mark.parametrize(
+    ("statuses", "merged"),
+    [
+        (["已完成", "已完成"], "已完成"),
+        (["已完成", "长期坚持"], "长期坚持"),
+        (["长期坚持", "长期坚持"], "长期坚持"),
+        (["未启动", "未启动"], "未启动"),
+        (["未启动", "已完成"], "正在整改"),
+        (["正在整改", "长期坚持"], "正在整改"),
+        (["基本完成"], "正在整改"),
+        ([""], "正在整改"),
+    ],
+)
+def test_merge_status(statuses, merged):
+    assert merge_status(statuses) == merged
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "text"),
+    [(3, 14, "21.43%"), (1, 800, "0.13%"), (2, 3, "66.67%"), (5, 5, "100.00%"), (0, 7, "0.00%")],
+)
+def test_completion_rate_two_decimals_half_up(done, total, text):
+    stats = MeasureStats(1, total, done, total - done, 0, 0)
+    assert stats.rate_text == text
+
+
+def test_no_measures_has_no_rate():
+    stats = measure_stats([])
+    assert stats.rate is None and stats.rate_text == "—"
+
+
+_STATUSES = st.sampled_from(["未启动", "正在整改", "已完成", "长期坚持", "基本完成", None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["甲方面", "乙方面"]),
+            st.sampled_from(["问题一", "问题二", "问题三"]),
+            st.sampled_from(["措施一", "措施二"]),
+            st.sampled_from(["办公室", "人事科"]),
+            _STATUSES,
+        ),
+        max_size=25,
+    )
+)
+def test_counts_always_add_up(rows):
+    grid_rows = [
+        row(i, category=c, problem=p, measure=m, unit=u, status=s)
+        for i, (c, p, m, u, s) in enumerate(rows, start=1)
+    ]
+    categories, problems = group_ledger(table(grid_rows))
+    stats = measure_stats(categories)
+    assert stats.done + stats.in_progress + stats.ongoing == stats.measures
+    assert stats.not_started <= stats.in_progress
+    assert stats.measures == len({(c, p, m) for c, p, m, _, _ in rows})
+    assert stats.findings == len({(c, p) for c, p, _, _, _ in rows})
+    assert len(problems) == sum(
+        1 for *_, s in rows if s not in ("未启动", "正在整改", "已完成", "长期坚持")
+    )
+    if stats.measures:
+        assert Decimal(0) <= stats.rate <= Decimal(100)
+        assert sum(len(m.rows) for c in categories for m in c.measures) == len(rows)
+    else:
+        assert stats.rate is None

@@ -1,0 +1,118 @@
+"""Wording templates: filters, paragraph rules, errors, the sandbox, file encodings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zhenggai import TemplateError
+from zhenggai.core.text import cn_date, cn_number
+from zhenggai.documents.document import ParaKind
+from zhenggai.documents.wording import (
+    Wording,
+    brief,
+    builtin_template,
+    clause,
+    flatten,
+    load_template,
+    paragraph_kind,
+    render_paragraphs,
+    split_paragraphs,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (date(2026, 1, 5), "2026年1月5日"),
+        ("2026年01月05日", "2026年1月5日"),
+        ("2026-11-28", "2026年11月28日"),
+        ("2026.1.5", "2026年1月5日"),
+        ("年底前", "年底前"),
+        (None, ""),
+    ],
+)
+def test_cn_date_has_no_zero_padding(value, shown):
+    assert cn_date(value) == shown
+
+
+def test_numbers_and_clauses():
+    assert [cn_number(n) for n in (1, 3, 10, 12)] == ["一", "三", "十", "十二"]
+    assert clause("已完成整改。") == "已完成整改"
+    assert clause("  已完成整改；\n") == "已完成整改"
+    assert (
+        brief("继续压实意识形态工作责任，党组书记落实好第一责任人责任")
+        == "继续压实意识形态工作责任"
+    )
+    assert len(brief("很" * 50)) == 30
+    assert (
+        flatten("11月：已召开会议\n12月：已印发方案。\n\n")
+        == "11月：已召开会议；12月：已印发方案。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("一、高度重视", ParaKind.H1),
+        ("十二、其他", ParaKind.H1),
+        ("（三）防范化解风险", ParaKind.H2),
+        ("1.存在问题", ParaKind.H3),
+        ("（2）整改情况", ParaKind.H3),
+        ("一是迅速安排部署", ParaKind.BODY),
+        ("2026.11.28 召开会议", ParaKind.BODY),
+        ("存在问题：（1）……", ParaKind.BODY),
+    ],
+)
+def test_paragraph_kind_from_the_leading_ordinal(text, kind):
+    assert paragraph_kind(text) is kind
+
+
+def test_blank_lines_separate_paragraphs_and_lines_join():
+    text = "第一段\n  接着写\n\n\n（一）标题\n\n第三段。\n"
+    assert split_paragraphs(text) == ["第一段接着写", "（一）标题", "第三段。"]
+
+
+@given(st.text(alphabet="一二、（）是。\n \u3000ab", max_size=200))
+def test_paragraphs_are_never_empty_and_never_span_lines(text):
+    for paragraph in split_paragraphs(text):
+        assert paragraph and paragraph == paragraph.strip()
+        assert "\n" not in paragraph
+
+
+def test_render_with_filters_and_loops():
+    wording = Wording(
+        "测试",
+        "{% for n in items %}\n{{ loop.index|cn }}是{{ n|clause }}。\n{% endfor %}\n\n二、完\n",
+    )
+    paras = render_paragraphs(wording, {"items": ["甲；", "乙。"]})
+    assert [(p.kind, p.text) for p in paras] == [
+        (ParaKind.BODY, "一是甲。二是乙。"),
+        (ParaKind.H1, "二、完"),
+    ]
+
+
+def test_templates_cannot_reach_python():
+    wording = Wording("恶意模板", "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateError):
+        render_paragraphs(wording, {})
+
+
+def test_template_files_in_utf8_bom_and_gbk(tmp_path):
+    for encoding in ("utf-8-sig", "gb18030"):
+        path = tmp_path / f"{encoding}.j2"
+        path.write_text("整改情况报告", encoding=encoding)
+        assert load_template(path, origin="测试").source == "整改情况报告"
+    binary = tmp_path / "坏.j2"
+    binary.write_bytes(b"\xff\xfe\x00\x81\x00" * 10)
+    with pytest.raises(TemplateError, match="不是文本文件"):
+        load_template(binary, origin="测试")
+
+
+def test_builtin_report_template_ships_with_the_package():
+    wording = builtin_template("report.j2")
+    assert wording.name == "内置模板 report.j2"
+    assert "现将整改情况报告如下：" in wording.source

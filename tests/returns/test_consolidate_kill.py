@@ -1,0 +1,185 @@
+"""A consolidation killed at any moment leaves the master as it was before or after; two at once.
+
+The kills use :mod:`bench.crashcheck`, shared with ``bench/crash.py`` (which
+does the same on a 10,000-row master).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.crashcheck import kill_at_random, master_state
+from tests.support.returns_kit import fill, issue
+from zhenggai.cli import main
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork, SIGKILL and SIGSTOP")
+
+KILLS = 24
+ZHENGGAI = Path(sys.executable).with_name("zhenggai")
+STARTED = datetime.now() - timedelta(minutes=1)
+
+
+@pytest.fixture
+def run(demo_master, tmp_path):
+    """A pristine master with three returns, the state before and after a full run."""
+    templates = issue(demo_master)
+    returns = tmp_path / "回收"
+    fill(templates["人事科"], returns / "a.xlsx", {("4", "progress"): "已单列意识形态工作"})
+    fill(templates["办公室"], returns / "b.xlsx", {("7-2", "status"): "基本完成"})
+    fill(templates["机关党委"], returns / "c.xlsx", {("2", "remark"): "会议已召开"})
+    work = tmp_path / "run"
+    work.mkdir()
+    return demo_master.read_bytes(), work / "台账.xlsx", returns
+
+
+def _consolidate(master: str, returns: str) -> None:  # runs in the forked child
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the child exits right after
+    os._exit(main(["consolidate", master, returns]))
+
+
+class _Forked:
+    """A forked consolidation: no interpreter start-up, so every kill lands in the work."""
+
+    def __init__(self, master: Path, returns: Path) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.proc = ctx.Process(target=_consolidate, args=(str(master), str(returns)))
+        self.proc.start()
+
+    def kill(self) -> None:
+        self.proc.kill()
+
+    def wait(self) -> int | None:
+        self.proc.join()
+        return self.proc.exitcode
+
+
+def _cli(master: Path, returns: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(ZHENGGAI), "consolidate", str(master), str(returns)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _full_run(start, master: Path, pristine: bytes) -> tuple[float, int]:
+    master.write_bytes(pristine)
+    began = time.monotonic()
+    proc = start()
+    code = proc.wait()
+    return time.monotonic() - began, code
+
+
+def test_killed_consolidation_leaves_the_master_before_or_after(run):
+    pristine, master, returns = run
+    master.write_bytes(pristine)
+    before = master_state(master, since=STARTED)
+
+    def start() -> _Forked:
+        return _Forked(master, returns)
+
+    duration, code = _full_run(start, master, pristine)
+    assert code == 1  # b.xlsx has a problem; the rest is applied
+    after = master_state(master, since=STARTED)
+    assert after != before
+
+    report = kill_at_random(
+        start,
+        master,
+        pristine,
+        before=before,
+        after=after,
+        kills=KILLS,
+        duration=duration,
+        since=STARTED,
+    )
+    assert report.broken == []
+    print(report.summary())
+    # a killed run's temp file is cleaned up by the next run
+    assert _full_run(start, master, pristine)[1] == 1
+    assert master_state(master, since=STARTED) == after
+    assert not list(master.parent.glob(".~*.tmp*"))
+
+
+def test_killed_cli_subprocess_leaves_the_master_before_or_after(run):
+    """The same with the installed ``zhenggai`` command as a real subprocess (a few kills)."""
+    pristine, master, returns = run
+    master.write_bytes(pristine)
+    before = master_state(master, since=STARTED)
+    duration, code = _full_run(lambda: _cli(master, returns), master, pristine)
+    assert code == 1
+    after = master_state(master, since=STARTED)
+    report = kill_at_random(
+        lambda: _cli(master, returns),
+        master,
+        pristine,
+        before=before,
+        after=after,
+        kills=6,
+        duration=duration,
+        since=STARTED,
+        seed=6,
+    )
+    assert report.broken == [] and len(report.kills) == 6
+    print(report.summary())
+
+
+def _lock_holder(lock: Path, pids: set[int]) -> int | None:
+    try:
+        pid = json.loads(lock.read_text(encoding="utf-8"))["pid"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return pid if pid in pids else None
+
+
+def test_two_consolidations_started_together_one_runs_the_other_exits_2(run):
+    pristine, master, returns = run
+    master.write_bytes(pristine)
+    lock = master.with_name(f"~zhenggai.{master.name}.lock")
+    procs = [
+        subprocess.Popen(
+            [str(ZHENGGAI), "consolidate", str(master), str(returns)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    by_pid = {p.pid: p for p in procs}
+    # Freeze whichever takes the lock, so the other surely finds it taken, however the
+    # machine schedules them; then let it finish.
+    holder = None
+    deadline = time.monotonic() + 120
+    while holder is None and time.monotonic() < deadline:
+        holder = _lock_holder(lock, set(by_pid))
+        if holder is None:
+            time.sleep(0.005)
+    assert holder is not None, "neither run took the lock"
+    os.kill(holder, signal.SIGSTOP)
+    try:
+        [other] = [p for p in procs if p.pid != holder]
+        _, err = other.communicate(timeout=120)
+    finally:
+        os.kill(holder, signal.SIGCONT)
+    winner = by_pid[holder]
+    out, _ = winner.communicate(timeout=300)
+    assert other.returncode == 2
+    assert "另一个 zhenggai 正在修改这个台账" in err and lock.name in err and str(holder) in err
+    assert winner.returncode == 1 and "台账已更新" in out
+    after = master_state(master, since=STARTED)  # the winner's save is whole
+    assert after != master_state(_copy(master, pristine), since=STARTED)
+
+
+def _copy(master: Path, data: bytes) -> Path:
+    path = master.with_name("原样.xlsx")
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,1 @@
+"""Building and installing the .xlam: ribbon XML, VBA project, compound file."""
