@@ -117,8 +117,11 @@ def proc_wait(seconds: float) -> None:
 def test_serve_without_the_extra_says_how_to_install_it(
     config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import xl_addin.server
+
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
     monkeypatch.delitem(sys.modules, "xl_addin.server.serve", raising=False)
+    monkeypatch.delattr(xl_addin.server, "serve", raising=False)
     assert cli(["serve"]) == 2
     assert 'pip install "zhenggai[serve]"' in capsys.readouterr().err
 
