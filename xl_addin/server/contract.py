@@ -3,7 +3,7 @@
 Every route lives under ``/zhenggai``:
 
 ``POST /zhenggai/run/{tag}``
-    *tag* is a key of :data:`xl_addin.buttons.HANDLERS`. Header
+    *tag* is one of :data:`xl_addin.buttons.HANDLERS`. Header
     ``Authorization: <token>`` (what xlwings' clients send for their ``auth``
     option; ``Bearer <token>`` is accepted too). Body: the workbook as
     xlwings' clients post it (``client``, ``version``, ``book``, ``names``,
