@@ -25,6 +25,7 @@ from .mail import mail_command
 from .overdue import overdue_command
 from .report import report_command
 from .review import review_command
+from .serve import register as register_serve
 from .study import study_command
 from .templates import templates_command
 from .undo import undo_command
@@ -60,6 +61,7 @@ for command in (
     addin_group,
 ):
     cli.add_command(command)
+register_serve(cli, addin_group)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,79 @@
+"""Every ribbon handler answers through ``zhenggai serve``, over real HTTP.
+
+The body is what our add-ins post for a real master; the actions that come
+back are played onto that workbook (tests/xl_addin/replay.py) as Excel would,
+and checked against the library's own result where one is deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+import xlwings
+
+from tests.server.conftest import TOKEN, auth, client_payload
+from tests.xl_addin.payload import payload
+from tests.xl_addin.replay import replay
+from tests.xl_addin.test_handlers import _returned, _reviewed
+from xl_addin import handlers
+from xl_addin.buttons import HANDLERS
+from xl_addin.server.app import create_app
+from xl_addin.server.contract import run_path
+
+# How a master must look for a handler to have work to do; the rest run on the demo as it is.
+SETUP: dict[str, Callable[[Path], Path]] = {"consolidate": _returned, "review": _reviewed}
+
+
+def test_setup_names_only_real_handlers() -> None:
+    assert set(SETUP) <= set(HANDLERS)
+
+
+@pytest.mark.parametrize("tag", sorted(HANDLERS))
+def test_every_handler_answers(tag: str, demo_master: Path, live) -> None:
+    master = SETUP.get(tag, lambda p: p)(demo_master)
+    url = live(create_app(token=TOKEN))
+    r = httpx.post(url + run_path(tag), json=client_payload(master), headers=auth(), timeout=120)
+    assert r.status_code == 200, r.text
+    actions = r.json()["actions"]
+    alerts = [a["args"] for a in actions if a["func"] == "alert"]
+    assert len(alerts) == 1 and alerts[0][1:4] == ["整改台账", "ok", "info"], alerts
+    excel = replay(payload(master), actions)  # every value written is one Excel stores as meant
+    assert excel.alerts == [alerts[0][0]]
+    assert len(actions) > 1, "the handler wrote nothing into the book"
+
+
+def test_flag_overdue_gives_the_same_actions_as_the_handler_in_process(
+    demo_master: Path, live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = live(create_app(token=TOKEN))
+    r = httpx.post(url + run_path("flag_overdue"), json=client_payload(demo_master), headers=auth())
+    monkeypatch.chdir(demo_master.parent)
+    book = xlwings.Book(json=payload(demo_master))
+    handlers.flag_overdue(book)
+    assert r.json()["actions"] == book.json()["actions"]
+
+
+def test_make_templates_writes_beside_the_master_the_client_named(demo_master: Path, live) -> None:
+    url = live(create_app(token=TOKEN))
+    before = os.getcwd()
+    r = httpx.post(
+        url + run_path("make_templates"), json=client_payload(demo_master), headers=auth()
+    )
+    templates = sorted((demo_master.parent / "下发").glob("*/*.xlsx"))
+    assert templates and str(templates[0].parent) in r.json()["actions"][-1]["args"][0]
+    assert os.getcwd() == before  # found by its path, not by changing the current folder
+
+
+def test_office_js_client_on_the_web_finds_the_master_under_a_root(demo_master: Path, live) -> None:
+    """Excel on the web sends no local path: the master is found under --root."""
+    url = live(create_app(token=TOKEN, roots=[demo_master.parent.parent]))
+    body = client_payload(demo_master, client="Office.js", fullname=False)
+    body["book"]["fullname"] = "https://example.sharepoint.com/sites/x/台账.xlsx"
+    r = httpx.post(url + run_path("draft_report"), json=body, headers=auth(), timeout=120)
+    [message] = replay(payload(demo_master), r.json()["actions"]).alerts
+    assert message.startswith("报告草稿已写入“报告草稿”表")
+    assert list(demo_master.parent.glob("整改情况报告-*.docx"))
