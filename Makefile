@@ -10,12 +10,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when pyproject.toml changes.
-$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+# Reinstall when the package definition or the message catalogue (compiled by the build) changes.
+BUILD_INPUTS := pyproject.toml setup.py tools/msgfmt.py lib/zhenggai/cli/locale/zh_CN/LC_MESSAGES/zhenggai.po
+
+$(VENV)/.runtime: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
+$(VENV)/.dev: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
@@ -32,8 +34,8 @@ demo: $(VENV)/.runtime
 	$(BIN)/zhenggai check $(DEMO)/回收/宣传教育科-整改进展填报-2026年11月.xlsx --master $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai consolidate $(DEMO)/示例台账.xlsx || test $$? -eq 1
 	$(BIN)/zhenggai overdue $(DEMO)/示例台账.xlsx
-	$(BIN)/zhenggai study workbooks/学习积分导出-2026年10月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年10月
-	$(BIN)/zhenggai study workbooks/学习积分导出-2026年11月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年11月
+	$(BIN)/zhenggai study $(DEMO)/学习积分导出-2026年10月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年10月
+	$(BIN)/zhenggai study $(DEMO)/学习积分导出-2026年11月.xlsx --into $(DEMO)/示例台账.xlsx --period 2026年11月
 	$(BIN)/zhenggai bulletin $(DEMO)/示例台账.xlsx --docx $(DEMO)/督查通报.docx
 	$(BIN)/zhenggai review $(DEMO)/示例台账.xlsx
 	$(BIN)/zhenggai mail $(DEMO)/示例台账.xlsx --reminder
@@ -51,7 +53,7 @@ imports: $(VENV)/.dev
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict lib/ xl_addin/
+	$(BIN)/mypy --strict lib/ xl_addin/ tools/
 
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
@@ -65,8 +67,7 @@ test-fast: $(VENV)/.dev
 # Regenerate the shipped workbooks (a test fails when they drift from the code).
 workbooks: $(VENV)/.runtime
 	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
-	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force
-	$(BIN)/python -m zhenggai.demo.study workbooks
+	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force   # writes the two study exports beside it
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

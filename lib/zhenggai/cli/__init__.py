@@ -14,11 +14,24 @@ import click
 from .._version import __version__
 from ..core import clock
 from ..core.errors import ZhenggaiError
-from ._base import EXIT_CANNOT_RUN, ZhGroup, err, usage_error_text
+from ._base import (
+    EXIT_CANNOT_RUN,
+    EXIT_CODES,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    ZhGroup,
+    err,
+    error_text,
+    out,
+    styled,
+)
 from .addin import addin_group
 from .bulletin import bulletin_command
 from .check import check_command
+from .console import tolerant_streams
 from .consolidate import consolidate_command
+from .i18n import chinese_messages
 from .import_ import import_command
 from .init import init_command
 from .mail import mail_command
@@ -33,14 +46,18 @@ from .undo import undo_command
 __all__ = ["cli", "main"]
 
 
-@click.group(cls=ZhGroup, context_settings={"max_content_width": 100})
+_EPILOG = "\b\n退出码：\n" + "\n".join(f"  {code:<4}{words}" for code, words in EXIT_CODES.items())
+
+
+@click.group(cls=ZhGroup, context_settings={"max_content_width": 100}, epilog=_EPILOG)
 @click.version_option(
     __version__, "--version", message="zhenggai %(version)s", help="显示版本并退出。"
 )
 def cli() -> None:
     """整改台账工具：生成填报模板、汇总各单位报送、逾期预警、起草通报和整改报告。
 
-    每个命令的用法：zhenggai 命令 --help
+    每个命令的用法：zhenggai 命令 --help。报告结果的命令都可加 --json，只输出一个
+    JSON 对象（UTF-8 编码，与命令行窗口的代码页无关）。
     """
 
 
@@ -66,37 +83,45 @@ register_serve(cli, addin_group)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising (entry point ``zhenggai``)."""
-    try:
-        return _main(argv)
-    finally:
-        clock.fix(None)  # --today holds for this run only, not for later calls in the process
+    with chinese_messages():
+        try:
+            return _run(argv)
+        finally:
+            clock.fix(None)  # --today holds for this run only, not for later calls in the process
 
 
-def _main(argv: list[str] | None) -> int:
+def _run(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="zhenggai", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare `zhenggai` (or `zhenggai addin`)
+        out.print(exc.ctx.get_help())
+        return EXIT_OK
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
-            err.print(exc.ctx.get_usage().replace("Usage:", "用法："))
+            err.print(exc.ctx.get_usage())
             err.print(f"试试“{exc.ctx.command_path} --help”。")
-        err.print(f"[red]错误：[/]{usage_error_text(exc)}")
+        err.print(styled(("错误：", "red"), error_text(exc)))
         return EXIT_CANNOT_RUN
     except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("已取消。")
-        return 130
+        return EXIT_INTERRUPTED
     except ZhenggaiError as exc:
-        err.print(f"[red]错误：[/]{exc}", markup=True)
+        err.print(styled(("错误：", "red"), str(exc)))
         return exc.exit_code
     except Exception as exc:  # last resort: never a bare traceback without explanation
-        traceback.print_exc()
+        err.print(traceback.format_exc())
         err.print(
-            f"[red]程序内部错误：[/]{type(exc).__name__}: {exc}。请把上面的信息发给维护人员。"
+            styled(
+                ("程序内部错误：", "red"),
+                f"{type(exc).__name__}: {exc}。请把上面的信息发给维护人员。",
+            )
         )
-        return 3
-    return result if isinstance(result, int) else 0
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else EXIT_OK
 
 
 def _entry() -> None:  # pragma: no cover - console script shim
+    tolerant_streams()
     sys.exit(main())

@@ -1,71 +1,81 @@
-"""The CLI's plumbing: Chinese help and errors, exit codes, output helpers.
+"""The CLI's plumbing: Chinese help, exit codes, output helpers.
 
-click prints its own English headings and errors; these classes replace them
-so every word a user reads is Chinese. Commands stay thin: parse, call one
-library function, render.
+click's own words (headings, "Missing argument", "Option '--json' does not take
+a value.") come in Chinese from the gettext catalogue bound in :mod:`.i18n`;
+what reaches the terminal goes through :mod:`.console`. Commands stay thin:
+parse, call one library function, render.
 
-Exit codes: 0 done and clean, 1 done but problems were found, 2 could not run.
+Exit codes: 0 done and clean, 1 done but problems were found, 2 could not run,
+3 internal error, 130 interrupted.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from gettext import gettext
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..core import clock
 from ..core.problems import Problem
+from ..documents.document import Document
+from ..io.master import SaveResult
+from .console import echo_json, err, out, progress_bar, styled
 
 __all__ = [
     "DATE",
     "EXIT_CANNOT_RUN",
+    "EXIT_CODES",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "ZhCommand",
     "ZhGroup",
+    "document_json",
     "echo_json",
     "err",
+    "error_text",
+    "json_option",
     "master_argument",
     "option",
     "out",
     "print_paths",
     "print_problems",
+    "problems_json",
     "progress_bar",
+    "saved_json",
+    "styled",
     "today_option",
 ]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+EXIT_CODES = {
+    EXIT_OK: "完成，没有发现问题",
+    EXIT_PROBLEMS: "完成，但发现了问题或冲突（见输出；能做的部分已经做了）",
+    EXIT_CANNOT_RUN: "无法运行：参数不对、文件不存在、台账正被 Excel/WPS 打开等，什么都没有改",
+    EXIT_INTERNAL: "程序内部错误：请把屏幕上的信息发给维护人员",
+    EXIT_INTERRUPTED: "被中断（按了 Ctrl+C）",
+}
+"""Every exit code of every command, in the words of ``zhenggai --help`` and the README."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ZhOption(click.Option):
-    """An option whose help record shows Chinese [默认：…] / [必填] marks."""
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        record = super().get_help_record(ctx)
-        if record is None:
-            return None
-        names, text = record
-        text = text.replace("[default: ", "[默认：").replace("[required]", "[必填]")
-        return names, text
-
-
 def option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
-    """``click.option`` with :class:`ZhOption`."""
-    return click.option(*decls, cls=ZhOption, **kwargs)
+    """``click.option`` (help marks such as [默认：…] and [必填] come from the catalogue)."""
+    return click.option(*decls, **kwargs)
+
+
+json_option = option(
+    "--json", "as_json", is_flag=True, help="只输出一个 JSON 对象（UTF-8，供程序读取）。"
+)
+"""The ``--json`` flag every command that reports a result takes."""
 
 
 class ZhFormatter(click.HelpFormatter):
@@ -74,68 +84,42 @@ class ZhFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        # click adds a space after "Usage:"; "用法：" already ends in a full-width colon
+        super().write_usage(prog, args, gettext("Usage:") if prefix is None else prefix)
+
 
 class ZhContext(click.Context):
     formatter_class = ZhFormatter
 
 
-class _ZhHelp:
-    """Chinese headings and help option for commands and groups."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        opt = super().get_help_option(ctx)  # type: ignore[misc]
-        if opt is not None:
-            opt.help = "显示本帮助并退出。"
-        return opt  # type: ignore[no-any-return]
-
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        pieces = [
-            p.replace("[OPTIONS]", "[选项]")
-            .replace("COMMAND", "命令")
-            .replace("[ARGS]...", "[参数]...")
-            for p in pieces
-        ]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records = [
-            r
-            for p in self.get_params(ctx)  # type: ignore[attr-defined]
-            if isinstance(p, click.Option) and (r := p.get_help_record(ctx)) is not None
-        ]
-        if records:
-            with formatter.section("选项"):
-                formatter.write_dl(records)
-        if isinstance(self, click.Group):
-            self.format_commands(ctx, formatter)
-
-
-class ZhCommand(_ZhHelp, click.Command):
-    """A command with Chinese help."""
+class ZhCommand(click.Command):
+    """A command whose help reads in Chinese."""
 
     context_class = ZhContext
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
 
-class ZhGroup(_ZhHelp, click.Group):
-    """A group with Chinese help and a Chinese "no such command" error."""
+
+class ZhGroup(click.Group):
+    """A group with Chinese help, its commands in workflow order, a Chinese "no such command".
+
+    Run without a command, it shows its help (``main`` exits 0 for that).
+    """
 
     command_class = ZhCommand
     context_class = ZhContext
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         # The order they were added in (the monthly workflow), not alphabetical.
         return list(self.commands)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit=60)))
-        if rows:
-            with formatter.section("命令"):
-                formatter.write_dl(rows)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -192,56 +176,15 @@ master_argument = click.argument(
 """The MASTER argument every command on the ledger takes first."""
 
 
-def usage_error_text(exc: click.ClickException) -> str:
-    """Chinese text for click's own errors."""
-    if isinstance(exc, click.MissingParameter):
-        hint = exc.param.human_readable_name if exc.param else "参数"
-        if isinstance(exc.param, click.Option) and exc.param.opts:
-            hint = exc.param.opts[0]  # "--into", as typed, not the Python parameter name
-        return f"缺少{'选项' if isinstance(exc.param, click.Option) else '参数'} {hint}。"
-    if isinstance(exc, click.NoSuchOption):
-        tip = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
-        return f"没有选项 {exc.option_name}{tip}。"
-    if isinstance(exc, click.BadOptionUsage):
-        return f"选项 {exc.option_name} 用法不对：{_zh(exc.message)}"
-    if isinstance(exc, click.BadParameter):
-        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else "参数"
-        return f"{hint} 的值不对：{_zh(exc.message)}"
-    return _zh(exc.message)
-
-
-_CLICK_WORDS = {
-    "requires an argument": "后面需要一个值",
-    "is not a valid integer": "不是整数",
-    "is not a valid float": "不是数字",
-    "does not exist": "不存在",
-    "is not one of": "不在可选范围内：",
-    "Got unexpected extra argument": "多了参数",
-    "Got unexpected extra arguments": "多了参数",
-    "is a directory": "是文件夹",
-    "is a file": "是文件",
-}
-
-
-def _zh(message: str) -> str:
-    for en, zh in _CLICK_WORDS.items():
-        message = message.replace(en, zh)
-    return message
-
-
-def echo_json(data: Any) -> None:
-    """Print *data* as JSON on stdout (dates as ISO text, Chinese unescaped)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+def error_text(exc: click.ClickException) -> str:
+    """The message of one of click's errors (Chinese through the catalogue)."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        # The one message click assembles from pieces ("Missing option" + " '--into'" + ".")
+        # instead of one translatable sentence: put the Chinese pieces together here.
+        if isinstance(exc.param, click.Option):
+            return f"{gettext('Missing option')} {exc.param.opts[0]}。"
+        return f"{gettext('Missing argument')} {exc.param.human_readable_name}。"
+    return exc.format_message()
 
 
 def print_problems(
@@ -268,23 +211,26 @@ def print_paths(items: Iterable[tuple[str, Path | str]]) -> None:
         out.print(f"{label}：{path}")
 
 
-@contextmanager
-def progress_bar(label: str, first: str = "") -> Iterator[Callable[[int, int, str], None]]:
-    """A transient progress bar on stderr; yields ``update(done, total, name)``.
+def saved_json(saved: SaveResult | None) -> dict[str, Any] | None:
+    """How the master was saved, for ``--json``: None when nothing was written."""
+    if saved is None:
+        return None
+    return {
+        "path": str(saved.path),
+        "replaced": saved.replaced,
+        "backup": str(saved.backup) if saved.backup else None,
+        "reason": saved.reason,
+    }
 
-    The library's long functions take such a callback as ``progress=``.
-    """
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(first, total=None)
 
-        def update(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+def problems_json(problems: Sequence[Problem]) -> list[dict[str, str]]:
+    """Problems as ``--json`` lists them."""
+    return [p.to_dict() for p in problems]
 
-        yield update
+
+def document_json(document: Document) -> dict[str, Any]:
+    """A drafted document for ``--json``: its title and typed paragraphs."""
+    return {
+        "title": document.title,
+        "paragraphs": [{"kind": str(p.kind), "text": p.text} for p in document.paras],
+    }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ._base import EXIT_CANNOT_RUN, EXIT_OK, ZhGroup, err, option, out
+from ._base import EXIT_CANNOT_RUN, EXIT_OK, ZhGroup, echo_json, err, json_option, option, out
 
 
 @click.group("addin", cls=ZhGroup)
@@ -28,7 +28,8 @@ def addin_group() -> None:
     metavar="文件或文件夹",
     help="输出的 .xlam 文件，或放入的文件夹（默认当前文件夹下的 整改台账.xlam）。",
 )
-def build_command(target: Path | None) -> int:
+@json_option
+def build_command(target: Path | None, as_json: bool) -> int:
     """用本机安装的 xlwings 的加载项模板生成 整改台账.xlam。
 
     生成的文件不含本机的 Python 路径，需在每台电脑上配置；在 Windows 上直接用
@@ -39,12 +40,16 @@ def build_command(target: Path | None) -> int:
     from xl_addin.build.xlam import build_addin
 
     path = build_addin(target or Path.cwd())
+    if as_json:
+        echo_json({"addin": path.resolve()})
+        return EXIT_OK
     out.print(f"已生成加载项：{path.resolve()}")
     return EXIT_OK
 
 
 @addin_group.command("install")
-def install_command() -> int:
+@json_option
+def install_command(as_json: bool) -> int:
     """在 Windows 上把加载项装进 Excel 的启动文件夹（XLSTART），并写好本机 Python 的路径。
 
     装好后重新打开 Excel，功能区会出现“整改台账”选项卡。其他系统上只说明将要做什么，不做改动。
@@ -55,6 +60,10 @@ def install_command() -> int:
     from xl_addin.build.xlam import ADDIN_FILENAME, CONF_SHEET
 
     settings = install_settings()
+    if as_json:
+        installed = install() if sys.platform == "win32" else None
+        echo_json({"installed": installed, "settings": settings, "platform": sys.platform})
+        return EXIT_OK if installed is not None else EXIT_CANNOT_RUN
     if sys.platform != "win32":
         err.print(
             "加载项只能装到 Windows 上的 Excel（它通过 COM 与 Python 通信），本机不做任何改动。"

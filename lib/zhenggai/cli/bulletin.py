@@ -10,7 +10,21 @@ from ..core.sheets import BULLETIN
 from ..documents.bulletin import draft_bulletin
 from ..documents.gongwen import write_docx
 from ..io.master import update_master
-from ._base import EXIT_OK, ZhCommand, err, master_argument, option, out, print_paths, today_option
+from ._base import (
+    EXIT_OK,
+    ZhCommand,
+    document_json,
+    echo_json,
+    err,
+    json_option,
+    master_argument,
+    option,
+    out,
+    print_paths,
+    saved_json,
+    styled,
+    today_option,
+)
 
 
 @click.command("bulletin", cls=ZhCommand)
@@ -23,7 +37,8 @@ from ._base import EXIT_OK, ZhCommand, err, master_argument, option, out, print_
     help="同时生成公文格式（GB/T 9704）的 Word 文件。",
 )
 @today_option("通报日期，也按这一天计算逾期，如 2026-12-08（默认今天）。")
-def bulletin_command(master: Path, docx_path: Path | None) -> int:
+@json_option
+def bulletin_command(master: Path, docx_path: Path | None, as_json: bool) -> int:
     """起草督查通报，写入“通报草稿”表，可另存 Word 文件。
 
     内容：最近一批填报表的按时报送、逾期报送和未报送单位（报送截止见“设置”），
@@ -34,14 +49,38 @@ def bulletin_command(master: Path, docx_path: Path | None) -> int:
     """
     with err.status("正在起草督查通报……"):
         result, saved = update_master(master, op="通报", plan=lambda ledger: draft_bulletin(ledger))
-    out.print(result.document.text(), markup=False)
+    docx = write_docx(result.document, docx_path).resolve() if docx_path is not None else None
+    if as_json:
+        echo_json(
+            {
+                **document_json(result.document),
+                "batch": result.batch.batch if result.batch else None,
+                "not_returned": [u.unit for u in result.batch.missing] if result.batch else [],
+                "units": [
+                    {
+                        "unit": u.unit,
+                        "rank": u.rank,
+                        "total": u.total,
+                        "done": u.done,
+                        "overdue": u.overdue,
+                        "rate": u.rate,
+                    }
+                    for u in result.units
+                ],
+                "overdue": [{"id": i.id, "unit": i.unit, "days": i.days} for i in result.overdue],
+                "docx": docx,
+                "saved": saved_json(saved),
+            }
+        )
+        return EXIT_OK
+    out.print(result.document.text())
     out.print()
     written: list[tuple[str, Path | str]] = []
     if saved is not None:
         written.append((f"“{BULLETIN.name}”表", saved.path))
         if saved.reason:
-            err.print(f"[yellow]注意：[/]{saved.reason}")
-    if docx_path is not None:
-        written.append(("Word 文件", write_docx(result.document, docx_path).resolve()))
+            err.print(styled(("注意：", "yellow"), saved.reason))
+    if docx is not None:
+        written.append(("Word 文件", docx))
     print_paths(written)
     return EXIT_OK

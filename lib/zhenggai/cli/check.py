@@ -54,5 +54,5 @@ def check_command(file: Path, master: Path | None, as_json: bool) -> int:
         if not result.changes and not result.conflicts:
             out.print("与台账相比没有需要修改的内容。")
     if result.clean:
-        out.print("[green]没有发现问题。[/]")
+        out.print("没有发现问题。", style="green")
     return EXIT_OK if result.clean else EXIT_PROBLEMS

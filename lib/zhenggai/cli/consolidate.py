@@ -21,6 +21,7 @@ from ._base import (
     out,
     print_problems,
     progress_bar,
+    styled,
     today_option,
 )
 
@@ -76,9 +77,9 @@ def consolidate_command(
     print_conflicts(result.files)
     if dry_run:
         print_changes(result.files)
-        out.print("[yellow]试运行（--dry-run）：台账没有改动，也没有写问题清单。[/]")
+        out.print("试运行（--dry-run）：台账没有改动，也没有写问题清单。", style="yellow")
     elif saved is not None and not saved.replaced:
-        out.print(f"[yellow]注意：[/]{saved.reason}")
+        out.print(styled(("注意：", "yellow"), saved.reason))
     elif saved is not None:
         out.print(f"台账已更新：{saved.path}（修改前的备份：{saved.backup}）")
         out.print("如需撤销本次汇总：zhenggai undo " + str(master))

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 from rich.table import Table
 
 from ..core.errors import UsageError
@@ -19,13 +18,13 @@ from ._base import (
     EXIT_PROBLEMS,
     ZhCommand,
     echo_json,
-    err,
     option,
     out,
     print_paths,
     print_problems,
     today_option,
 )
+from .console import new_progress
 
 _OP = "导入"
 
@@ -74,7 +73,7 @@ def import_command(
     for source in sources:
         if source.resolve() == target:
             raise UsageError(f"源文件不能是台账本身：{source}")
-    with Progress(console=err, transient=True) as progress:
+    with new_progress() as progress:
         task = progress.add_task("读取源文件", total=len(sources))
 
         def step(path: Path) -> None:

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..core.errors import MailError, UsageError
@@ -28,8 +27,10 @@ from ._base import (
     option,
     out,
     print_problems,
+    styled,
     today_option,
 )
+from .console import new_progress
 
 
 @click.command("mail", cls=ZhCommand)
@@ -128,14 +129,7 @@ def _send(
     password = _password(config)
 
     done: list[MailResult] = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
+    with new_progress(disable=not err.is_terminal) as bar:
         task = bar.add_task("发送邮件", total=len(preview.outgoing))
 
         def progress(outgoing: Outgoing) -> None:
@@ -190,7 +184,8 @@ def _password(config: SmtpConfig) -> str | None:
 
 def _report_unsaved(result: MailResult) -> None:
     err.print(
-        "[red]以下邮件已经发出，但未能写入台账的“发送记录”（重新运行前请先核对，以免重发）：[/]"
+        "以下邮件已经发出，但未能写入台账的“发送记录”（重新运行前请先核对，以免重发）：",
+        style="red",
     )
     for d in result.deliveries:
         err.print(f"  {d.time:%Y-%m-%d %H:%M:%S}  {d.unit}  {d.address}  {d.result}  {d.error}")
@@ -222,7 +217,7 @@ def _render(result: MailResult, saved: SaveResult | None, *, as_json: bool) -> N
         for col in ("单位", "邮箱", "结果", "说明"):
             table.add_column(col, overflow="fold")
         for d in result.deliveries:
-            mark = "[green]已发送[/]" if d.result == SENT else f"[red]{d.result}[/]"
+            mark = styled((d.result, "green" if d.result == SENT else "red"))
             table.add_row(d.unit, d.address, mark, d.error)
         out.print(table)
     for unit, reason in result.skipped:

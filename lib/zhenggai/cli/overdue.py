@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from ..facts.tiers import Tier
@@ -55,14 +54,14 @@ def overdue_command(master: Path, as_json: bool) -> int:
         if saved is not None:
             print_paths([("已写入台账", saved.path)])
             if saved.reason:
-                err.print(f"[yellow]{saved.reason}[/]")
+                err.print(saved.reason, style="yellow")
     return EXIT_PROBLEMS if result.problems or unknown else EXIT_OK
 
 
 def _render(result: OverdueResult) -> None:
     out.print(result.summary())
     if result.no_warning_column:
-        err.print("[yellow]台账没有“预警”列，未写入预警；统计表已生成。[/]")
+        err.print("台账没有“预警”列，未写入预警；统计表已生成。", style="yellow")
     order = {Tier.OVERDUE: 0, Tier.ORANGE: 1, Tier.UNKNOWN: 2}
     warned = sorted(
         (i for i in result.items if i.tier in order),
@@ -74,7 +73,7 @@ def _render(result: OverdueResult) -> None:
         for col in ("编号", "责任单位", "整改时限", "预警"):
             table.add_column(col, overflow="fold")
         for i in warned[:SHOWN]:
-            table.add_row(escape(i.id), escape(i.unit), escape(i.deadline.raw), i.text)
+            table.add_row(i.id, i.unit, i.deadline.raw, i.text)
         out.print(table)
         if len(warned) > SHOWN:
             out.print(
@@ -86,6 +85,6 @@ def _render(result: OverdueResult) -> None:
         ranking.add_column(col, justify="right" if col != "责任单位" else "left")
     for u in result.units:
         ranking.add_row(
-            str(u.rank), escape(u.unit), str(u.total), str(u.done), str(u.overdue), f"{u.rate:.2f}%"
+            str(u.rank), u.unit, str(u.total), str(u.done), str(u.overdue), f"{u.rate:.2f}%"
         )
     out.print(ranking)

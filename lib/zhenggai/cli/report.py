@@ -15,12 +15,18 @@ from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,
     ZhCommand,
+    document_json,
+    echo_json,
     err,
+    json_option,
     master_argument,
     option,
     out,
     print_paths,
     print_problems,
+    problems_json,
+    saved_json,
+    styled,
     today_option,
 )
 
@@ -42,11 +48,13 @@ from ._base import (
     metavar="模板.j2",
     help="用自己的措辞模板；默认用“设置”表的“报告模板”，都没有则用内置模板。",
 )
+@json_option
 def report_command(
     master: Path,
     docx_path: Path | None,
     show_text: bool,
     template: Path | None,
+    as_json: bool,
 ) -> int:
     """起草整改情况报告：写入“报告草稿”表，可另存 Word 文件。
 
@@ -59,15 +67,28 @@ def report_command(
     result, saved = update_master(
         master, op="报告", plan=lambda ledger: draft_report(ledger, wording=wording)
     )
+    docx = write_docx(result.document, docx_path).resolve() if docx_path is not None else None
+    if as_json:
+        echo_json(
+            {
+                **document_json(result.document),
+                "stats": result.stats.to_dict(),
+                "template": result.template,
+                "problems": problems_json(result.problems),
+                "docx": docx,
+                "saved": saved_json(saved),
+            }
+        )
+        return EXIT_PROBLEMS if result.problems else EXIT_OK
     written: list[tuple[str, Path | str]] = []
     if saved is not None:
         written.append((f"“{REPORT.name}”表", saved.path))
         if saved.reason:
-            err.print(f"[yellow]注意：[/]{saved.reason}")
-    if docx_path is not None:
-        written.append(("Word 文件", write_docx(result.document, docx_path).resolve()))
+            err.print(styled(("注意：", "yellow"), saved.reason))
+    if docx is not None:
+        written.append(("Word 文件", docx))
     if show_text:
-        out.print(result.document.text(), markup=False)
+        out.print(result.document.text())
         out.print()
     _summary(result)
     print_paths(written)
@@ -81,5 +102,4 @@ def _summary(result: ReportResult) -> None:
         f"问题 {s.findings} 个，措施 {s.measures} 条：已完成 {s.done}，正在整改 {s.in_progress}"
         f"（其中未启动 {s.not_started}），长期坚持 {s.ongoing}；完成率 {s.rate_text}。"
         f"模板：{result.template}",
-        markup=False,
     )

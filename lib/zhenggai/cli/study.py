@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 from rich.table import Table
 
 from ..core.errors import UsageError
@@ -23,8 +22,10 @@ from ._base import (
     out,
     print_paths,
     print_problems,
+    styled,
     today_option,
 )
+from .console import new_progress
 
 
 @click.command("study", cls=ZhCommand)
@@ -84,14 +85,14 @@ def study_command(
         _render(result)
         if saved is not None:
             if saved.reason:
-                err.print(f"[yellow]注意：[/]{saved.reason}")
+                err.print(styled(("注意：", "yellow"), saved.reason))
             print_paths([("已写入", saved.path)])
     return EXIT_PROBLEMS if result.problems else EXIT_OK
 
 
 def _read_all(paths: tuple[Path, ...], *, quiet: bool) -> list[StudyExport]:
     read: list[StudyExport] = []
-    with Progress(console=err, transient=True, disable=quiet or len(paths) < 3) as progress:
+    with new_progress(disable=quiet or len(paths) < 3) as progress:
         task = progress.add_task("读取积分表", total=len(paths))
         for path in paths:
             read.append(read_export_file(path))
@@ -102,13 +103,19 @@ def _read_all(paths: tuple[Path, ...], *, quiet: bool) -> list[StudyExport]:
 def _render(result: StudyResult) -> None:
     if not result.people:
         out.print(
-            f"[red]{result.period}没有导入任何人员：[/]请按下面的问题改正后重新导入，台账未改动。"
+            styled(
+                (f"{result.period}没有导入任何人员：", "red"),
+                "请按下面的问题改正后重新导入，台账未改动。",
+            )
         )
         print_problems(result.problems)
         return
     if result.replaced:
         out.print(
-            f"[yellow]已替换{result.period}原有的 {result.replaced} 条记录[/]（同一期重新导入）。"
+            styled(
+                (f"已替换{result.period}原有的 {result.replaced} 条记录", "yellow"),
+                "（同一期重新导入）。",
+            )
         )
     out.print(
         f"{result.period}：读取 {result.files} 个文件，{len(result.people)} 人，"

@@ -13,11 +13,16 @@ from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,
     ZhCommand,
+    echo_json,
+    json_option,
     master_argument,
     option,
     out,
     print_problems,
+    problems_json,
     progress_bar,
+    saved_json,
+    styled,
     today_option,
 )
 
@@ -33,8 +38,9 @@ from ._base import (
 @option("--unit", "units", multiple=True, metavar="单位名称", help="只给这些单位生成（可写多次）。")
 @option("--batch", metavar="批次", help="批次名称，默认当月，如“2026年11月”。")
 @today_option()
+@json_option
 def templates_command(
-    master: Path, out_dir: Path | None, units: tuple[str, ...], batch: str | None
+    master: Path, out_dir: Path | None, units: tuple[str, ...], batch: str | None, as_json: bool
 ) -> int:
     """给每个单位生成只含本单位事项的填报模板，并在“回收情况”表登记下发。
 
@@ -51,9 +57,24 @@ def templates_command(
                 ledger, out=out_dir, units=units or None, batch=batch, progress=progress
             ),
         )
+    if as_json:
+        echo_json(
+            {
+                "batch": result.batch,
+                "folder": result.folder.resolve(),
+                "issued": [
+                    {"unit": t.unit, "rows": t.rows, "file": t.path.resolve()}
+                    for t in result.issued
+                ],
+                "no_rows": result.no_rows,
+                "problems": problems_json(result.problems),
+                "saved": saved_json(saved),
+            }
+        )
+        return EXIT_PROBLEMS if result.problems else EXIT_OK
     _render(result)
     if saved is not None and not saved.replaced:
-        out.print(f"[yellow]注意：[/]{saved.reason}")
+        out.print(styled(("注意：", "yellow"), saved.reason))
     elif saved is not None:
         out.print(f"已在“回收情况”登记下发。台账已更新：{saved.path}")
     return EXIT_PROBLEMS if result.problems else EXIT_OK
