@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 from rich.table import Table
 
-from ..core.errors import MailError, UsageError
+from ..core.errors import UsageError
 from ..core.ledger import Ledger
 from ..io.lock import check_not_open
 from ..io.master import SaveResult, read_ledger, update_master
@@ -31,6 +30,7 @@ from ._base import (
     today_option,
 )
 from .console import new_progress
+from .mail_password import ask_password, keep_password, ledger_config
 
 
 @click.command("mail", cls=ZhCommand)
@@ -46,7 +46,8 @@ from .console import new_progress
 @option(
     "--send",
     is_flag=True,
-    help=f"通过 SMTP 直接发送（服务器见“设置”表；密码取自环境变量 {PASSWORD_ENV} 或运行时输入）。",
+    help=f"通过 SMTP 直接发送（服务器见“设置”表；密码依次取自环境变量 {PASSWORD_ENV}、"
+    "系统密码库，都没有就在运行时输入）。",
 )
 @option(
     "--reminder",
@@ -62,6 +63,13 @@ from .console import new_progress
     type=click.Choice(SECURITIES),
     help="与 --send 同用：代替“设置”中的 SMTP加密。",
 )
+@option(
+    "--save-password",
+    is_flag=True,
+    help="把 SMTP 密码（授权码）保存到系统密码库（Windows 凭据管理器等），以后 --send 不再询问；"
+    "只保存，不发邮件。",
+)
+@option("--forget-password", is_flag=True, help="从系统密码库删除保存的 SMTP 密码。")
 @option("--json", "as_json", is_flag=True, help="只在标准输出打印 JSON 结果。")
 @today_option()
 def mail_command(
@@ -74,6 +82,8 @@ def mail_command(
     smtp_host: str | None,
     smtp_port: int | None,
     smtp_security: str | None,
+    save_password: bool,
+    forget_password: bool,
     as_json: bool,
 ) -> int:
     """给各单位发填报模板或催报邮件：默认生成 .eml 邮件文件，加 --send 直接发送。
@@ -82,7 +92,15 @@ def mail_command(
     例：zhenggai mail 整改台账.xlsx                      生成最近一批的 .eml 邮件
         zhenggai mail 整改台账.xlsx --send               发送（已发过的不重发）
         zhenggai mail 整改台账.xlsx --reminder --send    给未报送、有逾期事项的单位发催报
+        zhenggai mail 整改台账.xlsx --save-password      把 SMTP 密码存进系统密码库
     """
+    if save_password or forget_password:
+        if send or reminder or eml_dir is not None:
+            raise UsageError(
+                "--save-password、--forget-password 只保存或删除密码，不能与发送同用。"
+            )
+        config = ledger_config(master, smtp_host)
+        return keep_password(master, config, forget=forget_password, as_json=as_json)
     if not send:
         used = [
             name
@@ -126,7 +144,7 @@ def _send(
     preview = plan_mail(ledger, batch=batch, reminder=reminder, skip_sent=True, resend=resend)
     if not preview.outgoing:  # nothing to send: no password asked, master untouched
         return preview, None
-    password = _password(config)
+    password = ask_password(config)
 
     done: list[MailResult] = []
     with new_progress(disable=not err.is_terminal) as bar:
@@ -162,24 +180,6 @@ def _config(ledger: Ledger, host: str | None, port: int | None, security: str | 
     config = SmtpConfig.from_settings(ledger.settings, host=host, port=port, security=security)
     config.check()
     return config
-
-
-def _password(config: SmtpConfig) -> str | None:
-    """From the environment, else asked for without echo; never stored."""
-    if not config.user:
-        return None
-    password = os.environ.get(PASSWORD_ENV, "")
-    if password:
-        return password
-    try:
-        entered: str = click.prompt(
-            f"SMTP 用户 {config.user} 的密码（输入时不显示）", hide_input=True, err=True
-        )
-    except click.Abort as exc:
-        raise MailError(
-            f"没有 SMTP 密码：请设置环境变量 {PASSWORD_ENV}，或在终端中运行本命令并按提示输入密码。"
-        ) from exc
-    return entered
 
 
 def _report_unsaved(result: MailResult) -> None:

@@ -2,7 +2,8 @@
 
 Host, port, user and encryption come from 设置 (the CLI's flags override
 them); the password never does: it is passed in by the caller, who takes it
-from ``ZHENGGAI_SMTP_PASSWORD`` or a prompt, and it is never stored or logged.
+from ``ZHENGGAI_SMTP_PASSWORD``, the system keyring or a prompt (see
+:mod:`zhenggai.mail.secrets`), and it is never written to a file or logged here.
 
 What cannot go on (no connection, TLS refused, login refused, the server
 wants a login we do not have, the sender refused) raises :class:`MailError`;
@@ -31,7 +32,8 @@ TIMEOUT = 30  # seconds per network operation: a slow office server, not a hung 
 _AUTH_REQUIRED = 530
 _AUTH_HINT = (
     "请在“设置”表填写 SMTP用户，并设置环境变量 "
-    f"{PASSWORD_ENV} 或在运行时输入密码（很多邮箱要用“授权码”而不是登录密码）。"
+    f"{PASSWORD_ENV}、用 zhenggai mail 台账.xlsx --save-password 存进系统密码库，"
+    "或在运行时输入密码（很多邮箱要用“授权码”而不是登录密码）。"
 )
 
 

@@ -1,0 +1,90 @@
+"""The SMTP password for ``zhenggai mail --send``: environment, keyring, prompt; and saving it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..core.errors import MailError, UsageError
+from ..io.master import read_ledger
+from ..mail.secrets import Account, find_password, forget_password, save_password
+from ..mail.smtp import SmtpConfig
+from ._base import EXIT_OK, echo_json, err, out
+
+__all__ = ["account", "ask_password", "keep_password", "ledger_config"]
+
+
+def account(config: SmtpConfig) -> Account:
+    """The keyring entry of *config*'s login."""
+    return Account("SMTP", config.host, config.user)
+
+
+def ask_password(config: SmtpConfig) -> str | None:
+    """The password for *config*: environment, else keyring, else asked without echo.
+
+    None when the server needs no login (设置 SMTP用户 empty). Never stored here.
+    """
+    if not config.user:
+        return None
+    who = account(config)
+    found = find_password(who)
+    if found.password:
+        err.print(f"SMTP 密码取自{found.source}。")
+        return found.password
+    if found.keyring_problem:
+        err.print(f"（没有读取系统密码库：{found.keyring_problem}）")
+    try:
+        entered: str = click.prompt(
+            f"SMTP 用户 {config.user} 的密码（输入时不显示）", hide_input=True, err=True
+        )
+    except click.Abort as exc:
+        raise MailError(
+            f"没有 SMTP 密码：请设置环境变量 {who.env}，或用 zhenggai mail 台账.xlsx --save-password "
+            "保存到系统密码库，或在终端中运行本命令并按提示输入密码。"
+        ) from exc
+    return entered
+
+
+def keep_password(master: Path, config: SmtpConfig, *, forget: bool, as_json: bool) -> int:
+    """``--save-password`` / ``--forget-password``: store or remove the password in the keyring."""
+    if not config.user:
+        raise UsageError(
+            f"“设置”表的 SMTP用户 为空：服务器 {config.host} 不登录，不需要密码。请先填写 SMTP用户。"
+        )
+    who = account(config)
+    if forget:
+        removed = forget_password(who)
+        if as_json:
+            echo_json({"service": who.service, "user": who.user, "removed": removed})
+        elif removed:
+            out.print(f"已从系统密码库删除 {who.service} 用户 {who.user} 的密码。")
+        else:
+            out.print(f"系统密码库中没有 {who.service} 用户 {who.user} 的密码。")
+        return EXIT_OK
+    try:
+        password: str = click.prompt(
+            f"SMTP 用户 {config.user}（{config.host}）的密码或授权码（输入时不显示）",
+            hide_input=True,
+            confirmation_prompt="再输入一次以确认",
+            err=True,
+        )
+    except click.Abort as exc:
+        raise MailError("没有输入密码，什么都没有保存。") from exc
+    where = save_password(who, password)
+    if as_json:
+        echo_json({"service": who.service, "user": who.user, "keyring": where})
+    else:
+        out.print(f"已保存到系统密码库（{where}）：{who.service} 用户 {who.user}。")
+        out.print(f"以后 zhenggai mail {master} --send 不再询问密码；要删除：--forget-password。")
+    return EXIT_OK
+
+
+def ledger_config(master: Path, host: str | None) -> SmtpConfig:
+    """The SMTP settings of *master*, with the host overridden (only the host is needed)."""
+    config = SmtpConfig.from_settings(read_ledger(master).settings, host=host)
+    if not config.host:
+        raise UsageError(
+            "没有设置 SMTP 服务器：请在“设置”表填写“SMTP服务器”，或用 --smtp-host 指定。"
+        )
+    return config
