@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo-out
 
-.PHONY: demo test test-fast lint imports typecheck pytest workbooks bench clean
+.PHONY: demo test test-fast lint imports typecheck pytest workbooks bench bundle pictures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,5 +69,10 @@ workbooks: $(VENV)/.runtime
 	$(BIN)/zhenggai init workbooks/整改台账模板.xlsx --force
 	$(BIN)/zhenggai init workbooks/示例台账.xlsx --demo --force   # writes the two study exports beside it
 
+# Offline bundles for office PCs without internet (needs the package index to build):
+# dist/zhenggai-<version>-windows-x64-offline.zip and dist/zhenggai-<version>-linux-x86_64-offline.zip.
+bundle: $(VENV)/.dev
+	$(BIN)/python -m tools.bundle --out dist
+
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) build dist .pytest_cache .mypy_cache .ruff_cache
