@@ -74,5 +74,9 @@ workbooks: $(VENV)/.runtime
 bundle: $(VENV)/.dev
 	$(BIN)/python -m tools.bundle --out dist
 
+# The README's pictures, from the demo (LibreOffice -> PDF -> pdftoppm PNG); committed under docs/pictures/.
+pictures: $(VENV)/.runtime
+	$(BIN)/python -m tools.pictures --out docs/pictures
+
 clean:
 	rm -rf $(VENV) $(DEMO) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -188,6 +188,8 @@ def _fill(text: str, platform: Platform, pythons: tuple[tuple[int, int], ...]) -
         text.replace("@VERSION@", version())
         .replace("@EXTRAS@", ",".join(extras()))
         .replace("@PYTHONS@", " ".join(f"{a}.{b}" for a, b in pythons))
+        .replace("@PYTHONS_NEWEST_FIRST@", " ".join(f"{a}.{b}" for a, b in sorted(pythons)[::-1]))
+        .replace("@PYTHON_COMMANDS@", " ".join(f"python{a}.{b}" for a, b in sorted(pythons)[::-1]))
         .replace("@PLATFORM@", platform.name)
     )
 

@@ -5,6 +5,7 @@ setlocal EnableExtensions
 title 整改台账工具 zhenggai @VERSION@ 离线安装
 
 echo 整改台账工具 zhenggai @VERSION@ 离线安装（不联网，只用本文件夹里的安装包）
+echo 安装前请关闭所有 Excel 窗口。
 echo.
 
 set "HERE=%~dp0"
@@ -12,10 +13,11 @@ set "WHEELS=%HERE%wheels"
 if defined ZHENGGAI_HOME (set "ZHOME=%ZHENGGAI_HOME%") else (set "ZHOME=%LOCALAPPDATA%\zhenggai")
 set "VENV=%ZHOME%\venv"
 
-rem --- 找 Python：py 启动器里的 3.13/3.12/3.11（64 位），再找 PATH 上的 python ---
+rem --- 找 Python：py 启动器里的 @PYTHONS_NEWEST_FIRST@（64 位，新的优先），再找 PATH 上的 python ---
 set "PY="
-set "CHECK=import sys, struct; sys.exit(0 if '%%d.%%d' %% sys.version_info[:2] in '@PYTHONS@'.split() and struct.calcsize('P') == 8 else 1)"
-for %%V in (3.13 3.12 3.11) do (
+rem (no percent signs in the Python code: cmd.exe would read them as its own)
+set "CHECK=import sys, struct; v = '.'.join(map(str, sys.version_info[:2])); sys.exit(0 if v in '@PYTHONS@'.split() and struct.calcsize('P') == 8 else 1)"
+for %%V in (@PYTHONS_NEWEST_FIRST@) do (
     if not defined PY (
         py -%%V -c "%CHECK%" >nul 2>&1 && set "PY=py -%%V"
     )

@@ -22,14 +22,14 @@ fail() { printf '%s\n' "安装没有完成：$*" >&2; exit 1; }
 
 # --- 找 Python ---------------------------------------------------------------
 fits() {
-    "$1" -c "import sys; v = '%d.%d' % sys.version_info[:2]; sys.exit(0 if v in '$PYTHONS'.split() else 1)" \
+    "$1" -c "import sys; v = '.'.join(map(str, sys.version_info[:2])); sys.exit(0 if v in '$PYTHONS'.split() else 1)" \
         >/dev/null 2>&1
 }
 PY=${ZHENGGAI_PYTHON:-}
 if [ -n "$PY" ]; then
     fits "$PY" || fail "ZHENGGAI_PYTHON=$PY 不是 Python $PYTHONS 之一。"
 else
-    for candidate in python3.13 python3.12 python3.11 python3; do
+    for candidate in @PYTHON_COMMANDS@ python3; do
         if command -v "$candidate" >/dev/null 2>&1 && fits "$candidate"; then
             PY=$candidate
             break
