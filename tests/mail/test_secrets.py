@@ -121,3 +121,13 @@ def test_save_password_needs_a_user_and_stands_alone(demo_master, capsys):
     assert "SMTP用户 为空" in capsys.readouterr().err
     assert main(["mail", str(demo_master), "--save-password", "--send"]) == 2
     assert "不能与发送同用" in capsys.readouterr().err
+
+
+def test_the_prompt_shows_a_hostile_user_name_literally(file_keyring, demo_master):
+    user = "office\x9b2J\u202e[red]"
+    set_settings(demo_master, {"SMTP服务器": "smtp.example.org", "SMTP用户": user})
+    saved = CliRunner().invoke(cli, ["mail", str(demo_master), "--save-password"], input="x\nx\n")
+    assert saved.exit_code == 0, saved.output
+    assert "\x9b" not in saved.output and "\u202e" not in saved.output
+    assert "office\ufffd2J\ufffd[red]" in saved.output
+    assert keyring.get_password("zhenggai-smtp/smtp.example.org", user) == "x"  # the real name

@@ -11,6 +11,7 @@ from ..io.master import read_ledger
 from ..mail.secrets import Account, find_password, forget_password, save_password
 from ..mail.smtp import SmtpConfig
 from ._base import EXIT_OK, echo_json, err, out
+from .console import show
 
 __all__ = ["account", "ask_password", "keep_password", "ledger_config"]
 
@@ -35,8 +36,8 @@ def ask_password(config: SmtpConfig) -> str | None:
     if found.keyring_problem:
         err.print(f"（没有读取系统密码库：{found.keyring_problem}）")
     try:
-        entered: str = click.prompt(
-            f"SMTP 用户 {config.user} 的密码（输入时不显示）", hide_input=True, err=True
+        entered: str = click.prompt(  # click writes the prompt itself: show() the user name
+            show(f"SMTP 用户 {config.user} 的密码（输入时不显示）"), hide_input=True, err=True
         )
     except click.Abort as exc:
         raise MailError(
@@ -64,7 +65,7 @@ def keep_password(master: Path, config: SmtpConfig, *, forget: bool, as_json: bo
         return EXIT_OK
     try:
         password: str = click.prompt(
-            f"SMTP 用户 {config.user}（{config.host}）的密码或授权码（输入时不显示）",
+            show(f"SMTP 用户 {config.user}（{config.host}）的密码或授权码（输入时不显示）"),
             hide_input=True,
             confirmation_prompt="再输入一次以确认",
             err=True,
