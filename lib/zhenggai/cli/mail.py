@@ -102,22 +102,13 @@ def mail_command(
         config = ledger_config(master, smtp_host)
         return keep_password(master, config, forget=forget_password, as_json=as_json)
     if not send:
-        used = [
-            name
-            for name, value in (
-                ("--resend", resend),
-                ("--smtp-host", smtp_host),
-                ("--smtp-port", smtp_port),
-                ("--smtp-security", smtp_security),
-            )
-            if value
-        ]
-        if used:
-            raise UsageError(f"{'、'.join(used)} 只能与 --send 一起使用。")
-        ledger = read_ledger(master)
-        result = run_mail(ledger, batch=batch, reminder=reminder, eml_folder=eml_dir)
-        _render(result, None, as_json=as_json)
-        return EXIT_PROBLEMS if result.problems else EXIT_OK
+        sending_only = {
+            "--resend": resend,
+            "--smtp-host": smtp_host,
+            "--smtp-port": smtp_port,
+            "--smtp-security": smtp_security,
+        }
+        return _drafts(master, batch, eml_dir, reminder, sending_only, as_json=as_json)
     if eml_dir is not None:
         raise UsageError("--eml 与 --send 不能同时使用：--send 直接发送，不生成 .eml 文件。")
 
@@ -174,6 +165,24 @@ def _send(
                 _report_unsaved(done[0])
             raise
     return result, saved
+
+
+def _drafts(
+    master: Path,
+    batch: str | None,
+    eml_dir: Path | None,
+    reminder: bool,
+    sending_only: dict[str, object],
+    *,
+    as_json: bool,
+) -> int:
+    """Without --send: .eml drafts, the master untouched."""
+    used = [name for name, value in sending_only.items() if value]
+    if used:
+        raise UsageError(f"{'、'.join(used)} 只能与 --send 一起使用。")
+    result = run_mail(read_ledger(master), batch=batch, reminder=reminder, eml_folder=eml_dir)
+    _render(result, None, as_json=as_json)
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
 
 
 def _config(ledger: Ledger, host: str | None, port: int | None, security: str | None) -> SmtpConfig:
