@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -172,7 +173,7 @@ def _drafts(
     batch: str | None,
     eml_dir: Path | None,
     reminder: bool,
-    sending_only: dict[str, object],
+    sending_only: Mapping[str, object],
     *,
     as_json: bool,
 ) -> int:
