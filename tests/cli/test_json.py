@@ -18,7 +18,10 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str], code: int = 0) ->
     return json.loads(capsys.readouterr().out)  # the whole of stdout is the object
 
 
-def test_a_round_with_json_on_every_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_a_round_with_json_on_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("ZHENGGAI_CONFIG_DIR", str(tmp_path / "config"))  # the server's settings
     master = tmp_path / "示例台账.xlsx"
     m = str(master)
     made = _json(capsys, ["init", m, "--demo"])
@@ -78,3 +81,7 @@ def test_a_round_with_json_on_every_command(tmp_path: Path, capsys: pytest.Captu
     assert Path(addin["addin"]).is_file()
     install = _json(capsys, ["addin", "install"], code=2)  # not Windows: says what it would do
     assert install["installed"] is None and install["settings"]
+    manifest = _json(capsys, ["addin", "officejs", "--out", str(tmp_path / "officejs")])
+    assert Path(manifest["manifest"]).is_file()
+    wps = _json(capsys, ["addin", "wps", "--out", str(tmp_path / "jsaddons")])
+    assert Path(wps["addin"]).is_dir() and wps["registries"]

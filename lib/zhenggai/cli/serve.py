@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ._base import EXIT_CANNOT_RUN, EXIT_OK, ZhCommand, err, option, out
+from ._base import EXIT_CANNOT_RUN, EXIT_OK, ZhCommand, echo_json, err, json_option, option, out
 
 __all__ = ["officejs_command", "register", "serve_command", "wps_command"]
 
@@ -26,8 +26,7 @@ def _server() -> Any:
     try:
         from xl_addin.server import serve
     except ImportError as exc:
-        # Printed here without markup: rich would take "[serve]" for a style tag.
-        err.print(f"错误：{_EXTRA}（缺少 {exc.name or exc}）。", markup=False)
+        err.print(f"错误：{_EXTRA}（缺少 {exc.name or exc}）。")  # literal: "[serve]" stays
         return None
     return serve
 
@@ -65,19 +64,19 @@ def serve_command(host: str, port: int | None, https: bool, roots: tuple[Path, .
     plan = serve.plan_server(settings, host=host, port=port, https=https, roots=roots)
     if not _loopback(host):
         err.print(
-            f"[yellow]注意：服务在 {host} 上监听，局域网中的其他电脑也能连上（仍需口令）。"
-            "一般只应在本机使用，请去掉 --host。[/]"
+            f"注意：服务在 {host} 上监听，局域网中的其他电脑也能连上（仍需口令）。"
+            "一般只应在本机使用，请去掉 --host。",
+            style="yellow",
         )
-    out.print(f"整改台账服务：{plan.url}", markup=False)
-    out.print(f"设置和口令：{plan.settings_file}（请勿外传）", markup=False)
+    out.print(f"整改台账服务：{plan.url}")
+    out.print(f"设置和口令：{plan.settings_file}（请勿外传）")
     if plan.cert is not None:
-        out.print(f"本机证书：{plan.cert}（信任方法见 README“不用宏的按钮”一节）", markup=False)
+        out.print(f"本机证书：{plan.cert}（信任方法见 README“不用宏的按钮”一节）")
     if plan.roots:
         out.print(
             f"在这些文件夹中查找网页版 Excel 的台账：{'；'.join(map(str, plan.roots))}",
-            markup=False,
         )
-    out.print(f"单次请求上限 {plan.max_mb} MB。按 Ctrl+C 停止。", markup=False)
+    out.print(f"单次请求上限 {plan.max_mb} MB。按 Ctrl+C 停止。")
     serve.run_server(plan, settings.token)
     return EXIT_OK
 
@@ -100,7 +99,8 @@ def _loopback(host: str) -> bool:
     metavar="文件夹",
     help="写入清单文件的文件夹：共享文件夹目录（默认当前文件夹）。",
 )
-def officejs_command(folder: Path) -> int:
+@json_option
+def officejs_command(folder: Path, as_json: bool) -> int:
     """生成 Office.js 加载项的清单文件 zhenggai-manifest.xml（Windows、Mac、网页版 Excel）。
 
     清单里带有本机服务的地址和口令，只在本机使用。加载前先运行 zhenggai serve --https。
@@ -112,8 +112,11 @@ def officejs_command(folder: Path) -> int:
     settings = _settings()
     server = f"https://localhost:{settings.port}"
     path = write_manifest(folder, server=server, token=settings.token)
-    out.print(f"已生成清单：{path.resolve()}", markup=False)
-    out.print(f"加载项的页面来自 {server}：请用 zhenggai serve --https 启动服务。", markup=False)
+    if as_json:
+        echo_json({"manifest": path.resolve(), "server": server})
+        return EXIT_OK
+    out.print(f"已生成清单：{path.resolve()}")
+    out.print(f"加载项的页面来自 {server}：请用 zhenggai serve --https 启动服务。")
     return EXIT_OK
 
 
@@ -126,7 +129,8 @@ def officejs_command(folder: Path) -> int:
     metavar="文件夹",
     help="WPS 的加载项文件夹 jsaddons（默认本用户的 jsaddons 文件夹）。",
 )
-def wps_command(folder: Path | None) -> int:
+@json_option
+def wps_command(folder: Path | None, as_json: bool) -> int:
     """生成 WPS 加载项（整改台账选项卡），并登记到 WPS 的加载项清单。
 
     加载项带有本机服务的地址和口令。重新打开 WPS 表格后出现“整改台账”选项卡；
@@ -139,12 +143,14 @@ def wps_command(folder: Path | None) -> int:
     settings = _settings()
     server = settings.url("127.0.0.1")
     addin = write_wps_addin(folder or jsaddons_folder(), server=server, token=settings.token)
-    out.print(f"已生成 WPS 加载项：{addin.folder}", markup=False)
+    if as_json:
+        echo_json({"addin": addin.folder, "registries": addin.registries, "server": server})
+        return EXIT_OK
+    out.print(f"已生成 WPS 加载项：{addin.folder}")
     for path in addin.registries:
-        out.print(f"已登记：{path}", markup=False)
+        out.print(f"已登记：{path}")
     out.print(
         f"加载项连接 {server}。以后启动服务时若改变端口或是否使用 --https，请重新运行本命令。",
-        markup=False,
     )
     return EXIT_OK
 
