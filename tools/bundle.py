@@ -160,11 +160,18 @@ def build_bundle(
     *,
     out: Path = ROOT / "dist",
     work: Path = ROOT / "build" / "bundle",
+    pool: Path | None = None,
 ) -> Bundle:
-    """Write the offline bundle of *platform* for *pythons* into *out*; return it."""
+    """Write the offline bundle of *platform* for *pythons* into *out*; return it.
+
+    *pool* keeps the downloaded wheels between runs (default: a folder under
+    *work*); only the wheels the target needs go into the bundle.
+    """
     wheel = build_wheel(work / "zhenggai")
-    pool = work / f"pool-{platform.name}"
+    pool = pool or work / f"pool-{platform.name}"
     pool.mkdir(parents=True, exist_ok=True)
+    for old in pool.glob("zhenggai-*.whl"):  # pip would keep an earlier build of the same version
+        old.unlink()
     chosen: dict[str, Path] = {}
     for python in pythons:
         for found in gather(pool, wheel, platform, python).values():

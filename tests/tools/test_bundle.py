@@ -28,6 +28,8 @@ from tools.bundle import LINUX, WINDOWS, build_bundle, extras, project, version
 pytestmark = [pytest.mark.slow, pytest.mark.index]
 
 PYTHON = (sys.version_info[0], sys.version_info[1])
+# Downloaded wheels kept between runs (git ignores build/); each bundle is staged afresh.
+POOL = Path(__file__).resolve().parents[2] / "build" / "test-bundle-pool"
 
 
 def _names(wheels: list[Path]) -> set[str]:
@@ -37,7 +39,9 @@ def _names(wheels: list[Path]) -> set[str]:
 @pytest.fixture(scope="module")
 def linux_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("bundle")
-    bundle = build_bundle(LINUX, (PYTHON,), out=work / "dist", work=work / "build")
+    bundle = build_bundle(
+        LINUX, (PYTHON,), out=work / "dist", work=work / "build", pool=POOL / LINUX.name
+    )
     assert bundle.path.name == f"zhenggai-{version()}-linux-x86_64-offline.zip"
     unpacked = work / "unpacked"
     with zipfile.ZipFile(bundle.path) as zf:
@@ -119,6 +123,21 @@ def test_linux_bundle_installs_offline_and_runs_a_round(linux_bundle, tmp_path):
     assert "2026年11月" in study.stdout
     # click's own words from the compiled catalogue inside the wheel
     assert "后面不能带值" in zhenggai("check", "--json=1", "x.xlsx", code=2).stderr
+    # installing again (an upgrade) rebuilds the program, never the office's files
+    before = {p.name: p.read_bytes() for p in docs.glob("*.xlsx")}
+    again = subprocess.run(
+        ["sh", str(linux_bundle / "install.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert {p.name: p.read_bytes() for p in docs.glob("*.xlsx")} == before
+    again_merged = json.loads(zhenggai("consolidate", master, "--json").stdout)
+    assert [f["verdict"] for f in again_merged["files"]] == [
+        "duplicate"
+    ]  # the kept master knows it
     # every extra came along: each requirement of each extra is installed in the venv
     venv_python = home / ".local" / "share" / "zhenggai" / "venv" / "bin" / "python"
     wanted = sorted(
@@ -128,21 +147,6 @@ def test_linux_bundle_installs_offline_and_runs_a_round(linux_bundle, tmp_path):
     assert (
         wanted and subprocess.run([str(venv_python), "-c", probe, *wanted], env=env).returncode == 0
     )
-
-
-def test_running_the_installer_again_keeps_the_office_files(linux_bundle, tmp_path):
-    home = tmp_path / "home"
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "示例台账.xlsx").write_bytes(b"the office's own ledger")
-    env = _offline_env(home) | {"ZHENGGAI_PYTHON": sys.executable, "ZHENGGAI_DOCS": str(docs)}
-    for _ in range(2):
-        run = subprocess.run(
-            ["sh", str(linux_bundle / "install.sh")], env=env, capture_output=True, text=True
-        )
-        assert run.returncode == 0, run.stdout + run.stderr
-    assert (docs / "示例台账.xlsx").read_bytes() == b"the office's own ledger"
-    assert (docs / "整改台账模板.xlsx").is_file()
 
 
 def test_installer_without_a_suitable_python_says_so_in_chinese(linux_bundle, tmp_path):
@@ -155,13 +159,19 @@ def test_installer_without_a_suitable_python_says_so_in_chinese(linux_bundle, tm
 
 
 def test_windows_bundle_follows_the_windows_markers(tmp_path):
-    bundle = build_bundle(WINDOWS, ((3, 12),), out=tmp_path / "dist", work=tmp_path / "build")
+    bundle = build_bundle(
+        WINDOWS,
+        ((3, 12),),
+        out=tmp_path / "dist",
+        work=tmp_path / "build",
+        pool=POOL / WINDOWS.name,
+    )
     assert bundle.path.name == f"zhenggai-{version()}-windows-x64-offline.zip"
     names = _names(bundle.wheels)
     # asked for by markers that hold on Windows only (xlwings, keyring)
     assert {"pywin32", "pywin32-ctypes", "xlwings", "zhenggai", "pip", "pandas"} <= names
     # Linux-only dependencies of keyring stay out
-    assert not names & {"secretstorage", "jeepney", "cryptography"}
+    assert not names & {"secretstorage", "jeepney"}
     assert all(
         w.name.endswith(("-none-any.whl", "-cp312-win_amd64.whl", "-abi3-win_amd64.whl"))
         for w in bundle.wheels
