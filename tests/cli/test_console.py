@@ -127,6 +127,7 @@ def _zhenggai(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["cp1252", "gbk"])
 def test_json_is_utf8_on_any_console_code_page(tmp_path, encoding):
     folder = tmp_path / "督查整改"
@@ -144,6 +145,7 @@ def test_json_is_utf8_on_any_console_code_page(tmp_path, encoding):
     assert {"宣传教育科", "机关党委"} <= {i["unit"] for i in items}
 
 
+@pytest.mark.slow
 def test_text_output_survives_a_code_page_without_chinese(tmp_path):
     master = tmp_path / "台账.xlsx"
     run = _zhenggai("init", master, "--demo", env={"PYTHONIOENCODING": "cp1252"})
@@ -175,6 +177,7 @@ def _assert_shown_literally(run: subprocess.CompletedProcess[bytes]) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("color", [False, True], ids=["pipe", "terminal-colours"])
 def test_hostile_file_name_through_consolidate_and_check(hostile_round, color):
     master, returned = hostile_round

@@ -55,6 +55,7 @@ def test_config_folder_per_system() -> None:
     )
 
 
+@pytest.mark.slow
 def test_serve_https_answers_with_a_certificate_signed_by_the_local_authority(
     config: Path, tmp_path: Path
 ) -> None:
