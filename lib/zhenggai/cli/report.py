@@ -79,7 +79,7 @@ def report_command(
                 "saved": saved_json(saved),
             }
         )
-        return EXIT_PROBLEMS if result.problems else EXIT_OK
+        return EXIT_PROBLEMS if any(not p.code.is_notice for p in result.problems) else EXIT_OK
     written: list[tuple[str, Path | str]] = []
     if saved is not None:
         written.append((f"“{REPORT.name}”表", saved.path))
@@ -93,13 +93,13 @@ def report_command(
     _summary(result)
     print_paths(written)
     print_problems(result.problems, title="起草时发现的问题")
-    return EXIT_PROBLEMS if result.problems else EXIT_OK
+    return EXIT_PROBLEMS if any(not p.code.is_notice for p in result.problems) else EXIT_OK
 
 
 def _summary(result: ReportResult) -> None:
-    s = result.stats
+    s, w = result.stats, result.stats.word
     out.print(
-        f"问题 {s.findings} 个，措施 {s.measures} 条：已完成 {s.done}，正在整改 {s.in_progress}"
-        f"（其中未启动 {s.not_started}），长期坚持 {s.ongoing}；完成率 {s.rate_text}。"
-        f"模板：{result.template}",
+        f"问题 {s.findings} 个，{s.basis}共 {s.total} {w}：已完成 {s.done} {w}，"
+        f"正在整改 {s.in_progress} {w}（其中未启动 {s.not_started} {w}），长期坚持 {s.ongoing} {w}，"
+        f"已逾期 {s.overdue} {w}；完成率 {s.rate_text}。模板：{result.template}",
     )

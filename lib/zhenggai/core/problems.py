@@ -104,6 +104,7 @@ class Code(StrEnum):
     STUDY_HISTORY_INVALID = "study-history-invalid"
     # the report draft (zhenggai report)
     REPORT_SETTING_MISSING = "report-setting-missing"
+    SETTING_PLACEHOLDER = "setting-placeholder"
     # closing (销号) and follow-up review (回头看): the overdue area
     CLOSING_NOT_DONE = "closing-not-done"
     CLOSING_NO_DONE_DATE = "closing-no-done-date"
@@ -133,6 +134,7 @@ _NOTICES = frozenset(
         Code.FIELD_UNKNOWN,
         Code.LEGACY_RETURN,
         Code.BATCH_OUTDATED,
+        Code.SETTING_PLACEHOLDER,
     }
 )
 

@@ -46,6 +46,28 @@ class Settings:
     report_template: str = _s(
         "报告模板", "", "自定义报告措辞的 Jinja2 模板文件路径，留空用内置模板"
     )
+    count_basis: str = _s(
+        "统计口径",
+        "自动",
+        "报告、通报和“统计”表怎么数：按整改措施计（几个单位共同承担的措施算一条）或按台账事项计（台账每行算一项）；"
+        "自动：有措施分给几个单位时按整改措施计，否则按台账事项计",
+        choices=("自动", "按整改措施计", "按台账事项计"),
+    )
+    # the 公文 parts of the Word file (GB/T 9704): each is left out while its setting is blank
+    org_mark: str = _s(
+        "发文机关标志", "", "报告版头的红色机关标志，如“中共××局党组文件”；留空则报告不排版头"
+    )
+    doc_number: str = _s("发文字号", "", "报告的发文字号，如“××党组〔2026〕12号”，排在版头")
+    signer: str = _s("签发人", "", "上行文的签发人姓名，与发文字号排在同一行；多人用“、”分开")
+    report_cc: str = _s(
+        "抄送", "", "报告版记的抄送机关，多个用“，”分开；与“印发机关”都留空则不排版记"
+    )
+    report_attachments: str = _s(
+        "报告附件", "", "报告的附件名称，多个用“；”或换行分开；留空则没有附件说明"
+    )
+    printer: str = _s("印发机关", "", "版记的印发机关，如“中共××局党组办公室”（报告和通报共用）")
+    print_date: str = _s("印发日期", "", "版记的印发日期，留空则与成文日期相同")
+    author: str = _s("文档作者", "", "Word 文件属性中的作者，留空用落款")
     # deadlines, warnings, bulletin and 回头看 (overdue)
     base_year: int = _s("基准年份", 0, "“6月底”这类不写年份的时限按此年份理解；0 表示运行当年")
     warn_orange_days: int = _s("橙色预警天数", 7, "距时限不超过此天数标橙")
@@ -66,6 +88,15 @@ class Settings:
     bulletin_template: str = _s(
         "通报模板", "", "自定义督查通报措辞的 Jinja2 模板文件路径，留空用内置模板"
     )
+    bulletin_title: str = _s("通报标题", "关于督查反馈问题整改进展情况的通报", "督查通报的标题")
+    bulletin_recipient: str = _s("通报主送", "各责任单位", "督查通报的主送机关，留空则不写主送")
+    bulletin_issuer: str = _s("通报落款", "", "督查通报的署名，留空用“落款”")
+    bulletin_mark: str = _s(
+        "通报发文机关标志", "", "通报版头的红色标志，如“督查通报”；留空则通报不排版头"
+    )
+    bulletin_number: str = _s("通报发文字号", "", "通报的期号或发文字号，如“第3期”，排在版头")
+    bulletin_cc: str = _s("通报抄送", "", "通报版记的抄送机关；与“印发机关”都留空则不排版记")
+    bulletin_attachments: str = _s("通报附件", "", "通报的附件名称，多个用“；”或换行分开")
     # templates and returns
     return_deadline: str = _s("报送截止", "每月25日前", "填报说明和邮件中写明的报送时限")
     contact: str = _s("联系人", "", "填报说明中的办公室联系人")

@@ -24,33 +24,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..core import clock
 from ..core.changes import ChangeSet, SheetTable
 from ..core.errors import EmptyLedgerError
 from ..core.ledger import Ledger
-from ..core.problems import Code, Problem, cell_name
+from ..core.problems import Code, Problem
 from ..core.settings import SETTINGS_SHEET, Settings
 from ..core.sheets import LEDGER, REPORT
-from ..core.text import cn_date, flatten, normalise_text
-from ..facts.ledger_facts import derive
-from ..facts.measures import (
-    DONE,
-    ONGOING,
-    Category,
-    Measure,
-    MeasureStats,
-)
+from ..core.text import cn_date, flatten, split_list
+from ..facts.ledger_facts import LedgerFacts, derive
+from ..facts.measures import DONE, ONGOING, Category, Measure, UnitProgress
 from .document import Document, ParaKind
+from .figures import Figures, late_lines
+from .outcomes import measure_sentences
+from .parts import Parts, attach_parts, placeholder_problems, setting_cell
+from .phrases import named_rules, short_name
 from .wording import Wording, configured_template, render_paragraphs
 
-__all__ = ["ReportResult", "draft_report", "report_sheet", "report_template"]
+__all__ = ["ReportResult", "draft_report", "report_context", "report_sheet", "report_template"]
 
 REPORT_TEMPLATE = "report.j2"
 _SHEET_WIDTH = 110  # Excel character units: about 55 Chinese characters per line
 _FULL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+# settings a report writes: checked for placeholders (××) before it is written
+REPORT_SETTINGS = (
+    "报告标题",
+    "主送机关",
+    "通知名称",
+    "落款",
+    "发文机关标志",
+    "发文字号",
+    "签发人",
+    "抄送",
+    "印发机关",
+    "报告附件",
+    "文档作者",
+)
 
 
 @dataclass
@@ -59,15 +71,15 @@ class ReportResult:
 
     Attributes:
         document: the draft, paragraph by paragraph (title, 主送机关, body, 落款, 成文日期).
-        stats: the numbers of the statistics sentence.
+        stats: every figure of the draft, under its counting rule (设置 统计口径).
         categories: the ledger grouped as the report reads it.
-        problems: rows left out, unknown statuses, missing 设置 values.
+        problems: rows left out, unknown statuses, missing 设置 values, placeholders.
         changes: the 报告草稿 sheet, rewritten.
         template: the template used ("内置模板 report.j2" or a file path).
     """
 
     document: Document
-    stats: MeasureStats
+    stats: Figures
     categories: list[Category]
     problems: list[Problem] = field(default_factory=list)
     changes: ChangeSet = field(default_factory=ChangeSet)
@@ -88,13 +100,6 @@ def report_template(ledger: Ledger) -> Wording:
     )
 
 
-def _setting_cell(ledger: Ledger, name: str) -> str:
-    for r, row in enumerate(ledger.grid(SETTINGS_SHEET), start=1):
-        if row and row[0] is not None and normalise_text(str(row[0])) == name:
-            return cell_name(r, 2)
-    return ""
-
-
 def _setting_problems(ledger: Ledger) -> list[Problem]:
     missing = {
         "主送机关": (ledger.settings.recipient, "报告开头将没有主送机关"),
@@ -106,7 +111,7 @@ def _setting_problems(ledger: Ledger) -> list[Problem]:
             Code.REPORT_SETTING_MISSING,
             f"“设置”表的“{name}”没有填写，{effect}。请填写后重新生成。",
             sheet=SETTINGS_SHEET,
-            cell=_setting_cell(ledger, name),
+            cell=setting_cell(ledger, name),
         )
         for name, (value, effect) in missing.items()
         if not value.strip()
@@ -124,30 +129,58 @@ def _report_date(ledger: Ledger, today: date) -> tuple[str, list[Problem]]:
         Code.SETTING_INVALID,
         "“成文日期”应写成 2026年11月28日 这样的年月日（阿拉伯数字，不编虚位），已按原样写入报告。",
         sheet=SETTINGS_SHEET,
-        cell=_setting_cell(ledger, "成文日期"),
+        cell=setting_cell(ledger, "成文日期"),
         value=written,
     )
     return text, [problem]
 
 
-def _review_due(measures: list[Measure], today: date, days: int) -> list[Measure]:
-    return [
-        m
-        for m in measures
-        if m.status == DONE and m.done_date is not None and (today - m.done_date).days >= days
+def _done_entries(measures: list[Measure], *, by_measure: bool) -> list[list[UnitProgress]]:
+    """The done entries under the counting rule: a done measure's rows, or one done row."""
+    if by_measure:
+        return [list(m.rows) for m in measures if m.status == DONE]
+    return [[r] for m in measures for r in m.rows if r.status == DONE]
+
+
+def _next_steps(
+    measures: list[Measure], settings: Settings, *, today: date, by_measure: bool
+) -> dict[str, Any]:
+    """What 三、 can say from the ledger and the settings, before any generic phrase.
+
+    All counts are under the document's rule (*by_measure*).
+    """
+    done = _done_entries(measures, by_measure=by_measure)
+    days = settings.review_after_days
+    finished = [max((r.done_date for r in rows if r.done_date), default=None) for rows in done]
+    evidence = [
+        name for rows in done for r in rows for name in split_list(r.evidence) if name != "无"
     ]
+    texts = [m.text for m in measures] + [r.progress for m in measures for r in m.rows]
+    return {
+        "review_due_count": sum(1 for d in finished if d is not None and (today - d).days >= days),
+        "evidence": list(dict.fromkeys(evidence))[:3],
+        "missing_evidence": sum(1 for rows in done if any(not r.evidence for r in rows)),
+        "rules": named_rules([*texts, *evidence]),
+        "archives": any("电子档案" in t for t in texts),
+        "monthly": settings.return_deadline.strip()
+        if settings.return_deadline.strip().startswith("每月")
+        else "",
+    }
 
 
 def report_context(
     settings: Settings,
-    categories: list[Category],
-    stats: MeasureStats,
+    facts: LedgerFacts,
     *,
     today: date,
     date_text: str,
 ) -> dict[str, Any]:
     """The variables a report template sees (documented in the README)."""
+    categories = list(facts.categories)
     measures = [m for c in categories for m in c.measures]
+    stats = Figures.of(facts.counts)
+    ongoing = [m for m in measures if m.status == ONGOING]
+    late = late_lines(facts.counts.late)
     return {
         "title": flatten(settings.report_title),
         "recipient": flatten(settings.recipient).rstrip("：:"),
@@ -157,11 +190,24 @@ def report_context(
         "today": today,
         "stats": stats,
         "categories": categories,
+        "sentences": {c.number: measure_sentences(c.measures, today=today) for c in categories},
         "measures": measures,
-        "ongoing": [m for m in measures if m.status == ONGOING],
+        "ongoing": ongoing,
+        "ongoing_names": [short_name(m.text) for m in ongoing],
+        "late": late,
+        "late_units": list(dict.fromkeys(u for line in late for u in line.unit_names)),
         "review_due": _review_due(measures, today, settings.review_after_days),
         "review_after_days": settings.review_after_days,
+        **_next_steps(measures, settings, today=today, by_measure=stats.by_measure),
     }
+
+
+def _review_due(measures: list[Measure], today: date, days: int) -> list[Measure]:
+    return [
+        m
+        for m in measures
+        if m.status == DONE and m.done_date is not None and (today - m.done_date).days >= days
+    ]
 
 
 def report_sheet(document: Document) -> SheetTable:
@@ -191,12 +237,12 @@ def draft_report(
         EmptyLedgerError: the 台账 holds no usable rows.
         TemplateError: the template cannot be read or rendered.
     """
-    today = today or clock.today()
+    now = clock.now()
+    today = today or now.date()
     wording = wording or report_template(ledger)
     facts = derive(ledger, today=today)
     categories, problems = list(facts.categories), list(facts.grouping)
-    stats = facts.measures
-    if not stats.measures:
+    if not categories:
         skipped = f"（{len(ledger.table)} 行缺少必填内容，见问题清单）" if len(ledger.table) else ""
         raise EmptyLedgerError(
             f"“{LEDGER}”表中还没有可写进报告的整改措施{skipped}，无法起草报告。"
@@ -206,7 +252,8 @@ def draft_report(
     problems += _setting_problems(ledger)
     date_text, date_problems = _report_date(ledger, today)
     problems += date_problems
-    context = report_context(ledger.settings, categories, stats, today=today, date_text=date_text)
+    problems += placeholder_problems(ledger, REPORT_SETTINGS)
+    context = report_context(ledger.settings, facts, today=today, date_text=date_text)
 
     document = Document(context["title"])
     if context["recipient"]:
@@ -215,7 +262,27 @@ def draft_report(
     if context["issuer"]:
         document.add(ParaKind.SIGNATURE, context["issuer"])
     document.add(ParaKind.DATE, date_text)
+    attach_parts(document, _parts(ledger.settings), date_text=date_text, now=_stamp(now, today))
 
     changes = ChangeSet()
     changes.table(report_sheet(document))
-    return ReportResult(document, stats, categories, problems, changes, wording.name)
+    return ReportResult(document, context["stats"], categories, problems, changes, wording.name)
+
+
+def _parts(settings: Settings) -> Parts:
+    return Parts(
+        mark=settings.org_mark,
+        number=settings.doc_number,
+        signers=settings.signer,
+        cc=settings.report_cc,
+        printer=settings.printer,
+        printed=settings.print_date,
+        attachments=settings.report_attachments,
+        author=settings.author or settings.issuer,
+        subject=settings.notice,
+    )
+
+
+def _stamp(now: datetime, today: date) -> datetime:
+    """The drafting time: *today* at the time of day of *now* (the document's created date)."""
+    return datetime.combine(today, now.time())

@@ -15,8 +15,8 @@ Example:
     ...      "deadline": date(2026, 11, 1), "status": "正在整改"},
     ... ]))
     >>> facts = derive(ledger, today=date(2026, 11, 28))
-    >>> [(i.id, i.text) for i in facts.overdue], facts.total.rate, facts.measures.measures
-    ([('1', '已逾期27天')], 0.0, 1)
+    >>> [(i.id, i.text) for i in facts.overdue], facts.total.rate, facts.counts.basis.value
+    ([('1', '已逾期27天')], 0.0, '按台账事项计')
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from datetime import date
 
 from ..core.ledger import Ledger
 from ..core.problems import Problem
-from .measures import Category, MeasureStats, group_ledger, measure_stats
+from .measures import Category, group_ledger, measure_key
 from .punctuality import BatchReturns, latest_batch
-from .stats import UnitStats, total_stats, unit_stats
+from .stats import Counts, UnitStats, count
 from .tiers import ItemTier, Tier, classify
 
 __all__ = ["LedgerFacts", "derive"]
@@ -41,22 +41,29 @@ class LedgerFacts:
     Attributes:
         today: the day it was derived for (overdue is judged on it).
         items: every 台账 row's warning tier, in sheet order.
-        units: per-unit statistics, best first, ranked.
-        total: all units together.
+        counts: every figure under the one counting rule (设置 统计口径):
+            per unit, in total, overdue entries.
         categories: the rows grouped into categories, findings and measures.
-        measures: the counts of the statistics sentence (findings, measures, done …).
         grouping: problems met while grouping (empty texts, statuses outside the vocabulary).
         batch: the latest batch's returns (None when no template was issued).
     """
 
     today: date
     items: tuple[ItemTier, ...]
-    units: tuple[UnitStats, ...]
-    total: UnitStats
+    counts: Counts
     categories: tuple[Category, ...]
-    measures: MeasureStats
     grouping: tuple[Problem, ...]
     batch: BatchReturns | None
+
+    @property
+    def units(self) -> tuple[UnitStats, ...]:
+        """Per-unit statistics under the counting rule, best first, ranked."""
+        return self.counts.units
+
+    @property
+    def total(self) -> UnitStats:
+        """All units together under the counting rule (shared measures once)."""
+        return self.counts.total
 
     def by_tier(self, tier: Tier) -> list[ItemTier]:
         """The items of *tier*, in sheet order."""
@@ -82,15 +89,20 @@ def derive(ledger: Ledger, *, today: date) -> LedgerFacts:
         SettingsError: 设置 整改起始日期 is filled but not a date.
     """
     items = classify(ledger, today=today)
-    units = unit_stats(items, order=[u.name for u in ledger.units])
     categories, grouping = group_ledger(ledger.table, names={f.key: f.name for f in ledger.spec})
+    keys = {row.number: measure_key(row) for row in ledger.table}
+    counts = count(
+        items,
+        measure_key=lambda item: keys[item.row],
+        findings=sum(len(c.findings) for c in categories),
+        setting=ledger.settings.count_basis,
+        order=[u.name for u in ledger.units],
+    )
     return LedgerFacts(
         today=today,
         items=tuple(items),
-        units=tuple(units),
-        total=total_stats(units),
+        counts=counts,
         categories=tuple(categories),
-        measures=measure_stats(categories),
         grouping=tuple(grouping),
         batch=latest_batch(ledger, today=today),
     )

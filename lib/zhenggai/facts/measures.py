@@ -21,8 +21,9 @@ so their numbers always agree. The counting rules:
   also say 长期坚持 ("2026年底前，并长期坚持"), but such an item is counted by
   its status until the unit reports it as 长期坚持, so the count can be
   checked with a filter on the 整改状态 column.
-- completion rate = measures done ÷ all measures, two decimals, half up
-  (the published convention; 长期坚持 does not count as done).
+- how many there are, and the completion rate, are counted in
+  :mod:`.stats` under the document's 统计口径; :func:`measure_key` is the
+  measure a row carries there, the same grouping as here.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from ..core.grid import Row, Table
 from ..core.problems import Code, Problem
@@ -44,10 +44,10 @@ __all__ = [
     "STATUSES",
     "Category",
     "Measure",
-    "MeasureStats",
     "UnitProgress",
     "group_ledger",
-    "measure_stats",
+    "measure_key",
+    "merge_status",
 ]
 
 NOT_STARTED, IN_PROGRESS, DONE, ONGOING = "未启动", "正在整改", "已完成", "长期坚持"
@@ -79,6 +79,7 @@ class UnitProgress:
         progress: 整改进展 on one line ("" when empty).
         done_date: 完成时间, when a date.
         row: 1-based row in 台账.
+        evidence: 佐证材料 on one line ("" when empty).
     """
 
     id: str
@@ -87,6 +88,7 @@ class UnitProgress:
     progress: str
     done_date: date | None
     row: int
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,48 +149,6 @@ class Category:
     name: str
     findings: tuple[str, ...]
     measures: tuple[Measure, ...]
-
-
-@dataclass(frozen=True)
-class MeasureStats:
-    """The numbers of the report's statistics sentence.
-
-    ``done + in_progress + ongoing == measures``; ``in_progress`` includes the
-    ``not_started`` ones, which the sentence names separately.
-    """
-
-    findings: int
-    measures: int
-    done: int
-    in_progress: int
-    not_started: int
-    ongoing: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        """Completion rate in percent, two decimals; None when there are no measures."""
-        if not self.measures:
-            return None
-        return (Decimal(100 * self.done) / Decimal(self.measures)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-
-    @property
-    def rate_text(self) -> str:
-        """ "21.43%", or "—" when there are no measures."""
-        rate = self.rate
-        return "—" if rate is None else f"{rate}%"
-
-    def to_dict(self) -> dict[str, int | str]:
-        return {
-            "findings": self.findings,
-            "measures": self.measures,
-            "done": self.done,
-            "in_progress": self.in_progress,
-            "not_started": self.not_started,
-            "ongoing": self.ongoing,
-            "rate": self.rate_text,
-        }
 
 
 def merge_status(statuses: list[str]) -> str:
@@ -297,6 +257,7 @@ def _measure(category: str, finding: str, rows: list[Row]) -> Measure:
             progress=flatten(r.text("progress")),
             done_date=to_date(r["done_date"]),
             row=r.number,
+            evidence=flatten(r.text("evidence")),
         )
         for r in rows
     )
@@ -313,15 +274,15 @@ def _measure(category: str, finding: str, rows: list[Row]) -> Measure:
     )
 
 
-def measure_stats(categories: list[Category]) -> MeasureStats:
-    """Count findings and measures by merged status (see the module docstring)."""
-    measures = [m for c in categories for m in c.measures]
-    count = {s: sum(1 for m in measures if m.status == s) for s in STATUSES}
-    return MeasureStats(
-        findings=sum(len(c.findings) for c in categories),
-        measures=len(measures),
-        done=count[DONE],
-        in_progress=count[IN_PROGRESS] + count[NOT_STARTED],
-        not_started=count[NOT_STARTED],
-        ongoing=count[ONGOING],
-    )
+def measure_key(row: Row) -> tuple[str, ...]:
+    """The measure *row* carries, as :func:`group_ledger` groups it.
+
+    Rows with the same category, finding and measure text (compared as
+    there) share the key; a row without a measure text is a measure of its own.
+    """
+    measure = _key(flatten(row.text("measure")))
+    if not measure:
+        return ("row", str(row.number))
+    category = _key(_strip_ordinal(flatten(row.text("category"))))
+    finding = _key(_strip_ordinal(flatten(row.text("problem"))))
+    return (category, finding, measure)

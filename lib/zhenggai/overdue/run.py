@@ -119,7 +119,7 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
         for item in items:
             if current.get(item.row) != item.text:
                 changes.edit(LEDGER, item.row, col, item.text, fill=item.fill)
-    changes.table(stats_table(units, today=today))
+    changes.table(stats_table(facts.counts, today=today))
     changes.table(problems_table(ledger, problems, owned=CLOSING_CODES))
     windows = Windows.from_settings(ledger.settings)
     return OverdueResult(

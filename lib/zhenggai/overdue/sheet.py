@@ -1,4 +1,9 @@
-"""The 统计 sheet: the ranked per-unit table, a 合计 row and two native charts."""
+"""The 统计 sheet: the ranked per-unit table, a 合计 row and two native charts.
+
+The figures are the document's (:class:`~zhenggai.facts.stats.Counts`): the
+title says the counting rule, and under the measure rule the 合计 counts a
+measure shared by several units once, as the report and the bulletin do.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from datetime import date
 from ..core.changes import ChartSpec, Fill, SheetTable
 from ..core.sheets import STATS
 from ..core.text import Value, cn_date
-from ..facts.stats import STATS_HEADER, UnitStats, total_stats
+from ..facts.stats import STATS_HEADER, Basis, Counts, UnitStats
 
-__all__ = ["stats_table"]
+__all__ = ["stats_note", "stats_table"]
 
 
 _RATE_COL = STATS_HEADER.index("完成率") + 1
@@ -34,19 +39,31 @@ def _row(s: UnitStats, rank: Value) -> list[Value]:
     ]
 
 
-def stats_table(units: Sequence[UnitStats], *, today: date) -> SheetTable:
-    """The 统计 sheet: the ranked table, a 合计 row, and two native charts.
+def stats_note(counts: Counts) -> str:
+    """The line under the table that says how the 合计 relates to the unit rows."""
+    if counts.basis is Basis.MEASURE and counts.shared:
+        return (
+            f"统计口径：{counts.basis.value}。几个单位共同承担的措施，在各单位各计1条，"
+            f"合计只计1条（共{counts.measures}条措施，分解到各单位{counts.items}项）。"
+        )
+    return f"统计口径：{counts.basis.value}。"
+
+
+def stats_table(counts: Counts, *, today: date) -> SheetTable:
+    """The 统计 sheet: the ranked table, a 合计 row, the counting rule, and two native charts.
 
     Charts: a bar chart of completion rate by unit, and a column chart of
     the status counts (and overdue) by unit. The 合计 row stays out of both.
     """
+    units: Sequence[UnitStats] = counts.units
     rows = [_row(u, u.rank) for u in units]
-    rows.append(_row(total_stats(units), ""))
+    rows.append(_row(counts.total, ""))
+    rows.append([stats_note(counts)])
     table = SheetTable(
         STATS.name,
         list(STATS_HEADER),
         rows,
-        title=f"整改进展统计（截至{cn_date(today)}）",
+        title=f"整改进展统计（截至{cn_date(today)}，{counts.basis.value}）",
         number_formats={_RATE_COL: "0.00%"},
         widths={1: 6, 2: 24},
     )
