@@ -21,7 +21,7 @@ import click
 from rich.table import Table
 
 from ..core import clock
-from ..core.problems import Problem
+from ..core.problems import Code, Problem
 from ..documents.document import Document
 from ..io.master import SaveResult
 from .console import echo_json, err, out, progress_bar, styled
@@ -51,6 +51,7 @@ __all__ = [
     "saved_json",
     "styled",
     "today_option",
+    "warn_placeholders",
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -203,6 +204,13 @@ def print_problems(
     out.print(table)
     if len(problems) > limit:
         out.print(f"……另有 {len(problems) - limit} 个问题未显示，见输出的工作表或 --json。")
+
+
+def warn_placeholders(problems: Sequence[Problem]) -> None:
+    """One "注意" line per setting still holding a placeholder (××), printed before writing."""
+    for p in problems:
+        if p.code is Code.SETTING_PLACEHOLDER:
+            err.print(styled(("注意：", "yellow"), f"{p.message}（{p.sheet}!{p.cell}）"))
 
 
 def print_paths(items: Iterable[tuple[str, Path | str]]) -> None:

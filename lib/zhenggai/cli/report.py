@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..core.problems import Code, Problem
 from ..core.sheets import REPORT
 from ..documents.gongwen import write_docx
 from ..documents.report import ReportResult, draft_report
@@ -28,6 +29,7 @@ from ._base import (
     saved_json,
     styled,
     today_option,
+    warn_placeholders,
 )
 
 
@@ -67,6 +69,8 @@ def report_command(
     result, saved = update_master(
         master, op="报告", plan=lambda ledger: draft_report(ledger, wording=wording)
     )
+    if not as_json:
+        warn_placeholders(result.problems)  # before the Word file is written
     docx = write_docx(result.document, docx_path).resolve() if docx_path is not None else None
     if as_json:
         echo_json(
@@ -79,7 +83,7 @@ def report_command(
                 "saved": saved_json(saved),
             }
         )
-        return EXIT_PROBLEMS if any(not p.code.is_notice for p in result.problems) else EXIT_OK
+        return _exit(result.problems)
     written: list[tuple[str, Path | str]] = []
     if saved is not None:
         written.append((f"“{REPORT.name}”表", saved.path))
@@ -92,8 +96,16 @@ def report_command(
         out.print()
     _summary(result)
     print_paths(written)
-    print_problems(result.problems, title="起草时发现的问题")
-    return EXIT_PROBLEMS if any(not p.code.is_notice for p in result.problems) else EXIT_OK
+    print_problems(
+        [p for p in result.problems if p.code is not Code.SETTING_PLACEHOLDER],
+        title="起草时发现的问题",
+    )
+    return _exit(result.problems)
+
+
+def _exit(problems: list[Problem]) -> int:
+    """1 when a problem needs fixing; placeholders are warned about, they do not fail."""
+    return EXIT_PROBLEMS if any(not p.code.is_notice for p in problems) else EXIT_OK
 
 
 def _summary(result: ReportResult) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..core.ledger import Ledger
 from ..core.problems import Code, Problem, cell_name
@@ -24,6 +24,7 @@ __all__ = [
     "Parts",
     "attach_parts",
     "attachment_names",
+    "drafted_at",
     "has_placeholder",
     "placeholder_problems",
     "setting_cell",
@@ -138,3 +139,8 @@ def attach_parts(document: Document, parts: Parts, *, date_text: str, now: datet
     document.properties = Properties(
         author=flatten(parts.author), created=now, subject=flatten(parts.subject)
     )
+
+
+def drafted_at(now: datetime, today: date) -> datetime:
+    """The drafting time stamped in the file: *today* (the document's day) at *now*'s time."""
+    return datetime.combine(today, now.time())

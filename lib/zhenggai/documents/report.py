@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from ..core import clock
@@ -40,7 +40,7 @@ from ..facts.measures import DONE, ONGOING, Category, Measure, UnitProgress
 from .document import Document, ParaKind
 from .figures import Figures, late_lines
 from .outcomes import measure_sentences
-from .parts import Parts, attach_parts, placeholder_problems, setting_cell
+from .parts import Parts, attach_parts, drafted_at, placeholder_problems, setting_cell
 from .phrases import named_rules, short_name
 from .wording import Wording, configured_template, render_paragraphs
 
@@ -262,7 +262,7 @@ def draft_report(
     if context["issuer"]:
         document.add(ParaKind.SIGNATURE, context["issuer"])
     document.add(ParaKind.DATE, date_text)
-    attach_parts(document, _parts(ledger.settings), date_text=date_text, now=_stamp(now, today))
+    attach_parts(document, _parts(ledger.settings), date_text=date_text, now=drafted_at(now, today))
 
     changes = ChangeSet()
     changes.table(report_sheet(document))
@@ -281,8 +281,3 @@ def _parts(settings: Settings) -> Parts:
         author=settings.author or settings.issuer,
         subject=settings.notice,
     )
-
-
-def _stamp(now: datetime, today: date) -> datetime:
-    """The drafting time: *today* at the time of day of *now* (the document's created date)."""
-    return datetime.combine(today, now.time())

@@ -34,6 +34,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..core.errors import TemplateError
 from ..core.text import brief, clause, cn_date, cn_number, normalise_text
 from .document import Para, ParaKind
+from .phrases import short_name, unit_list
 
 __all__ = [
     "Wording",
@@ -113,31 +114,138 @@ def _environment() -> SandboxedEnvironment:
         autoescape=False,  # plain text for Word and Excel, not HTML
         keep_trailing_newline=False,
     )
-    env.filters.update(cn=cn_number, cn_date=cn_date, clause=clause, brief=brief)
+    env.filters.update(
+        cn=cn_number,
+        cn_date=cn_date,
+        clause=clause,
+        brief=brief,
+        short=short_name,
+        units=unit_list,
+        num2=_num2,
+        num=_num,
+    )
     return env
+
+
+def _num2(value: float) -> str:
+    """Two decimals, always: 157.5 -> "157.50" (one paragraph, one style)."""
+    return f"{float(value):.2f}"
+
+
+def _num(value: float) -> str:
+    """A whole number without decimals (100.0 -> "100"), else two decimals."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:.2f}"
 
 
 def render_text(wording: Wording, context: Mapping[str, Any]) -> str:
     """Render *wording* with *context*.
 
     Raises:
-        TemplateError: the template has a syntax error or uses an unknown variable.
+        TemplateError: the template has a syntax error, uses an unknown variable
+            or fails while rendering; the message is Chinese and names the line.
     """
     env = _environment()
     try:
         template = env.from_string(wording.source)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
-            f"{wording.name} 第{exc.lineno}行有语法错误：{exc.message}。请对照内置模板修改。"
+            f"{wording.name} 第{exc.lineno}行有语法错误：{syntax_message(exc.message or '')}"
+            "请对照内置模板修改。"
         ) from exc
     try:
         return template.render(**context)
     except jinja2.UndefinedError as exc:
         raise TemplateError(
-            f"{wording.name} 用了不存在的变量（{exc.message}）。可用的变量见 README“报告模板”一节。"
+            f"{wording.name}{_at_line(exc)}{undefined_message(exc.message or '')}"
+            "可用的变量见 README“报告模板”一节和内置模板开头的说明。"
         ) from exc
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"{wording.name} 无法生成：{exc}") from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(
+            f"{wording.name}{_at_line(exc)}访问了模板不允许访问的内容。模板只能排版数据，不能执行程序。"
+        ) from exc
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise TemplateError(
+            f"{wording.name}{_at_line(exc)}无法生成（{_english(str(exc))}）。请检查这一行的写法。"
+        ) from exc
+
+
+def _at_line(exc: BaseException) -> str:
+    """ " 第N行" for the template line an error was raised on (from the traceback), else " "."""
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f" 第{line}行" if line else " "
+
+
+def _english(text: str) -> str:
+    """An English message quoted inside Chinese: no closing full stop (no ".。")."""
+    return text.strip().rstrip(".。")
+
+
+_TAG_NAMES = {"endfor": "{% endfor %}", "endif": "{% endif %}", "else": "{% else %}",
+              "endmacro": "{% endmacro %}", "endset": "{% endset %}", "elif": "{% elif %}",
+              "endblock": "{% endblock %}", "endfilter": "{% endfilter %}",
+              "endcall": "{% endcall %}", "endwith": "{% endwith %}"}  # fmt: skip
+_SYNTAX: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\."
+                   r"(?: The innermost block that needs to be closed is '(\w+)')?"),
+        "模板到结尾还缺少 {tag1}（“{{% {block} %}}”没有结束）。",
+    ),
+    (
+        re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: "
+                   r"(.+?)\.(?: The innermost block that needs to be closed is '(\w+)')?"),
+        "不认识的标签“{first}”，这里应是 {tags}（“{{% {block} %}}”还没有结束）。",
+    ),
+    (re.compile(r"Encountered unknown tag '(\w+)'"), "不认识的标签“{first}”。"),
+    (re.compile(r"unexpected '(.+?)'"), "多了“{first}”，或括号、引号没有配对。"),
+    (re.compile(r"unexpected char '(.+?)'"), "不能在这里写“{first}”。"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'"), "“{second}”前缺少分隔或结束符号（{{{{ }}}} 或 {{% %}} 没有配对）。"),
+    (re.compile(r"Expected an expression, got '(.+?)'"), "这里缺少条件或变量。"),
+    (re.compile(r"unexpected end of template"), "模板没写完：{{{{ }}}} 或 {{% %}} 没有配对。"),
+    (re.compile(r"tag name expected"), "{{% %}} 里缺少标签名（如 if、for）。"),
+    (re.compile(r"Block '(\w+)' defined twice"), "“{first}”定义了两次。"),
+]  # fmt: skip
+
+
+def syntax_message(message: str) -> str:
+    """A Jinja2 syntax error in Chinese, ending with one full stop.
+
+    >>> syntax_message("Encountered unknown tag 'endfro'.")
+    '不认识的标签“endfro”。'
+    """
+    for pattern, text in _SYNTAX:
+        m = pattern.search(message)
+        if m is None:
+            continue
+        groups = [g or "" for g in m.groups()]
+        wanted = re.search(r"following tags: (.+?)\.", message)
+        tags = re.findall(r"'(\w+)'", wanted[1]) if wanted else []
+        return text.format(
+            first=groups[0] if groups else "",
+            second=groups[1] if len(groups) > 1 else "",
+            tags="或".join(_TAG_NAMES.get(t, t) for t in tags),
+            tag1=_TAG_NAMES.get(tags[0], tags[0]) if tags else "结束标签",
+            block=groups[-1] if groups else "",
+        )
+    return f"（{_english(message)}）。"
+
+
+def undefined_message(message: str) -> str:
+    """A Jinja2 undefined-name error in Chinese.
+
+    >>> undefined_message("'nothing_here' is undefined")
+    '用了不存在的变量“nothing_here”。'
+    """
+    if m := re.search(r"'(.+?)' is undefined", message):
+        return f"用了不存在的变量“{m[1]}”。"
+    if m := re.search(r"has no attribute '(.+?)'", message):
+        return f"用了不存在的属性“{m[1]}”。"
+    return f"用了不存在的内容（{_english(message)}）。"
 
 
 def split_paragraphs(text: str) -> list[str]:

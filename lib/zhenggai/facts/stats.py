@@ -26,7 +26,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 NO_UNIT = "（未填责任单位）"
+Key = Hashable
 AUTO = "自动"
 STATS_HEADER = (
     "排名",
@@ -189,6 +190,7 @@ class Counts:
         total: all entries ("合计").
         units: per unit, ranked.
         late: overdue entries, most overdue first.
+        key: what makes rows one counted entry under the rule.
     """
 
     basis: Basis
@@ -199,6 +201,11 @@ class Counts:
     total: UnitStats
     units: tuple[UnitStats, ...]
     late: tuple[Late, ...]
+    key: Callable[[ItemTier], Key] = field(default=lambda i: i.row, compare=False, repr=False)
+
+    def entries(self, items: Iterable[ItemTier]) -> list[list[ItemTier]]:
+        """*items* grouped into counted entries (a measure's rows, or single rows), in order."""
+        return _group(items, self.key)
 
     @property
     def word(self) -> str:
@@ -224,9 +231,6 @@ class Counts:
                 out.setdefault(unit, []).append(Late(entry.text, mine))
         order = sorted(out, key=lambda u: (-len(out[u]), -out[u][0].days))
         return {u: sorted(out[u], key=lambda e: -e.days) for u in order}
-
-
-Key = Hashable
 
 
 def _tally(unit: str, groups: Iterable[list[ItemTier]]) -> UnitStats:
@@ -338,4 +342,5 @@ def count(
         total=total_stats(items, key=key),
         units=tuple(unit_stats(items, order=order, key=key)),
         late=tuple(_late(items, key)),
+        key=key,
     )
