@@ -46,24 +46,28 @@ def test_bulletin_content(returned):
     assert doc.headings(ParaKind.SIGNATURE) == ["中共××局党组"]
     assert doc.headings(ParaKind.DATE) == ["2026年12月8日"]
     text = doc.text()
-    assert "要求12月5日前报送（截止2026年12月5日）" in text
+    # one date style: the return deadline "12月5日前" read as the day it falls on
+    assert "于2026年11月20日下发至4个单位，要求于2026年12月5日前报送。" in text
     assert "按时报送的有2个单位：办公室、宣传教育科。" in text
     assert "逾期报送的有1个单位：机关党委（逾期2天）。" in text
     assert "仍未报送的有1个单位：人事科。" in text
     assert (
-        "台账共梳理问题6个，制定整改措施14条（分解到各责任单位共16项），已完成3条，"
-        "正在整改9条（其中尚未启动1条），需长期坚持2条，整改完成率21.43%" in text
+        "台账共梳理问题6个，制定整改措施14条（分解到各责任单位共16项，按整改措施统计，"
+        "几个单位共同承担的措施计为1条），已完成3条，正在整改9条（其中尚未启动1条，1条尚有单位未启动），"
+        "需长期坚持2条，整改完成率21.43%" in text
     )
     assert (
         "1. 网络安全科（1/2，50.00%）；2. 办公室（1/3，33.33%）；2. 机关党委（1/3，33.33%）" in text
     )
+    # counted in measures like every figure above: never "67 of 21"
     assert "共有5条整改措施超过整改时限仍未完成，涉及4个单位" in text
     overdue = [p for p in doc.headings(ParaKind.BODY) if "已逾期" in p]
-    assert overdue[0].startswith("人事科2条：编号4“")  # most overdue items first
-    assert "整改时限三季度末，已逾期69天" in overdue[1]
-    assert "办公室编号7-2（7天后到期）" in text
+    assert overdue[0].startswith("“传达学习全国、全区、全市宣传部长会议精神")  # most overdue first
+    assert "整改时限2026年9月30日，宣传教育科未完成，已逾期69天" in overdue[0]  # 三季度末
+    assert "办公室“对活跃度不高、学习不深入的人员及时提醒通报”（整改时限2026年12月15日）" in text
     assert "人事科要尽快补报2026年11月整改进展填报表" in text
     assert "学习强国" not in text
+    assert "…" not in text  # names are cut at clause boundaries, never mid-word
 
 
 def test_study_block_is_rendered_only_when_given(returned):
@@ -100,7 +104,7 @@ def test_no_batch_and_no_overdue(make_master):
     )
     text = draft_bulletin(read_ledger(path), today=DAY).document.text()
     assert "本期尚未下发整改进展填报表。" in text
-    assert "没有超过整改时限仍未完成的整改措施" in text
+    assert "没有超过整改时限仍未完成的整改事项" in text  # one measure on one row: items
 
 
 def test_custom_template_from_settings(returned):
@@ -138,7 +142,7 @@ def test_cli_writes_the_draft_sheet_and_the_word_file(returned, tmp_path, capsys
     out = capsys.readouterr().out
     assert "“通报草稿”表" in out and "Word 文件" in out and "四、有关要求" in out
     grid = open_book(returned).grid("通报草稿")
-    assert grid[0] == ["关于督查反馈问题整改进展情况的通报"]
+    assert grid[0] == ["关于督查反馈问题整改进展情况的通报"]  # 设置 通报标题
     assert grid[1] == ["各责任单位："]
     assert grid[-1] == ["2026年12月8日"]
     ws = openpyxl.load_workbook(returned)["通报草稿"]
@@ -147,7 +151,8 @@ def test_cli_writes_the_draft_sheet_and_the_word_file(returned, tmp_path, capsys
     # the Word file holds the same paragraphs, in the 公文 layout of gongwen.py
     doc = draft_bulletin(read_ledger(returned), today=DAY).document
     texts = [p.text for p in docx.Document(str(out_docx)).paragraphs if p.text.strip()]
-    assert texts[0] == doc.title
+    assert texts[:2] == ["督查通报", "第3期"]  # the 版头 of the demo's 设置
+    assert texts[2] == doc.title
     assert [t for t in texts if t.startswith(("一、", "二、", "三、", "四、"))] == doc.headings(
         ParaKind.H1
     )

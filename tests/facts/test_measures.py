@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +9,7 @@ from hypothesis import strategies as st
 from zhenggai.core.grid import read_table
 from zhenggai.core.spec import default_spec
 from zhenggai.demo.ledger import demo_rows
-from zhenggai.facts.measures import MeasureStats, group_ledger, measure_stats, merge_status
+from zhenggai.facts.measures import group_ledger, measure_key, merge_status
 
 SPEC = default_spec()
 KEYS = [f.key for f in SPEC]
@@ -87,20 +85,6 @@ def test_merge_status(statuses, merged):
     assert merge_status(statuses) == merged
 
 
-@pytest.mark.parametrize(
-    ("done", "total", "text"),
-    [(3, 14, "21.43%"), (1, 800, "0.13%"), (2, 3, "66.67%"), (5, 5, "100.00%"), (0, 7, "0.00%")],
-)
-def test_completion_rate_two_decimals_half_up(done, total, text):
-    stats = MeasureStats(1, total, done, total - done, 0, 0)
-    assert stats.rate_text == text
-
-
-def test_no_measures_has_no_rate():
-    stats = measure_stats([])
-    assert stats.rate is None and stats.rate_text == "—"
-
-
 _STATUSES = st.sampled_from(["未启动", "正在整改", "已完成", "长期坚持", "基本完成", None])
 
 
@@ -117,22 +101,19 @@ _STATUSES = st.sampled_from(["未启动", "正在整改", "已完成", "长期�
         max_size=25,
     )
 )
-def test_counts_always_add_up(rows):
+def test_grouping_keeps_every_row_and_keys_agree(rows):
     grid_rows = [
         row(i, category=c, problem=p, measure=m, unit=u, status=s)
         for i, (c, p, m, u, s) in enumerate(rows, start=1)
     ]
-    categories, problems = group_ledger(table(grid_rows))
-    stats = measure_stats(categories)
-    assert stats.done + stats.in_progress + stats.ongoing == stats.measures
-    assert stats.not_started <= stats.in_progress
-    assert stats.measures == len({(c, p, m) for c, p, m, _, _ in rows})
-    assert stats.findings == len({(c, p) for c, p, _, _, _ in rows})
+    t = table(grid_rows)
+    categories, problems = group_ledger(t)
+    measures = [m for c in categories for m in c.measures]
+    assert len(measures) == len({(c, p, m) for c, p, m, _, _ in rows})
+    assert sum(len(c.findings) for c in categories) == len({(c, p) for c, p, _, _, _ in rows})
     assert len(problems) == sum(
         1 for *_, s in rows if s not in ("未启动", "正在整改", "已完成", "长期坚持")
     )
-    if stats.measures:
-        assert Decimal(0) <= stats.rate <= Decimal(100)
-        assert sum(len(m.rows) for c in categories for m in c.measures) == len(rows)
-    else:
-        assert stats.rate is None
+    assert sum(len(m.rows) for m in measures) == len(rows)
+    # the counting key groups rows exactly as the report does
+    assert len({measure_key(r) for r in t.rows}) == len(measures)

@@ -47,7 +47,11 @@ def test_demo_ledger_shows_every_tier_and_the_chart(demo_master, capsys):
 
     wb = openpyxl.load_workbook(demo_master)
     ws = wb["统计"]
-    assert ws["A1"].value == "整改进展统计（截至2026年11月28日）"
+    # the counting rule of the report and bulletin: 16 ledger rows carry 14 measures
+    assert ws["A1"].value == (
+        "整改进展统计（截至2026年11月28日，按整改措施计：几个单位共同承担的措施在各单位各计1条、"
+        "合计只计1条，共14条措施，分解到各单位16项）"
+    )
     header = [c.value for c in ws[2]]
     assert header == [
         "排名",
@@ -62,7 +66,7 @@ def test_demo_ledger_shows_every_tier_and_the_chart(demo_master, capsys):
     ]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     assert rows[0][:3] == [1, "网络安全科", 2] and rows[0][8] == 0.5
-    assert rows[-1][1:4] == ["合计", 16, 3]
+    assert rows[-1][1:4] == ["合计", 14, 3]  # the report's "制定整改措施14条，已完成3条"
     assert ws.cell(3, 9).number_format == "0.00%"
     charts = ws._charts
     assert len(charts) == 2

@@ -174,7 +174,7 @@ def _row_problems(row: Row, table: Table, names: dict[str, str]) -> list[Problem
             problems.append(
                 Problem(
                     Code.REQUIRED_MISSING,
-                    f"“{names[key]}”为空，这一行没有写进报告。请补填后重新生成。",
+                    f"“{names[key]}”为空，这一行没有写进报告正文（统计数字仍计入）。请补填后重新生成。",
                     sheet=table.sheet,
                     cell=_cell(row, key),
                 )

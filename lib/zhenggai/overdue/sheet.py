@@ -40,13 +40,13 @@ def _row(s: UnitStats, rank: Value) -> list[Value]:
 
 
 def stats_note(counts: Counts) -> str:
-    """The line under the table that says how the 合计 relates to the unit rows."""
+    """The counting rule as the title states it, and how the 合计 relates to the unit rows."""
     if counts.basis is Basis.MEASURE and counts.shared:
         return (
-            f"统计口径：{counts.basis.value}。几个单位共同承担的措施，在各单位各计1条，"
-            f"合计只计1条（共{counts.measures}条措施，分解到各单位{counts.items}项）。"
+            f"{counts.basis.value}：几个单位共同承担的措施在各单位各计1条、合计只计1条，"
+            f"共{counts.measures}条措施，分解到各单位{counts.items}项"
         )
-    return f"统计口径：{counts.basis.value}。"
+    return counts.basis.value
 
 
 def stats_table(counts: Counts, *, today: date) -> SheetTable:
@@ -58,12 +58,11 @@ def stats_table(counts: Counts, *, today: date) -> SheetTable:
     units: Sequence[UnitStats] = counts.units
     rows = [_row(u, u.rank) for u in units]
     rows.append(_row(counts.total, ""))
-    rows.append([stats_note(counts)])
     table = SheetTable(
         STATS.name,
         list(STATS_HEADER),
         rows,
-        title=f"整改进展统计（截至{cn_date(today)}，{counts.basis.value}）",
+        title=f"整改进展统计（截至{cn_date(today)}，{stats_note(counts)}）",
         number_formats={_RATE_COL: "0.00%"},
         widths={1: 6, 2: 24},
     )
