@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import openpyxl

@@ -16,7 +16,7 @@ from ..facts.stats import Basis, Counts, Late
 from ..mail.plan import deadline_words
 from .phrases import short_name, unit_list
 
-__all__ = ["Figures", "LateLine", "late_lines"]
+__all__ = ["Figures", "LateGroup", "LateLine", "late_groups", "late_lines"]
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,9 @@ class LateLine:
 
     Attributes:
         name: the measure, shortened at a clause or word boundary.
-        units: its overdue units, each once ("甲、乙等12个单位").
+        units: its overdue units, each once ("甲、乙、丙等12个单位").
         unit_names: the same units as a list.
+        all_units: every one of them named ("甲、乙、丙、丁……"), for a bulletin.
         ids: 编号 of its overdue rows.
         deadline: the deadline as prose writes it: the day it falls on
             (2026年9月30日), else the text as written ("立行立改").
@@ -108,6 +109,7 @@ class LateLine:
     name: str
     units: str
     unit_names: tuple[str, ...]
+    all_units: str
     ids: tuple[str, ...]
     deadline: str
     days: int
@@ -118,6 +120,7 @@ class LateLine:
             name=short_name(late.text),
             units=unit_list(late.units),
             unit_names=late.units,
+            all_units="、".join(late.units),
             ids=late.ids,
             deadline=deadline_words(late.deadline),
             days=late.days,
@@ -127,3 +130,32 @@ class LateLine:
 def late_lines(entries: tuple[Late, ...] | list[Late]) -> list[LateLine]:
     """The overdue entries as lines, most overdue first."""
     return [LateLine.of(e) for e in entries]
+
+
+@dataclass(frozen=True)
+class LateGroup:
+    """Overdue entries of one measure, named once: under the item rule, all its overdue items.
+
+    Attributes:
+        name / deadline: as in :class:`LateLine`.
+        count: entries (1 under the measure rule; its overdue items under the item rule).
+        units: its overdue units, each once; unit_count: how many.
+    """
+
+    name: str
+    deadline: str
+    count: int
+    units: str
+    unit_count: int
+
+
+def late_groups(lines: list[LateLine]) -> list[LateGroup]:
+    """*lines* grouped by measure name and deadline, most overdue first."""
+    groups: dict[tuple[str, str], list[LateLine]] = {}
+    for line in lines:
+        groups.setdefault((line.name, line.deadline), []).append(line)
+    out = []
+    for (name, deadline), members in groups.items():
+        units = list(dict.fromkeys(u for m in members for u in m.unit_names))
+        out.append(LateGroup(name, deadline, len(members), unit_list(units), len(units)))
+    return out

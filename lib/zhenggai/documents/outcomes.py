@@ -60,37 +60,66 @@ def status_phrase(status: str, done_date: date | None = None) -> str:
     return "正在推进"
 
 
+_HEAD = re.compile(
+    r"^(?P<pre>(?:已于|于|已经|已|正在|尚未|将于|将|计划于|计划|拟于|拟)?"
+    r"(?:\d{4}年\d{1,2}月\d{1,2}日)?)(?P<rest>.*)$"
+)
+
+
 def _reduced(part: str, today: date) -> str:
-    """A clause restating the measure, cut to its dated fact ("已于2026年3月12日召开"), or ''."""
-    m = _DATE.search(part)
-    if m is None:
+    """A clause restating the measure cut to what it adds: its date or its state, and the verb.
+
+    "已于2026年3月12日召开党组会议……" -> "已于2026年3月12日召开";
+    "正在制定整改方案" -> "正在制定"; a clause adding nothing -> ''.
+    """
+    m = _HEAD.match(part)
+    prefix, rest = (m["pre"], m["rest"]) if m else ("", part)
+    if not prefix:
         return ""
-    prefix, rest = part[: m.start()], part[m.end() :]
-    said = date(int(m[1]), int(m[2]), int(m[3])) if 1 <= int(m[2]) <= 12 else None
     verb = next(iter(words(rest)), "") if rest else ""
     if not verb or verb in _PREPOSITIONS or len(verb) > 4:
         verb = "完成"
-    if not prefix.strip() and said is not None and said <= today:
-        prefix = "已于"
-    return f"{prefix}{m[0]}{verb}"
+    when = _DATE.search(prefix)
+    if when is not None and when.start() == 0:  # a bare date: say whether it happened
+        said = date(int(when[1]), int(when[2]), int(when[3])) if 1 <= int(when[2]) <= 12 else None
+        if said is not None and said <= today:
+            prefix = "已于" + prefix
+    return f"{prefix}{verb}"
 
 
-def reduce_progress(progress: str, measure: str, *, today: date) -> str:
-    """*progress* without the clauses that restate *measure* (see the module docstring)."""
+def _restates(part: str, targets: list[str]) -> bool:
+    m = _HEAD.match(part)
+    rest = m["rest"] if m else part
+    return any(covers(rest, t) and covers(t, rest) for t in targets)
+
+
+def reduce_progress(
+    progress: str, measure: str, *, today: date, said: set[str] | None = None
+) -> str:
+    """*progress* without the clauses that restate *measure* (see the module docstring).
+
+    Clauses whose text is in *said* (already written in the paragraph) are left out too.
+    """
     targets = clauses(plain(measure))
+    said = said if said is not None else set()
     kept: list[str] = []
     for sentence in re.split(r"(?<=[。；;])", plain(progress)):
-        parts = [p for p in re.split(r"[，,]", sentence.rstrip("。；;")) if p.strip()]
+        parts = [p.strip() for p in re.split(r"[，,]", sentence.rstrip("。；;")) if p.strip()]
         out: list[str] = []
         for part in parts:
-            restates = any(covers(part, t) and covers(t, part) for t in targets)
-            if not restates:
-                out.append(part.strip())
-            elif short := _reduced(part.strip(), today):
+            if _norm(part) in said:
+                continue
+            if not _restates(part, targets):
+                out.append(part)
+            elif short := _reduced(part, today):
                 out.append(short)
         if out:
             kept.append("，".join(out))
     return "；".join(kept)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W", "", text)
 
 
 @dataclass
@@ -106,23 +135,41 @@ def _unit_outcome(row: UnitProgress, measure: str, used: set[str], today: date) 
     if row.unit and progress.startswith(row.unit):
         progress = progress[len(row.unit) :]
     progress = clause(progress)
-    text = "" if is_generic(progress) else clause(reduce_progress(progress, measure, today=today))
-    key = re.sub(r"\W", "", text)
-    if not text or key in used:
+    if is_generic(progress):
         return status_phrase(row.status, row.done_date)
-    return text
+    text = clause(reduce_progress(progress, measure, today=today, said=used))
+    return text or status_phrase(row.status, row.done_date)
+
+
+_ORDER = ("已", "作为长期坚持", "正在推进", "尚未启动")
+
+
+def _rank(text: str) -> int:
+    """Outcomes in the order a writer gives them: done first, what was done, then the rest."""
+    if (text.startswith("已于") and text.endswith("完成")) or text == "已完成":
+        return 0
+    for i, head in enumerate(_ORDER[1:], start=2):
+        if text.startswith(head):
+            return i
+    return 1
 
 
 def _outcomes(m: Measure, used: set[str], today: date) -> list[Outcome]:
     groups: dict[str, Outcome] = {}
+    done = [r for r in m.rows if r.status == DONE and is_generic(r.progress)]
     for row in m.rows:
         text = _unit_outcome(row, m.text, used, today)
+        if row in done and len(done) > 1:
+            text = (
+                "已完成"  # several units done on different days: named together, no list of dates
+            )
         group = groups.setdefault(text, Outcome(text))
         if row.unit and row.unit not in group.units:
             group.units.append(row.unit)
-    for text in groups:
-        used.add(re.sub(r"\W", "", text))
-    return list(groups.values())
+    for text in groups:  # what is said here is not said again in the paragraph
+        if _rank(text) == 1:
+            used.update(_norm(part) for part in re.split(r"[，,；;]", text) if part)
+    return sorted(groups.values(), key=lambda o: _rank(o.text))
 
 
 def _sentence(m: Measure, used: set[str], today: date) -> str:

@@ -101,6 +101,12 @@ def is_generic(progress: str) -> bool:
     return not core or bool(_GENERIC.match(core) or _DONE_WORDS.match(core))
 
 
+_INNER_ORDINAL = re.compile(
+    r"(^|[。；;，,：:\s])\s*(?:[一二三四五六七八九十]+是|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])\s*"
+)
+_NESTED = str.maketrans("“”", "‘’")
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """*text* cut into words (jieba's dictionary)."""
@@ -117,10 +123,10 @@ def short_name(text: str, *, limit: int = 40) -> str:
     >>> short_name("继续压实意识形态工作责任，党组书记落实好第一责任人责任")
     '继续压实意识形态工作责任'
     """
-    parts = clauses(text)
+    parts = clauses(_INNER_ORDINAL.sub(lambda m: m[1] if m[1].strip() else "", flatten(text)))
     if not parts:
         return ""
-    head = parts[0]
+    head = parts[0].translate(_NESTED)  # the name is quoted: inner quotes become single ones
     if len(head) <= limit:
         return head
     cut = ""

@@ -38,7 +38,7 @@ from ..core.text import cn_date, flatten, split_list
 from ..facts.ledger_facts import LedgerFacts, derive
 from ..facts.measures import DONE, ONGOING, Category, Measure, UnitProgress
 from .document import Document, ParaKind
-from .figures import Figures, late_lines
+from .figures import Figures, late_groups, late_lines
 from .outcomes import measure_sentences
 from .parts import Parts, attach_parts, drafted_at, placeholder_problems, setting_cell
 from .phrases import named_rules, short_name
@@ -152,8 +152,14 @@ def _next_steps(
     done = _done_entries(measures, by_measure=by_measure)
     days = settings.review_after_days
     finished = [max((r.done_date for r in rows if r.done_date), default=None) for rows in done]
+    # the evidence names are the ledger's, whatever the rule: any row done with evidence
     evidence = [
-        name for rows in done for r in rows for name in split_list(r.evidence) if name != "无"
+        name
+        for m in measures
+        for r in m.rows
+        if r.status == DONE
+        for name in split_list(r.evidence)
+        if name not in ("无", "暂无")
     ]
     texts = [m.text for m in measures] + [r.progress for m in measures for r in m.rows]
     return {
@@ -195,6 +201,7 @@ def report_context(
         "ongoing": ongoing,
         "ongoing_names": [short_name(m.text) for m in ongoing],
         "late": late,
+        "late_groups": late_groups(late),
         "late_units": list(dict.fromkeys(u for line in late for u in line.unit_names)),
         "review_due": _review_due(measures, today, settings.review_after_days),
         "review_after_days": settings.review_after_days,
