@@ -176,3 +176,15 @@ def test_bulletin_and_report_give_the_same_numbers(demo_master):
     assert f"制定整改措施{stats.measures}条" in text
     assert f"已完成{stats.done}条" in text
     assert f"整改完成率{stats.rate_text}" in text
+
+
+def test_bulletin_template_option_and_placeholder_warning(returned, tmp_path, capsys):
+    template = tmp_path / "通报.j2"
+    template.write_text("一、情况\n\n共{{ stats.total }}{{ stats.word }}。\n", encoding="utf-8")
+    out_docx = tmp_path / "通报.docx"
+    argv = ["bulletin", str(returned), "--today", "2026-12-08", "--template", str(template)]
+    assert main([*argv, "--docx", str(out_docx)]) == 0  # placeholders warn, they do not fail
+    captured = capsys.readouterr()
+    assert "共14条。" in captured.out
+    assert "注意：“设置”表的“落款”还是占位写法（中共××局党组）" in captured.err
+    assert out_docx.is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -113,3 +114,45 @@ def test_builtin_report_template_ships_with_the_package():
     wording = builtin_template("report.j2")
     assert wording.name == "内置模板 report.j2"
     assert "现将整改情况报告如下：" in wording.source
+
+
+BROKEN = [
+    ("第一行\n{% for x in items %}\n{{ x }}\n", 3, "缺少 {% endfor %}"),
+    ("甲\n{% for x in items %}{{ x }}{% endfro %}", 2, "不认识的标签“endfro”"),
+    ("{% if %}有{% endif %}", 1, "缺少条件或变量"),
+    ("{{ x }", 1, "没有配对"),
+    ("{{ a b }}", 1, "没有配对"),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "words"), BROKEN)
+def test_syntax_errors_are_chinese_with_the_templates_line(source, line, words):
+    with pytest.raises(TemplateError) as caught:
+        render_paragraphs(Wording("我的模板.j2", source), {"items": [1]})
+    message = str(caught.value)
+    assert message.startswith(f"我的模板.j2 第{line}行有语法错误：") and words in message
+    prose = re.sub(r"\{%.*?%\}|“\w+”|\.j2", "", message)  # tags and names are the template's own
+    assert not re.search(r"[A-Za-z]{3,}", prose), prose
+    assert ".。" not in message and "。。" not in message
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "words"),
+    [
+        ("甲\n\n{{ nothing_here }}", 3, "用了不存在的变量“nothing_here”"),
+        ("甲\n{% for x in items %}\n{{ x.nope }}\n{% endfor %}", 3, "用了不存在的属性“nope”"),
+        ("{{ 3|cn_date|cn }}", 1, "无法生成"),
+    ],
+)
+def test_undefined_names_give_the_templates_line(source, line, words):
+    with pytest.raises(TemplateError) as caught:
+        render_paragraphs(Wording("我的模板.j2", source), {"items": [{"a": 1}]})
+    message = str(caught.value)
+    assert f"第{line}行" in message and words in message
+    assert ".。" not in message
+
+
+def test_an_unknown_english_message_is_quoted_without_doubling_the_full_stop():
+    from zhenggai.documents.wording import syntax_message
+
+    assert syntax_message("something odd happened.") == "（something odd happened）。"
