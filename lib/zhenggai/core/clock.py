@@ -9,7 +9,8 @@ test or a re-run of last week's bulletin gives the same dates throughout.
 
 With a day but no time, :func:`now` keeps the real time of day on that day,
 so two stamps of one run still follow each other. Technical stamps (lock
-files, backup names, document properties) keep the real clock.
+files, backup names) keep the real clock; a drafted document's file
+properties take the drafting day at the real time of day.
 
 Example:
     >>> with fixed(date(2026, 11, 28)):
