@@ -188,3 +188,9 @@ def test_bulletin_template_option_and_placeholder_warning(returned, tmp_path, ca
     assert "共14条。" in captured.out
     assert "注意：“设置”表的“落款”还是占位写法（中共××局党组）" in captured.err
     assert out_docx.is_file()
+
+
+def test_a_bulletin_dated_before_the_batch_was_issued_does_not_report_it(returned):
+    text = draft_bulletin(read_ledger(returned), today=date(2026, 11, 15)).document.text()
+    assert "本期尚未下发整改进展填报表。" in text
+    assert "2026年11月20日" not in text  # a day after the bulletin's own
