@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import socket
+import struct
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -99,23 +100,27 @@ def check_not_open(path: Path) -> None:
 
 
 class MasterLock:
-    """An exclusive lock file beside the master, released on exit.
+    """An exclusive lock beside the master, released on exit.
 
-    The lock is an OS lock (flock/locking) on ``~zhenggai.<name>.lock``, so a
-    lock file left by a killed run never blocks the next one.
+    The lock is an OS lock on byte 0 of ``~zhenggai.<name>.lock`` (see
+    :func:`_lock_first_byte`), so a lock file left by a killed run never blocks
+    the next one. The holder's user, host, process and command follow that
+    byte, for the message the next run shows.
     """
 
     def __init__(self, path: Path, *, command: str = "") -> None:
         self.path = path.with_name(f"~zhenggai.{path.name}.lock")
         self.command = command
-        self._fh: IO[str] | None = None
+        self._fh: IO[bytes] | None = None
 
     def __enter__(self) -> MasterLock:
         for _ in range(5):
-            fh = open(self.path, "a+", encoding="utf-8")
-            if not _try_lock(fh):
-                fh.seek(0)
-                info = _lock_info(fh.read())
+            # "a+" creates the file and never truncates what a holder wrote; it also
+            # leaves the position at the end, which is why the lock seeks to byte 0.
+            fh = open(self.path, "a+b")
+            if not _lock_first_byte(fh.fileno()):
+                fh.seek(_INFO_AT)
+                info = _lock_info(fh.read().decode("utf-8", "replace"))
                 fh.close()
                 raise MasterBusyError(
                     f"另一个 zhenggai 正在修改这个台账（{info}），锁文件：{self.path}。请等它结束后再运行。"
@@ -127,18 +132,14 @@ class MasterLock:
             if same:  # the file we locked is still the lock file (not unlinked by a finishing run)
                 fh.seek(0)
                 fh.truncate()
-                fh.write(
-                    json.dumps(
-                        {
-                            "user": getpass.getuser(),
-                            "host": socket.gethostname(),
-                            "pid": os.getpid(),
-                            "started": datetime.now().isoformat(timespec="seconds"),
-                            "command": self.command,
-                        },
-                        ensure_ascii=False,
-                    )
-                )
+                details = {
+                    "user": getpass.getuser(),
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "started": datetime.now().isoformat(timespec="seconds"),
+                    "command": self.command,
+                }
+                fh.write(b"\n" + json.dumps(details, ensure_ascii=False).encode("utf-8"))
                 fh.flush()
                 self._fh = fh
                 return self
@@ -148,27 +149,59 @@ class MasterLock:
     def __exit__(self, *exc: object) -> None:
         if self._fh is not None:
             with contextlib.suppress(OSError):
-                self.path.unlink()
+                _unlock_first_byte(self._fh.fileno())
+            with contextlib.suppress(OSError):
+                self.path.unlink()  # Windows refuses while the file is open: it stays, unlocked
             self._fh.close()
             self._fh = None
 
 
-def _try_lock(fh: IO[str]) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import msvcrt
+#: Where the holder's details start: after the locked byte, which Windows lets
+#: no other handle read.
+_INFO_AT = 1
 
-        try:
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
 
+def _lock_first_byte(fd: int) -> bool:
+    """Lock byte 0 of the open file *fd* for this handle; False when another handle holds it.
+
+    ``msvcrt.locking`` locks from the file's *current position*: a file opened
+    in "a+" sits at its end, so without the seek each run would lock a
+    different byte and none would exclude another. On Linux the same one-byte
+    lock from the current position is an open-file-description lock (per
+    handle, like Windows', also between two handles of one process), so the
+    tests exercise the very path Windows takes. macOS has no such lock and
+    falls back to ``flock`` on the whole file (also per handle).
+    """
+    os.lseek(fd, 0, os.SEEK_SET)
     try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock_here(fd, exclusive=True)
     except OSError:
         return False
     return True
+
+
+def _unlock_first_byte(fd: int) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    _lock_here(fd, exclusive=False)
+
+
+def _lock_here(fd: int, *, exclusive: bool) -> None:
+    """Lock (or unlock) one byte at the current position, without waiting; OSError when taken."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK if exclusive else msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    if hasattr(fcntl, "F_OFD_SETLK"):
+        kind = fcntl.F_WRLCK if exclusive else fcntl.F_UNLCK
+        # struct flock: l_type, l_whence, l_start, l_len, l_pid (0 for OFD locks).
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("@hhqqi4x", kind, os.SEEK_CUR, 0, 1, 0))
+        return
+    fcntl.flock(
+        fd, (fcntl.LOCK_EX | fcntl.LOCK_NB) if exclusive else fcntl.LOCK_UN
+    )  # pragma: no cover - macOS
 
 
 def _lock_info(text: str) -> str:
