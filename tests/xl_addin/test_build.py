@@ -24,6 +24,7 @@ from xl_addin.build.xlam import (
     ADDIN_FILENAME,
     DEFAULT_SETTINGS,
     MODULE_NAME,
+    UI_REL_2006,
     build_addin,
     module_source,
     template_path,
@@ -33,6 +34,7 @@ from xl_addin.buttons_spec import BUTTONS
 from xl_addin.errors import TemplateNotFoundError
 
 CHANGED_PARTS = {
+    "_rels/.rels",
     "customUI/customUI.xml",
     "xl/vbaProject.bin",
     "xl/workbook.xml",
@@ -195,22 +197,34 @@ def test_every_ribbon_callback_resolves_to_a_ribbon_sub(built_addin: Path) -> No
     assert {b.tag for b in BUTTONS} == set(HANDLERS)
 
 
-def test_ribbon_relationship_is_the_templates(built_addin: Path) -> None:
-    rels = _parts(built_addin)["_rels/.rels"]
-    assert rels == _parts(template_path())["_rels/.rels"]
-    ui = [
-        rel
+def _ui_relationships(rels: bytes) -> list[tuple[str | None, str | None]]:
+    return [
+        (rel.get("Type"), rel.get("Target"))
         for rel in ElementTree.fromstring(rels)
         if (rel.get("Type") or "").endswith("/ui/extensibility")
     ]
-    assert [(rel.get("Type"), rel.get("Target")) for rel in ui] == [
-        (
-            "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
-            "customUI/customUI.xml",
-        )
+
+
+def test_ribbon_relationship_is_the_2006_type_of_its_2006_namespace(built_addin: Path) -> None:
+    """Excel 2007 knows only the 2006 relationship type; xlwings' own add-in uses it."""
+    parts = _parts(built_addin)
+    assert _ui_relationships(parts["_rels/.rels"]) == [(UI_REL_2006, "customUI/customUI.xml")]
+    assert (
+        ElementTree.fromstring(parts["customUI/customUI.xml"]).tag == f"{{{CUSTOMUI_NS}}}customUI"
+    )
+    # The pairing of xlwings' own add-in, which Excel 2007 shows.
+    with zipfile.ZipFile(template_path().parent / "addin" / "xlwings.xlam") as z:
+        own = z.read("_rels/.rels"), z.read("customUI/customUI.xml")
+    assert [t for t, _ in _ui_relationships(own[0])] == [UI_REL_2006]
+    assert ElementTree.fromstring(own[1]).tag == f"{{{CUSTOMUI_NS}}}customUI"
+    # The template pairs the 2006 namespace with Office 2010's type: that is what we change.
+    template = _parts(template_path())["_rels/.rels"]
+    assert [t for t, _ in _ui_relationships(template)] == [
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
     ]
-    template_ui = ElementTree.fromstring(_parts(template_path())["customUI/customUI.xml"])
-    assert template_ui.tag == f"{{{CUSTOMUI_NS}}}customUI"
+    assert parts["_rels/.rels"].replace(b"/2006/relationships/ui/", b"/2007/relationships/ui/") == (
+        template
+    )
 
 
 def test_config_sheet_is_active_and_filled(built_addin: Path) -> None:

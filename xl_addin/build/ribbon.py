@@ -1,10 +1,10 @@
 """The ribbon XML (``customUI/customUI.xml``) of the add-in.
 
-We keep what xlwings' template (0.37.8) has: the part ``customUI/customUI.xml``
-in the Office 2007 namespace (``http://schemas.microsoft.com/office/2006/01/customui``),
-linked from ``_rels/.rels`` with Office 2010's relationship type
-(``.../office/2007/relationships/ui/extensibility``). The builder leaves the
-relationship untouched and only replaces the part.
+The part ``customUI/customUI.xml`` is in the Office 2007 namespace
+(``http://schemas.microsoft.com/office/2006/01/customui``), which every Excel
+from 2007 on reads, and the builder links it from ``_rels/.rels`` with the
+matching 2006 relationship type, as xlwings' own ``xlwings.xlam`` does (its
+quickstart template uses Office 2010's type, unknown to Excel 2007).
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 The template (``quickstart_addin_ribbon.xlam`` in the installed xlwings package,
 never copied into this repository) already carries the xlwings VBA client. We
-change exactly four things and copy every other part byte for byte:
+change exactly five things and copy every other part byte for byte:
 
-1. ``customUI/customUI.xml``: our tab (:mod:`xl_addin.build.ribbon`).
+1. ``customUI/customUI.xml``: our tab (:mod:`xl_addin.build.ribbon`), and in
+   ``_rels/.rels`` the relationship to it gets the Office 2007 type that goes
+   with its 2006 namespace (see :data:`UI_REL_2006`).
 2. ``xl/vbaProject.bin``: add ``ZhenggaiRibbon`` (``vba/ZhenggaiRibbon.bas``),
    remove the template's ``RibbonMyAddin``, rename the project ``Zhenggai`` and
    set the xlwings module's ``PROJECT_NAME`` constant to ``"zhenggai"``.
@@ -40,6 +42,7 @@ __all__ = [
     "ADDIN_FILENAME",
     "DEFAULT_SETTINGS",
     "MODULE_NAME",
+    "UI_REL_2006",
     "build_addin",
     "module_source",
     "template_path",
@@ -79,11 +82,14 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-# Relationship types of the ribbon part: Office 2007's and Office 2010's ("customUI14").
-_UI_RELS = (
-    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
-    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
-)
+#: The relationship type of a ribbon part in the 2006 customUI namespace, which
+#: every Excel from 2007 on reads. The template links its 2006-namespace part
+#: with Office 2010's type (``.../2007/relationships/...``, meant for the
+#: ``customUI14`` part and its 2009 namespace), which Excel 2007 does not know,
+#: so there the tab would not appear; xlwings' own ``xlwings.xlam`` uses this one.
+UI_REL_2006 = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+UI_REL_2010 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+_UI_RELS = (UI_REL_2006, UI_REL_2010)
 
 
 def template_path() -> Path:
@@ -175,6 +181,7 @@ def _edit_parts(parts: dict[str, bytes], settings: dict[str, str | bool]) -> dic
     if n != 1 or m != 1:
         raise AddinBuildError(f"模板的配置表 {sheet_part} 结构与预期不符")
     return {
+        "_rels/.rels": _rels_2006(_part(parts, "_rels/.rels")),
         "customUI/customUI.xml": customui_xml(),
         "xl/vbaProject.bin": _vba_project(_part(parts, "xl/vbaProject.bin")),
         "xl/workbook.xml": workbook.replace(old_name, f'name="{CONF_SHEET}"'.encode()),
@@ -190,10 +197,7 @@ def _part(parts: dict[str, bytes], name: str) -> bytes:
 
 
 def _check_customui_rel(parts: dict[str, bytes]) -> None:
-    """The template's one ribbon part must be customUI/customUI.xml, which we replace.
-
-    Its relationship (Office 2010's type in xlwings 0.37.8) is kept as it is.
-    """
+    """The template's one ribbon part must be customUI/customUI.xml, which we replace."""
     rels = ElementTree.fromstring(_part(parts, "_rels/.rels"))
     targets = {
         rel.get("Target", "").lstrip("/")
@@ -202,6 +206,20 @@ def _check_customui_rel(parts: dict[str, bytes]) -> None:
     }
     if targets != {"customUI/customUI.xml"} or "customUI/customUI.xml" not in parts:
         raise AddinBuildError(f"模板的功能区部件与预期不符：{sorted(targets)}")
+
+
+def _rels_2006(rels: bytes) -> bytes:
+    """The package relationships with the ribbon part linked by :data:`UI_REL_2006`.
+
+    Only the Type attribute changes; the template's bytes are kept otherwise.
+    """
+    old = f'Type="{UI_REL_2010}" Target="customUI/customUI.xml"'.encode()
+    new = f'Type="{UI_REL_2006}" Target="customUI/customUI.xml"'.encode()
+    if rels.count(new) == 1:
+        return rels
+    if rels.count(old) != 1:
+        raise AddinBuildError("模板 _rels/.rels 中功能区部件的关系与预期不符")
+    return rels.replace(old, new)
 
 
 def _sheet_part(parts: dict[str, bytes], workbook: bytes, sheet_name: str) -> str:
