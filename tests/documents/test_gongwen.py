@@ -174,7 +174,7 @@ def test_refuses_a_file_open_in_word(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE)
     try:
         assert proc.stdout.readline().strip() == b"locked"
-        with pytest.raises(ZhenggaiError, match="正被 张三 打开"):
+        with pytest.raises(ZhenggaiError, match="正被 张三 在 Excel/WPS/Word 中打开"):
             write_docx(sample(), path)
     finally:
         proc.kill()
@@ -215,3 +215,20 @@ def test_libreoffice_renders_the_layout(written, tmp_path):
     widths = Counter(len(line.strip()) for line in lines[:-1])
     assert widths.most_common(1)[0][0] in (28, 29)  # 28 characters (+ a hanging comma)
     assert max(widths) <= 29
+
+
+def test_cli_report_says_the_draft_is_in_the_ledger_when_the_word_file_fails(demo_master, capsys):
+    from tests.support.blocked import unwritable
+    from zhenggai.cli import main
+    from zhenggai.io.calamine import open_book
+
+    folder = demo_master.parent / "只读"
+    with unwritable(folder):
+        code = main(["report", str(demo_master), "--docx", str(folder / "报告.docx")])
+    assert code == 2
+    message = " ".join(capsys.readouterr().err.split())
+    assert message.startswith(
+        f"错误：报告草稿已写入台账（{demo_master}）；但“{folder / '报告.docx'}”未能写出"
+    )
+    assert "没有写入权限" in message
+    assert open_book(demo_master).grid("报告草稿")  # the draft is there

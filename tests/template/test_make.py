@@ -295,3 +295,29 @@ def test_default_folder_follows_settings(make_master, tmp_path: Path):
     assert result.issued[0].path == master.parent / "发出" / "2027年1月" / template_name(
         "办公室", "2027年1月"
     )
+
+
+def test_a_template_open_in_excel_is_not_issued_and_the_others_are(demo_master):
+    from tests.support.blocked import held_open
+    from zhenggai.core.problems import Code
+    from zhenggai.core.sheets import RETURNS
+    from zhenggai.io.master import update_master
+
+    ledger = read_ledger(demo_master)
+    units = [u.name for u in ledger.units]
+    held = demo_master.parent / "下发" / "2026年11月" / template_name(units[1], "2026年11月")
+    held.parent.mkdir(parents=True)
+    held.write_bytes(b"last issue, open in Excel")
+    with held_open(held, "王芳"):
+        result, _ = update_master(
+            demo_master, op="下发", plan=lambda ledger: make_templates(ledger, now=NOW)
+        )
+    assert [t.unit for t in result.issued] == units[:1] + units[2:]
+    [problem] = result.problems
+    assert problem.code is Code.FILE_NOT_WRITTEN and problem.value == units[1]
+    assert problem.message.startswith(f"{units[1]}的模板未生成，“回收情况”未登记该单位的下发：")
+    assert "正被 王芳 在 Excel/WPS/Word 中打开" in problem.message
+    assert f"--unit {units[1]}" in problem.message
+    assert held.read_bytes() == b"last issue, open in Excel"
+    logged = [row[1] for row in open_book(demo_master).grid(RETURNS.name)[1:]]
+    assert logged == units[:1] + units[2:]

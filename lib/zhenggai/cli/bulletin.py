@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import after
 from ..core.problems import Code, Problem
 from ..core.sheets import BULLETIN
 from ..documents.bulletin import draft_bulletin
 from ..documents.gongwen import write_docx
 from ..documents.wording import load_template
-from ..io.master import update_master
+from ..io.master import SaveResult, update_master
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -69,7 +70,10 @@ def bulletin_command(
         )
     if not as_json:
         warn_placeholders(result.problems)  # before the Word file is written
-    docx = write_docx(result.document, docx_path).resolve() if docx_path is not None else None
+    docx = None
+    if docx_path is not None:
+        with after(SaveResult.words(saved, "通报草稿已写入台账")):
+            docx = write_docx(result.document, docx_path).resolve()
     if as_json:
         echo_json(
             {

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..core.errors import OutputError, after
 from ..core.problems import show_value
-from ..io.master import update_master
+from ..io.master import SaveResult, update_master
 from ..returns.consolidate import ConsolidateResult, FileResult, consolidate_folder
 from ..returns.feedback import write_feedback
 from ._base import (
@@ -66,7 +67,13 @@ def consolidate_command(
             ),
             dry_run=dry_run,
         )
-    written = [] if dry_run else write_feedback(result)
+    written: list[Path] = []
+    not_written: OutputError | None = None
+    if not dry_run:
+        try:
+            written = write_feedback(result)
+        except OutputError as exc:
+            not_written = exc  # said last, after what the consolidation did
     if as_json:
         echo_json(result.to_json())
         return EXIT_OK if result.clean else EXIT_PROBLEMS
@@ -87,6 +94,9 @@ def consolidate_command(
         out.print("没有新的报送文件，台账没有改动。")
     for path in written:
         out.print(f"问题清单：{path}")
+    if not_written is not None:
+        with after(SaveResult.words(saved)):
+            raise not_written
     return EXIT_OK if result.clean else EXIT_PROBLEMS
 
 

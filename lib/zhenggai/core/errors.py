@@ -11,6 +11,8 @@ Chinese sentence the user sees::
     ├── WorkbookError        a file is missing, unreadable or not a workbook
     │   └── NotAMasterError  a workbook lacks the master's sheets
     ├── MasterBusyError      the master is open in Excel/WPS or locked by another run
+    ├── OutputError          a file written beside the master cannot be written
+    ├── PartlyDoneError      the command changed something, then could not finish
     ├── MailError            the mail server cannot be reached or refuses the login
     ├── UsageError           the command's arguments do not fit together
     ├── EmptyLedgerError     the ledger has no items to count or report on
@@ -19,7 +21,9 @@ Chinese sentence the user sees::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 from .problems import Code, Problem
 
@@ -28,12 +32,15 @@ __all__ = [
     "MailError",
     "MasterBusyError",
     "NotAMasterError",
+    "OutputError",
+    "PartlyDoneError",
     "SettingsError",
     "SpecError",
     "TemplateError",
     "UsageError",
     "WorkbookError",
     "ZhenggaiError",
+    "after",
 ]
 
 
@@ -84,6 +91,52 @@ class NotAMasterError(WorkbookError):
 
 class MasterBusyError(ZhenggaiError):
     """The master is held by Excel, WPS, LibreOffice or another zhenggai run."""
+
+
+class OutputError(ZhenggaiError):
+    """A file written beside the master (template, problem list, Word file, mail draft) cannot be written.
+
+    The message names the file and why ("正被 张三 在 Excel/WPS 中打开",
+    "没有写入权限", "磁盘空间不足"); ``path`` is the file.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class PartlyDoneError(ZhenggaiError):
+    """The command changed something and then could not finish.
+
+    The message says both: what has already changed (the ledger was updated,
+    N templates were written) and what did not happen, in one sentence, so the
+    user neither repeats the finished part blindly nor believes the rest done.
+    Raised through :func:`after`.
+    """
+
+
+@contextmanager
+def after(done: str) -> Iterator[None]:
+    """Run the rest of a command once *done* has happened: a failure there says so.
+
+    A :class:`ZhenggaiError` (an :class:`OutputError`, most often) or an
+    ``OSError`` raised in the block becomes a :class:`PartlyDoneError` whose
+    message starts with *done*.
+
+    Example:
+        >>> with after("台账已更新（修改 3 处）"):
+        ...     raise OutputError("“反馈/人事科-问题清单.xlsx”未能写出：磁盘空间不足。")
+        Traceback (most recent call last):
+        zhenggai.core.errors.PartlyDoneError: 台账已更新（修改 3 处）；但“反馈/人事科-问题清单.xlsx”未能写出：磁盘空间不足。
+    """
+    try:
+        yield
+    except PartlyDoneError:
+        raise
+    except ZhenggaiError as exc:
+        raise PartlyDoneError(f"{done}；但{exc}", problems=exc.problems) from exc
+    except OSError as exc:
+        raise PartlyDoneError(f"{done}；但后续步骤失败：{exc.strerror or exc}。") from exc
 
 
 class MailError(ZhenggaiError):

@@ -47,6 +47,7 @@ class Code(StrEnum):
     FILE_ENCRYPTED = "file-encrypted"
     FILE_UNSUPPORTED = "file-unsupported"
     FILE_TOO_LARGE = "file-too-large"
+    FILE_NOT_WRITTEN = "file-not-written"
     SHEET_MISSING = "sheet-missing"
     HEADER_NOT_FOUND = "header-not-found"
     HEADER_DUPLICATE = "header-duplicate"

@@ -42,8 +42,7 @@ from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from ..core.errors import ZhenggaiError
-from ..io.lock import holder
+from ..io.output import writing
 from .document import Document, Para, ParaKind
 from .gongwen_parts import set_properties, write_head, write_record, write_title
 from .gongwen_xml import (
@@ -271,23 +270,17 @@ def write_docx(doc: Document, path: Path) -> Path:
     interrupted run never leaves half a document.
 
     Raises:
-        ZhenggaiError: the file is open in Word/WPS, or the folder is not writable.
+        OutputError: the file is open in Word/WPS, the folder is not writable, the disk full.
     """
     path = Path(path)
-    who = holder(path) if path.exists() else None
-    if who is not None:
-        raise ZhenggaiError(f"“{path.name}”正被 {who} 打开，请先在 Word/WPS 中关闭它再生成。")
     document = build_docx(doc)
     tmp = path.with_name(f".~{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        document.save(str(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ZhenggaiError(
-            f"无法写入“{path}”（{exc.strerror or exc}）。文件可能正在 Word/WPS 中打开，或文件夹没有写权限。"
-        ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with writing(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            document.save(str(tmp))
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return path

@@ -50,6 +50,7 @@ from ..core.sheets import SHEETS
 from ..core.text import Value, canonical
 from .calamine import CalamineBook, open_book
 from .lock import MasterLock, check_not_open
+from .output import writing
 from .style import add_column, fill, storable, style_header, write_table, write_value
 from .xlsx_patch import Patched, Unsupported, patch, without_blank_tail
 
@@ -86,6 +87,21 @@ class SaveResult:
     reason: str = ""
     engine: str = "openpyxl"
     fallback: str = ""
+
+    @staticmethod
+    def words(saved: SaveResult | None, what: str = "台账已更新") -> str:
+        """What a save did, for the start of a message about what came after.
+
+        >>> SaveResult.words(SaveResult(Path("台账.xlsx"), replaced=True))
+        '台账已更新（台账.xlsx）'
+        >>> SaveResult.words(None)
+        '台账没有改动'
+        """
+        if saved is None:
+            return "台账没有改动"
+        if saved.replaced:
+            return f"{what}（{saved.path}）"
+        return f"台账本身未改动，结果另存为 {saved.path}"
 
 
 # --- who holds the file ------------------------------------------------------
@@ -411,18 +427,23 @@ def _pid_alive(pid: int) -> bool:
 
 
 def save_new(wb: Workbook, path: Path) -> None:
-    """Write a brand-new workbook atomically (temp file, fsync, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a brand-new workbook atomically (temp file, fsync, replace).
+
+    Raises:
+        OutputError: the file is open in Excel/WPS, the folder is read-only, the disk full.
+    """
     tmp = path.with_name(f".~{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        open_book(tmp, trusted=True)  # it must read back
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with writing(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            wb.save(tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            open_book(tmp, trusted=True)  # it must read back
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def update_master(

@@ -27,12 +27,13 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..core import clock
-from ..core.errors import MailError
+from ..core.errors import MailError, after
 from ..core.ledger import Ledger
 from ..core.problems import Code, Problem
 from ..core.settings import Settings
 from ..core.sheets import MAIL_LOG, UNITS
 from ..core.text import Value
+from ..io.output import write_bytes
 from ..template.names import issue_folder, safe_name
 from .compose import plan_mail
 from .message import Attachment, build_message, eml_bytes
@@ -91,12 +92,20 @@ def write_eml(
 
     Default folder: ``<下发文件夹>/<批次>/邮件/``. Files of an earlier run with
     the same names are replaced.
+
+    Raises:
+        OutputError: the first draft cannot be written.
+        PartlyDoneError: a later one cannot; the message counts those written.
     """
     folder = (folder or issue_folder(ledger, result.batch) / EML_FOLDER).resolve()
-    folder.mkdir(parents=True, exist_ok=True)
     for outgoing in result.outgoing:
         path = folder / eml_name(outgoing)
-        path.write_bytes(eml_bytes(message_for(outgoing, ledger.settings, now=now, draft=True)))
+        message = eml_bytes(message_for(outgoing, ledger.settings, now=now, draft=True))
+        if result.eml_files:
+            with after(f"已生成 {len(result.eml_files)} 封邮件（在 {folder}）"):
+                write_bytes(path, message)
+        else:
+            write_bytes(path, message)
         result.eml_files.append(path)
     return result.eml_files
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.errors import OutputError
 from ..core.layout import SheetLayout
+from ..core.sheets import PROBLEMS
 from ..core.text import Value
 from ..io.books import write_sheets
 from ..template.names import safe_name
@@ -29,16 +31,38 @@ def feedback_path(folder: Path, unit: str, batch: str) -> Path:
 
 
 def write_feedback(result: ConsolidateResult) -> list[Path]:
-    """Write a problem list for every unit whose return had problems; the paths written."""
+    """Write a problem list for every unit whose return had problems; the paths written.
+
+    One list that cannot be written (open in Excel, a read-only folder) does
+    not stop the others.
+
+    Raises:
+        OutputError: some lists were not written; the message names them and
+            counts the ones written. The problems are in 校验问题 either way.
+    """
     written: list[Path] = []
+    failed: list[OutputError] = []
     for f in result.files:
         if not f.problems or not f.unit or not f.batch:
             continue
         if f.verdict in (Verdict.DUPLICATE, Verdict.SUPERSEDED):
             continue
         path = feedback_path(result.feedback_folder, f.unit, f.batch)
-        write_sheets(path, [feedback_sheet(f)])
+        try:
+            write_sheets(path, [feedback_sheet(f)])
+        except OutputError as exc:
+            failed.append(exc)
+            continue
         written.append(path)
+    if failed:
+        also = f"（另 {len(written)} 份已写出）" if written else ""
+        raise OutputError(
+            f"问题清单 {len(failed)} 份未写出{also}"
+            + ("，第一份：" if len(failed) > 1 else "：")
+            + f"{failed[0]}各单位的问题都已列入台账的“{PROBLEMS.name}”表；关闭文件后，"
+            "可用“检查单个文件”（命令行 zhenggai check）查看该单位报送文件的问题。",
+            path=failed[0].path,
+        )
     return written
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..core import clock
 from ..core.changes import ChangeSet
+from ..core.errors import OutputError
 from ..core.grid import Row
 from ..core.layout import TemplateLayout
 from ..core.ledger import Ledger
@@ -62,7 +63,8 @@ class TemplatesResult:
         folder: where the templates were written.
         issued: the templates written, in 单位 order.
         no_rows: units asked for (or listed in 单位) that have no open rows: no file.
-        problems: units in 台账 missing from 单位, bad 编号 (those rows are left out).
+        problems: units in 台账 missing from 单位, bad 编号 (those rows are left out),
+            templates that could not be written (those units are not recorded).
         changes: the 回收情况 rows recording the issue, for the caller to apply.
     """
 
@@ -154,13 +156,29 @@ def make_templates(
     for i, name in enumerate(todo, start=1):
         rows = by_unit[name]
         layout, _ = template_layout(ledger, name, rows, batch=batch, issued=now)
-        path = write_template(folder / template_name(name, batch), layout)
-        result.issued.append(IssuedTemplate(name, path, len(rows)))
-        log.set(batch, name, {"下发时间": now, "下发文件": path.name})
+        try:
+            path = write_template(folder / template_name(name, batch), layout)
+        except OutputError as exc:
+            # One file that cannot be written (open in Excel, read-only folder)
+            # does not stop the others; the unit is not recorded as issued.
+            result.problems.append(_not_written(name, exc))
+        else:
+            result.issued.append(IssuedTemplate(name, path, len(rows)))
+            log.set(batch, name, {"下发时间": now, "下发文件": path.name})
         if progress is not None:
             progress(i, len(todo), name)
     result.changes = log.changes()
     return result
+
+
+def _not_written(unit: str, exc: OutputError) -> Problem:
+    return Problem(
+        Code.FILE_NOT_WRITTEN,
+        f"{unit}的模板未生成，“{RETURNS.name}”未登记该单位的下发：{exc}"
+        f"关闭文件后再为该单位生成一次（命令行：zhenggai templates 台账 --unit {unit}）。",
+        file=exc.path.name if exc.path else "",
+        value=unit,
+    )
 
 
 def _instructions(spec: Spec, s: Settings) -> list[str]:
