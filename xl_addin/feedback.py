@@ -1,18 +1,24 @@
-"""What a button shows the user: the status bar while it runs, one message at the end.
+"""What a button shows the user, and how it keeps Excel quiet while it writes.
 
 Excel shows ``Application.StatusBar`` at the bottom of the window; xlwings
 Server and Lite (the engine of our tests) have no status bar, so there the
 text goes nowhere. The closing message is ``book.app.alert`` on every engine.
+
+:func:`quiet` turns off what makes each write into Excel slow (redrawing the
+screen, recalculating, running the workbook's event macros) for a handler's
+duration and restores it afterwards, also when the handler fails.
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from types import TracebackType
+from typing import Any
 
 import xlwings
 
-__all__ = ["TITLE", "StatusBar", "alert"]
+__all__ = ["TITLE", "StatusBar", "alert", "quiet"]
 
 #: Title of every message box the add-in shows.
 TITLE = "整改台账"
@@ -56,3 +62,45 @@ class StatusBar:
 def alert(book: xlwings.Book, message: str, *, error: bool = False) -> None:
     """Show *message* in a message box titled 整改台账 (a warning icon for *error*)."""
     book.app.alert(message, title=TITLE, mode="critical" if error else "info")
+
+
+#: App settings :func:`quiet` sets while a handler runs, with the value it sets.
+QUIET: tuple[tuple[str, Any], ...] = (
+    ("screen_updating", False),
+    ("enable_events", False),
+    ("calculation", "manual"),
+)
+
+
+@contextmanager
+def quiet(book: xlwings.Book) -> Iterator[None]:
+    """Screen updating, events and automatic calculation off for the block; restored after.
+
+    Each setting is read first and put back as it was. An engine that cannot
+    read a setting (xlwings Server cannot read screen updating, nor the mode
+    of calculation unless the client sends it) gets screen updating switched
+    back on (there it only suspends redrawing until the client's next sync)
+    and the other settings left alone: never a state we cannot restore.
+    """
+    app = book.app
+    restore: list[tuple[str, Any]] = []
+    for name, value in QUIET:
+        try:
+            before = getattr(app, name)
+        except NotImplementedError:
+            if name != "screen_updating":
+                continue
+            before = True
+        if before == value:
+            continue
+        try:
+            setattr(app, name, value)
+        except NotImplementedError:
+            continue
+        restore.append((name, before))
+    try:
+        yield
+    finally:
+        for name, before in reversed(restore):
+            with suppress(NotImplementedError):
+                setattr(app, name, before)

@@ -6,10 +6,19 @@ changes:
 
 - cell edits whose value differs from the cell's current value (same kind and
   same :func:`zhenggai.core.text.canonical` form count as unchanged), in one range
-  assignment per run of consecutive rows in a column; fills per run too;
+  assignment per column (:func:`xl_addin.spans.spans`: the cells between the
+  edited ones are written back as they are, unless Excel says one holds a
+  formula or an error), so scattered edits cost O(columns) calls, not O(rows);
+- fills of a column whose colours follow its text
+  (:class:`~zhenggai.core.changes.ColumnFills`, the 预警 column) as
+  conditional-formatting rules written once (:func:`xl_addin.cells.column_fills`);
+  other fills per run of rows;
 - appended rows below the sheet's last row holding a value, in one assignment;
 - output sheets (:class:`~zhenggai.core.changes.SheetTable`) rewritten whole: see
   :mod:`xl_addin.tables`.
+
+Asked to (``keep_undo``), it records every cell's value before the write in an
+:class:`~xl_addin.history.UndoRecord`, from which 撤销上次汇总 restores them.
 
 Nothing is saved: the user sees the result in Excel and saves it (or closes
 without saving to drop it).
@@ -29,17 +38,19 @@ from pathlib import Path
 import xlwings
 
 from xl_addin.cells import (
+    column_fills,
     column_width,
     date_formats,
     excel_value,
     fills,
     freeze_above,
     pad,
-    runs,
     set_optional,
     style_header,
 )
+from xl_addin.history import UndoRecord
 from xl_addin.source import XlwingsSource, book_path
+from xl_addin.spans import date_spans, formulas_of, spans
 from xl_addin.tables import table_grid, write_table
 from zhenggai.core.changes import ChangeSet, ColumnAdd, Fill
 from zhenggai.core.errors import WorkbookError
@@ -69,6 +80,11 @@ class Applied:
     sheets: int = 0
     charts: int = 0
     charts_skipped: int = 0
+
+    @property
+    def any(self) -> bool:
+        """True when anything in the book was written."""
+        return bool(self.cells or self.rows or self.sheets)
 
 
 def _kind(value: Value) -> str:
@@ -111,9 +127,12 @@ class XlwingsMaster:
             current values are not read twice.
     """
 
-    def __init__(self, book: xlwings.Book, *, source: XlwingsSource | None = None) -> None:
+    def __init__(
+        self, book: xlwings.Book, *, source: XlwingsSource | None = None, keep_undo: bool = False
+    ) -> None:
         self.book = book
         self.source = source or XlwingsSource(book)
+        self.undo: UndoRecord | None = UndoRecord() if keep_undo else None
 
     @property
     def path(self) -> Path | None:
@@ -154,12 +173,26 @@ class XlwingsMaster:
         for name, rows in changes.appends:
             self._append(name, rows, applied)
         for table in changes.tables:
-            drawn, skipped = write_table(self.book, self.sheet(table.name), table)
+            sheet = self.sheet(table.name)
+            before = self.source.grid(table.name)
+            if self.undo is not None:
+                self.undo.table(table.name, before, table_grid(table))
+            drawn, skipped = write_table(self.book, sheet, table, before)
             self.source.set_grid(table.name, table_grid(table))
             applied.sheets += 1
             applied.charts += drawn
             applied.charts_skipped += skipped
+        for spec in changes.column_fills:
+            column_fills(self.sheet(spec.sheet), spec)
         return applied
+
+    def _put(self, name: str, row: int, col: int, value: Value) -> None:
+        """Note that cell (row, col) of sheet *name* now holds *value* (and what it held)."""
+        grid = self.source.grid(name)
+        if self.undo is not None:
+            cells = grid[row - 1] if row <= len(grid) else []
+            self.undo.cell(name, row, col, cells[col - 1] if col <= len(cells) else None, value)
+        _store(grid, row, col, value)
 
     def _column(self, column: ColumnAdd, applied: Applied) -> None:
         """A new column's header cell, styled like the others (mirrors ``style.add_column``)."""
@@ -169,7 +202,7 @@ class XlwingsMaster:
         style_header(cell)
         if column.width is not None:
             set_optional(cell, "column_width", column_width(self.book, column.width))
-        _store(self.source.grid(column.sheet), column.row, column.col, column.header)
+        self._put(column.sheet, column.row, column.col, column.header)
         applied.cells += 1
 
     def _edits(self, changes: ChangeSet, applied: Applied) -> None:
@@ -192,22 +225,37 @@ class XlwingsMaster:
                 applied.unchanged += 1
             else:
                 to_write[(name, col)].append((row, value))
-        for (name, col), cells_ in to_write.items():
-            sheet = self.source.sheet(name)
-            for first, run in runs(cells_):
-                target = sheet.range((first, col), (first + len(run) - 1, col))
-                target.value = [[excel_value(v)] for v in run]
-                grid = self.source.grid(name)
-                for offset, value in enumerate(run):
-                    _store(grid, first + offset, col, value)
-                _trim(grid)
-                applied.cells += len(run)
-            date_formats(sheet, [(row, col, value) for row, value in cells_])
+        for (name, col), edited in to_write.items():
+            self._column_values(name, col, edited, applied)
+        ruled = {(spec.sheet, spec.col) for spec in changes.column_fills}
         for name in sorted({key[0] for key in colours}):
             fills(
                 self.source.sheet(name),
-                [(row, col, fill) for (at, row, col), fill in colours.items() if at == name],
+                [
+                    (row, col, fill)
+                    for (at, row, col), fill in colours.items()
+                    if at == name and (name, col) not in ruled
+                ],
             )
+
+    def _column_values(
+        self, name: str, col: int, edited: list[tuple[int, Value]], applied: Applied
+    ) -> None:
+        """Write one column's edited cells: one range assignment per span (see :mod:`.spans`)."""
+        sheet = self.source.sheet(name)
+        grid = self.source.grid(name)
+        new = dict(edited)
+        written = spans(grid, col, new, formulas=lambda lo, hi: formulas_of(sheet, col, lo, hi))
+        for first, run in written:
+            target = sheet.range((first, col), (first + len(run) - 1, col))
+            target.value = [[excel_value(v)] for v in run]
+            for offset, value in enumerate(run):
+                if first + offset in new:
+                    self._put(name, first + offset, col, value)
+        _trim(grid)
+        applied.cells += len(new)
+        for (first, last), fmt in date_spans(grid, col, new):
+            sheet.range((first, col), (last, col)).number_format = fmt
 
     def _append(self, name: str, rows: list[list[Value]], applied: Applied) -> None:
         width = max((len(r) for r in rows), default=0)
@@ -222,6 +270,6 @@ class XlwingsMaster:
         )
         for i, r in enumerate(rows):
             for c, value in enumerate(r, start=1):
-                _store(grid, start + i, c, value)
+                self._put(name, start + i, c, value)
         _trim(grid)
         applied.rows += len(rows)

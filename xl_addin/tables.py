@@ -1,10 +1,11 @@
 """Rewrite an output sheet (:class:`zhenggai.core.changes.SheetTable`) in the open Book.
 
 Mirrors :func:`zhenggai.io.style.write_table` (the CLI's openpyxl writer) through
-xlwings' public API: the old charts go, the sheet is cleared, the whole block
-(title, header, rows) is written in one range assignment, then the header
-style, frozen header, wrapped columns, number formats, fills, column widths
-and native charts.
+xlwings' public API: the old charts go, the sheet is cleared (below its header,
+when the header is already there), the whole block (title, header, rows) is
+written in one range assignment, then the header style, frozen header, wrapped
+columns, number formats, fills, column widths and native charts. The number of
+calls into Excel grows with the columns and the charts, not with the rows.
 
 Three differences, all limits of xlwings rather than choices:
 
@@ -64,25 +65,45 @@ def table_grid(table: SheetTable) -> Grid:
     return grid
 
 
-def write_table(book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable) -> tuple[int, int]:
-    """Clear *sheet* and write *table* into it; returns (charts drawn, charts skipped)."""
+def write_table(
+    book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable, before: Grid | None = None
+) -> tuple[int, int]:
+    """Write *table* over what *sheet* held (*before*); returns (charts drawn, charts skipped).
+
+    When the sheet already has the table's header in the same place (every
+    rerun, and sheets made by ``zhenggai init``), only the rows below it are
+    cleared: the header keeps its style, the columns their widths (also ones
+    the office adjusted) and the panes stay frozen, which spares a dozen calls
+    into Excel per sheet. Otherwise the sheet is cleared and styled afresh.
+    """
     _delete_charts(sheet)
-    sheet.clear()
-    freeze_above(sheet, None)
     grid = table_grid(table)
     width = max((len(row) for row in grid), default=0)
+    kept = _same_layout(before or [], table)
+    if kept:
+        old = before or []
+        first = table.header_row + 1
+        old_width = max((len(row) for row in old), default=0)
+        if len(old) >= first:
+            sheet.range((first, 1), (len(old), max(old_width, width, 1))).clear()
+    else:
+        sheet.clear()
+        if not table.header:
+            freeze_above(sheet, None)
     if width:
         sheet.range((1, 1), (len(grid), width)).value = pad(grid, width)
     r = 1
     if table.title:
-        title = sheet.range((1, 1))
-        title.font.bold = True
-        title.font.name = HEADER_FONT
-        title.font.size = _TITLE_SIZE
+        if not kept:
+            title = sheet.range((1, 1))
+            title.font.bold = True
+            title.font.name = HEADER_FONT
+            title.font.size = _TITLE_SIZE
         r = 2
     if table.header:
-        style_header(sheet.range((r, 1), (r, len(table.header))))
-        freeze_above(sheet, r + 1)
+        if not kept:
+            style_header(sheet.range((r, 1), (r, len(table.header))))
+            freeze_above(sheet, r + 1)
         r += 1
     if table.rows:
         last = r + len(table.rows) - 1
@@ -96,9 +117,22 @@ def write_table(book: xlwings.Book, sheet: xlwings.Sheet, table: SheetTable) -> 
             sheet, [(r + i, c, v) for i, row in enumerate(table.rows) for c, v in enumerate(row, 1)]
         )
     fills(sheet, [(row, col, fill) for (row, col), fill in table.fills.items()])
-    _widths(book, sheet, table)
+    if not kept:
+        _widths(book, sheet, table)
     drawn = sum(_chart(sheet, spec) for spec in table.charts)
     return drawn, len(table.charts) - drawn
+
+
+def _same_layout(before: Grid, table: SheetTable) -> bool:
+    """The sheet already holds *table*'s header at its row (and a title line above it if it has one)."""
+    if not table.header or len(before) < table.header_row:
+        return False
+    header = list(before[table.header_row - 1])
+    while header and header[-1] in (None, ""):
+        header.pop()
+    if header != list(table.header):
+        return False
+    return not table.title or any(v not in (None, "") for v in before[0])
 
 
 def _delete_charts(sheet: xlwings.Sheet) -> None:

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from zhenggai.core.changes import Fill
 from zhenggai.core.deadline import Deadline, DeadlineKind, parse_deadline
 from zhenggai.core.workdays import WorkCalendar
-from zhenggai.facts.tiers import TIER_FILLS, Tier, Windows, tier_for, warning_text
+from zhenggai.facts.tiers import (
+    TIER_FILLS,
+    Tier,
+    Windows,
+    fill_rules,
+    tier_for,
+    warning_text,
+)
 
 TODAY = date(2026, 11, 28)
 
@@ -116,3 +123,25 @@ def test_overdue_exactly_when_today_is_after_the_deadline_day(due, offset):
     tier, days, _ = tier_for(deadline, status="正在整改", today=today)
     assert (tier is Tier.OVERDUE) == (offset > 0)
     assert days == -offset
+
+
+@given(
+    st.sampled_from(list(Tier)),
+    st.integers(-400, 400),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_fill_rules_give_every_warning_text_its_tiers_colour(tier, days, orange, extra):
+    """The add-in colours 预警 by these rules (conditional formatting); the CLI by tier."""
+    windows = Windows(orange=orange, yellow=orange + extra)
+    if tier is Tier.ORANGE:
+        days = min(abs(days), windows.orange)
+    elif tier is Tier.YELLOW:
+        if windows.yellow == windows.orange:
+            return  # no yellow tier with these windows
+        days = windows.orange + 1 + abs(days) % (windows.yellow - windows.orange)
+    elif tier is Tier.OVERDUE:
+        days = -abs(days)
+    rules = fill_rules(windows)
+    text = warning_text(tier, days)
+    assert next(r.fill for r in rules if r.matches(text)) is TIER_FILLS[tier]

@@ -2,9 +2,15 @@
 
 Enough of Excel's behaviour to check what the add-in wrote: values (a leading
 apostrophe marks text and is not part of the value; ISO date text becomes a
-date, as Excel parses it), fills, number formats, sheets added, cleared and the
-charts added. Formatting actions that do not change values or fills are
-recorded by name only.
+date, as Excel parses it), fills, number formats, sheets added, cleared (whole
+or a range) and the charts added, and conditional-formatting rules, evaluated
+as Excel evaluates them for :meth:`Sheet.shown_fill` (the colour a reader sees).
+Formatting actions that do not change values or fills are recorded by name only.
+
+The rule evaluator knows the formulas :func:`xl_addin.cells.rule_formula`
+writes, read the way Excel reads them (LEFT, RIGHT, LEN, ``--`` on text,
+IFERROR, AND and comparisons on the cell's own text through
+``INDIRECT("RC",FALSE)``), and refuses any other formula rather than guess.
 """
 
 from __future__ import annotations
@@ -26,6 +32,95 @@ class UnsafeText(AssertionError):
     """Text written without an apostrophe that Excel might read as a number, date or formula."""
 
 
+_THIS = 'INDIRECT("RC",FALSE)'
+
+
+class UnknownFormula(AssertionError):
+    """A conditional-formatting formula the evaluator does not know."""
+
+
+def _split_args(text: str) -> list[str]:
+    """Top-level comma-separated arguments of a function call's inside."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+        elif not quoted and ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _string(literal: str) -> str:
+    if not (literal.startswith('"') and literal.endswith('"')):
+        raise UnknownFormula(literal)
+    return literal[1:-1].replace('""', '"')
+
+
+def _text(expr: str, cell: str) -> str:
+    """A text expression: the cell, LEFT/RIGHT of one, LEN(…)-n as their count."""
+    if expr == _THIS:
+        return cell
+    name = expr.split("(", 1)[0]
+    if name not in ("LEFT", "RIGHT") or not expr.endswith(")"):
+        raise UnknownFormula(expr)
+    inner, count = _split_args(expr[len(name) + 1 : -1])
+    text = _text(inner, cell)
+    length = re.fullmatch(r"LEN\((.+)\)-(\d+)", count)
+    if length:
+        n = len(_text(length.group(1), cell)) - int(length.group(2))
+    elif count.isdigit():
+        n = int(count)
+    else:
+        raise UnknownFormula(count)
+    n = max(n, 0)
+    return text[:n] if name == "LEFT" else (text[-n:] if n else "")
+
+
+def _true(expr: str, cell: str) -> bool:
+    """A logical expression of a generated rule, evaluated as Excel would."""
+    if expr.startswith("AND(") and expr.endswith(")"):
+        return all(_true(part, cell) for part in _split_args(expr[4:-1]))
+    if expr.startswith("IFERROR(") and expr.endswith(")"):
+        value, fallback = _split_args(expr[8:-1])
+        try:
+            return _true(value, cell)
+        except ValueError:  # #VALUE! in Excel
+            return _true(fallback, cell)
+    if expr in ("TRUE", "FALSE"):
+        return expr == "TRUE"
+    match = re.fullmatch(r"--(.+)<=(\d+)", expr)
+    if match:
+        number = _text(match.group(1), cell).strip()
+        if not re.fullmatch(r"-?\d+(\.\d+)?", number):
+            raise ValueError(number)  # --"abc" is #VALUE!
+        return float(number) <= int(match.group(2))
+    left, sep, right = expr.partition("=")
+    if sep and right.startswith('"'):
+        return _text(left, cell) == _string(right)
+    raise UnknownFormula(expr)
+
+
+def rule_matches(entry: dict[str, Any], value: Value) -> bool:
+    """Whether an ``addConditionalFormat`` rule applies to a cell holding *value*."""
+    cell = "" if value is None else value if isinstance(value, str) else str(value)
+    if entry["type"] == "CellValue":
+        if entry["operator"] != "EqualTo":
+            raise UnknownFormula(entry["operator"])
+        return isinstance(value, str) and value == _string(entry["formula1"].removeprefix("="))
+    if entry["type"] == "Custom":
+        formula = entry["formula"]
+        if not formula.startswith("="):
+            raise UnknownFormula(formula)
+        return _true(formula[1:], cell)
+    raise UnknownFormula(entry["type"])
+
+
 @dataclass
 class Sheet:
     name: str
@@ -33,6 +128,19 @@ class Sheet:
     fills: dict[tuple[int, int], str | None] = field(default_factory=dict)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     charts: list[list[Any]] = field(default_factory=list)
+    #: conditional-formatting rules, highest priority first: (first row, col, last row, entry)
+    rules: list[tuple[int, int, int, dict[str, Any]]] = field(default_factory=list)
+
+    def shown_fill(self, row: int, col: int) -> str | None:
+        """The fill a reader sees: the first matching rule's (it stops the others), else the cell's."""
+        for first, c, last, entry in self.rules:
+            if (
+                c == col
+                and first <= row <= last
+                and rule_matches(entry, self.values.get((row, col)))
+            ):
+                return str(entry["fill_color"]).upper()
+        return self.fills.get((row, col))
 
     def grid(self) -> list[list[Value]]:
         """Values from A1 to the last cell holding one (trailing empty rows dropped)."""
@@ -106,17 +214,36 @@ def replay(payload: dict[str, Any], actions: list[dict[str, Any]]) -> Excel:
         if func == "alert":
             excel.alerts.append(action["args"][0])
             continue
+        if action["sheet_position"] is None:  # app settings: screen updating, calculation
+            continue
         sheet = excel.sheets[action["sheet_position"]]
+        r0, c0 = (action["start_row"] or 0) + 1, (action["start_column"] or 0) + 1
         if func == "sheetClear":
             sheet.values.clear()
             sheet.fills.clear()
             sheet.formats.clear()
+        elif func == "rangeClear":
+            r1, c1 = r0 + action["row_count"] - 1, c0 + action["column_count"] - 1
+            for store in (sheet.values, sheet.fills, sheet.formats):
+                for key in [k for k in store if r0 <= k[0] <= r1 and c0 <= k[1] <= c1]:
+                    del store[key]
+        elif func == "clearConditionalFormats":
+            r1, c1 = r0 + action["row_count"] - 1, c0 + action["column_count"] - 1
+            sheet.rules = [
+                rule
+                for rule in sheet.rules
+                if not (c0 <= rule[1] <= c1 and rule[0] <= r1 and rule[2] >= r0)
+            ]
+        elif func == "addConditionalFormat":
+            assert action["column_count"] == 1, "rules on one column only"
+            entry = action["args"][0]
+            assert entry["stop_if_true"], "each rule stops the ones below it"
+            sheet.rules.insert(0, (r0, c0, r0 + action["row_count"] - 1, entry))
         elif func == "deleteChart":
             del sheet.charts[action["args"][0]]
         elif func == "addChart":
             sheet.charts.append(action["args"])
         elif func in ("setValues", "setRangeColor", "setNumberFormat"):
-            r0, c0 = action["start_row"] + 1, action["start_column"] + 1
             for dr in range(action["row_count"]):
                 for dc in range(action["column_count"]):
                     at = (r0 + dr, c0 + dc)

@@ -25,13 +25,15 @@ from xl_addin.build.xlam import (
     DEFAULT_SETTINGS,
     MODULE_NAME,
     UI_REL_2006,
+    VBA_LINE,
     build_addin,
     module_source,
     template_path,
+    vba_line,
 )
 from xl_addin.buttons import HANDLERS
 from xl_addin.buttons_spec import BUTTONS
-from xl_addin.errors import TemplateNotFoundError
+from xl_addin.errors import AddinBuildError, TemplateNotFoundError
 
 CHANGED_PARTS = {
     "_rels/.rels",
@@ -91,9 +93,13 @@ def test_olevba_decodes_every_module_and_ours_is_the_bas_file(built_addin: Path)
     modules = _olevba_modules(built_addin)
     assert sorted(modules) == sorted(MODULES)
     bas = Path(__file__).parents[2] / "xl_addin" / "build" / "vba" / f"{MODULE_NAME}.bas"
-    # VBA stores the .bas text with CRLF line ends; nothing else is normalised.
-    assert modules[MODULE_NAME] == bas.read_text("ascii").replace("\n", "\r\n")
+    # VBA stores the .bas text with CRLF line ends, its Chinese literals as ZhText escapes;
+    # every other character as it is.
+    lines = bas.read_text("utf-8").splitlines()
+    assert modules[MODULE_NAME] == "".join(vba_line(line) + "\r\n" for line in lines)
     assert modules[MODULE_NAME] == module_source()
+    for line, stored in zip(lines, module_source().split("\r\n"), strict=False):
+        assert (line == stored) == line.isascii()
 
 
 def test_xlwings_module_changes_only_the_project_name(built_addin: Path) -> None:
@@ -227,11 +233,13 @@ def test_ribbon_relationship_is_the_2006_type_of_its_2006_namespace(built_addin:
     )
 
 
-def test_config_sheet_is_active_and_filled(built_addin: Path) -> None:
+def test_config_sheet_is_active_and_holds_only_what_every_pc_shares(built_addin: Path) -> None:
+    """A row here would hide the user's zhenggai.conf, even an empty one: none for the interpreter."""
     book = CalamineWorkbook.from_path(str(built_addin))
     assert book.sheet_names == ["zhenggai.conf"]
     rows = book.get_sheet_by_name("zhenggai.conf").to_python()
     assert [tuple(row) for row in rows] == list(DEFAULT_SETTINGS.items())
+    assert [tuple(row) for row in rows] == [("ADD_WORKBOOK_TO_PYTHONPATH", "false")]
     # xlwings reads keys from A1 down to the first empty cell: no gaps allowed.
     assert all(key for key, _ in rows)
     assert b"_myaddin.conf" not in _parts(built_addin)["xl/workbook.xml"]
@@ -241,16 +249,53 @@ def test_settings_override_defaults(tmp_path: Path) -> None:
     python = r"C:\Users\张三\zhenggai\.venv\Scripts\pythonw.exe"
     path = build_addin(tmp_path, settings={"interpreter_win": python, "LICENSE_KEY": " a b "})
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("zhenggai.conf").to_python()
-    assert rows[0] == ["Interpreter_Win", python]
+    assert rows[-2] == ["interpreter_win", python]
     assert rows[-1] == ["LICENSE_KEY", " a b "]
-    assert len(rows) == len(DEFAULT_SETTINGS) + 1
+    assert len(rows) == len(DEFAULT_SETTINGS) + 2
 
 
-def test_bas_file_is_ascii_and_names_its_module() -> None:
+def test_module_source_is_ascii_and_names_its_module() -> None:
     source = module_source()
     assert source.isascii()
     assert source.startswith(f'Attribute VB_Name = "{MODULE_NAME}"\r\n')
     assert "\n" not in source.replace("\r\n", "")
+    assert max(len(line) for line in source.split("\r\n")) <= VBA_LINE
+
+
+@pytest.mark.parametrize(
+    ("line", "stored"),
+    [
+        ('MsgBox "台账"', 'MsgBox ZhText("\\u53F0\\u8D26")'),
+        ('x = "a""台""b" & "ok"', 'x = ZhText("a""\\u53F0""b") & "ok"'),
+        ("If a Then b ' no Chinese here", "If a Then b ' no Chinese here"),
+        ('s = "C:\\path\\" & "台"', 's = "C:\\path\\" & ZhText("\\u53F0")'),
+    ],
+)
+def test_chinese_literals_become_escapes_that_zhtext_reads(line: str, stored: str) -> None:
+    assert vba_line(line) == stored
+    assert stored.isascii()
+    # What ZhText does at run time, on the escaped literal: the original text comes back.
+    for original, escaped in zip(
+        re.findall(r'"((?:[^"]|"")*)"', line),
+        re.findall(r'"((?:[^"]|"")*)"', stored),
+        strict=True,
+    ):
+        assert re.sub(r"\\u([0-9A-F]{4})", lambda m: chr(int(m.group(1), 16)), escaped) == original
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("x = 1 ' 注释", "注释中不能有中文"),
+        ('Private Const T As String = "台账"', "Const 中不能有中文"),
+        ("台账 = 1", "中文只能写在字符串里"),
+        ('x = "\\u53F0台"', "\\u"),
+        ('x = "' + "台" * 200 + '"', "超过 1023"),
+    ],
+)
+def test_what_vba_cannot_hold_is_refused_at_build_time(line: str, why: str) -> None:
+    with pytest.raises(AddinBuildError, match=re.escape(why)):
+        vba_line(line, 7)
 
 
 def test_unreadable_template_raises_a_chinese_error(tmp_path: Path) -> None:
@@ -266,7 +311,7 @@ def test_missing_xlwings_raises_a_chinese_error(tmp_path: Path) -> None:
         "sys.modules['xlwings'] = None\n"
         f"sys.path.insert(0, {str(Path(__file__).parents[2])!r})\n"
         "from xl_addin.build.xlam import build_addin\n"
-        "from xl_addin.errors import TemplateNotFoundError\n"
+        "from xl_addin.errors import AddinBuildError, TemplateNotFoundError\n"
         "try:\n"
         f"    build_addin(__import__('pathlib').Path({str(tmp_path)!r}))\n"
         "except TemplateNotFoundError as exc:\n"

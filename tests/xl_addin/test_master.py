@@ -231,7 +231,9 @@ def test_rewriting_an_output_sheet_deletes_its_old_charts(demo_master: Path, mon
     cs.table(SheetTable("统计", ["单位"], [["办公室"]]))
     XlwingsMaster(book).write(cs)
     funcs = [a["func"] for a in book.json()["actions"]]
-    assert funcs[:3] == ["deleteChart", "sheetClear", "freezePaneUnfreeze"]
+    # A new header ("单位" alone): the sheet is cleared whole and styled afresh.
+    assert funcs[:3] == ["deleteChart", "sheetClear", "setValues"]
+    assert "freezePaneAtRange" in funcs
 
 
 def test_runs() -> None:

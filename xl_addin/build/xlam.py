@@ -12,7 +12,9 @@ change exactly five things and copy every other part byte for byte:
    set the xlwings module's ``PROJECT_NAME`` constant to ``"zhenggai"``.
 3. ``xl/workbook.xml``: the config sheet ``_myaddin.conf`` becomes
    ``zhenggai.conf``, which activates it (xlwings reads ``PROJECT_NAME & ".conf"``).
-4. The config sheet and ``xl/sharedStrings.xml``: our settings.
+4. The config sheet and ``xl/sharedStrings.xml``: only the settings that are the
+   same on every PC (:data:`DEFAULT_SETTINGS`); the interpreter and PYTHONPATH of
+   a PC live in the user's ``zhenggai.conf`` (:mod:`xl_addin.build.install`).
 
 The zip is written with fixed timestamps, so the same inputs give the same bytes.
 
@@ -58,21 +60,15 @@ TEMPLATE_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
 TEMPLATE_SHEET = "_myaddin.conf"
 CONF_SHEET = f"{PROJECT_NAME}.conf"
 
-#: Rows of the config sheet, in order; xlwings stops reading at the first empty
-#: key cell. An empty value still overrides the user's config file, and
-#: ``zhenggai addin install`` fills Interpreter_Win. ADD_WORKBOOK_TO_PYTHONPATH
-#: is off: the handlers are an installed package, and the ledger's folder (or
-#: its OneDrive URL) must not shadow modules or break the import.
+#: Rows of the add-in's config sheet. xlwings looks a setting up in the active
+#: workbook's sheet, then this sheet, then ``zhenggai.conf`` beside the workbook,
+#: then the user's ``zhenggai.conf`` (which ``zhenggai addin install`` writes):
+#: a row here, even an empty one, hides the files below it. So the sheet holds
+#: only what is the same on every PC: ADD_WORKBOOK_TO_PYTHONPATH is off, since
+#: the handlers are an installed package and the ledger's folder (or its
+#: OneDrive URL) must not shadow modules or break the import. With no
+#: interpreter configured anywhere, xlwings starts ``python`` from PATH.
 DEFAULT_SETTINGS: Mapping[str, str | bool] = {
-    "Interpreter_Win": "",
-    "Interpreter_Mac": "",
-    "PYTHONPATH": "",
-    "Conda Path": "",
-    "Conda Env": "",
-    "UDF Modules": "",
-    "Debug UDFs": False,
-    "Use UDF Server": False,
-    "Show Console": False,
     # A string, not a boolean: VBA turns a boolean cell into localised text.
     "ADD_WORKBOOK_TO_PYTHONPATH": "false",
 }
@@ -113,11 +109,77 @@ def template_path() -> Path:
 
 
 def module_source() -> str:
-    """Our VBA module as VBA stores it: the .bas text with CRLF line ends."""
+    """Our VBA module as VBA stores it: CRLF line ends, Chinese literals as ``ZhText("\\u…")``.
+
+    Raises:
+        AddinBuildError: the .bas has Chinese outside a string literal, in a
+            ``Const`` (which cannot call a function), or a line grows past
+            VBA's 1,023 characters.
+    """
     text = (importlib.resources.files("xl_addin.build") / "vba" / f"{MODULE_NAME}.bas").read_text(
-        "ascii"
+        "utf-8"
     )
-    return "\r\n".join(text.splitlines()) + "\r\n"
+    lines = [vba_line(line, number) for number, line in enumerate(text.splitlines(), start=1)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+#: VBA's longest physical line.
+VBA_LINE = 1023
+_LITERAL_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
+
+
+def vba_line(line: str, number: int = 0) -> str:
+    r"""One line of VBA source with each non-ASCII string literal rewritten as ``ZhText("…")``.
+
+    VBA stores module source in the project's ANSI code page (1252 in xlwings'
+    template), where Chinese does not fit: the literal becomes ASCII escapes
+    that the module's ``ZhText`` function turns back into text at run time.
+
+    >>> vba_line('MsgBox "台账" & x, , "OK"')
+    'MsgBox ZhText("\\u53F0\\u8D26") & x, , "OK"'
+    """
+    out: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if ch == "'":  # a comment runs to the end of the line
+            if not line[i:].isascii():
+                raise AddinBuildError(f"VBA 模块第 {number} 行：注释中不能有中文")
+            out.append(line[i:])
+            break
+        if ch != '"':
+            if not ch.isascii():
+                raise AddinBuildError(f"VBA 模块第 {number} 行：中文只能写在字符串里")
+            out.append(ch)
+            i += 1
+            continue
+        end = i + 1
+        while end < n:
+            if line[end] == '"':
+                if end + 1 < n and line[end + 1] == '"':
+                    end += 2
+                    continue
+                break
+            end += 1
+        literal = line[i + 1 : end]
+        if literal.isascii():
+            out.append(f'"{literal}"')
+        else:
+            if re.match(r"\s*(Public\s+|Private\s+)?Const\b", line, re.I):
+                raise AddinBuildError(f"VBA 模块第 {number} 行：Const 中不能有中文")
+            if _LITERAL_ESCAPE.search(literal):
+                raise AddinBuildError(
+                    f"VBA 模块第 {number} 行：字符串中不能出现 \\u 加四位十六进制"
+                )
+            escaped = "".join(c if c.isascii() else f"\\u{ord(c):04X}" for c in literal)
+            if any(ord(c) > 0xFFFF for c in literal):
+                raise AddinBuildError(f"VBA 模块第 {number} 行：字符超出基本多文种平面")
+            out.append(f'ZhText("{escaped}")')
+        i = end + 1
+    result = "".join(out)
+    if len(result) > VBA_LINE:
+        raise AddinBuildError(f"VBA 模块第 {number} 行转换后超过 {VBA_LINE} 个字符，请拆开")
+    return result
 
 
 def build_addin(
@@ -132,7 +194,9 @@ def build_addin(
         out: a directory (the file is named ``整改台账.xlam`` in it) or a ``.xlam`` path.
         settings: config sheet values overriding :data:`DEFAULT_SETTINGS`, e.g.
             ``{"Interpreter_Win": r"C:\\zhenggai\\.venv\\Scripts\\pythonw.exe"}``;
-            keys match case-insensitively, unknown keys are appended.
+            keys match case-insensitively, unknown keys are appended. A row
+            here overrides the user's ``zhenggai.conf`` on every PC the file
+            goes to: ``zhenggai addin install`` writes that file instead.
         template: the xlwings template; found in the xlwings package by default.
 
     Raises:

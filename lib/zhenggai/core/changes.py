@@ -32,7 +32,9 @@ __all__ = [
     "ChangeSet",
     "ChartSpec",
     "ColumnAdd",
+    "ColumnFills",
     "Fill",
+    "FillRule",
     "MasterWriter",
     "Planned",
     "SheetTable",
@@ -91,6 +93,71 @@ class ColumnAdd:
     header: str
     row: int = 1
     width: float | None = None
+
+
+@dataclass(frozen=True)
+class FillRule:
+    """A cell's fill as a function of its text: the rule matches when every part given does.
+
+    Attributes:
+        fill: the colour of the cells it matches.
+        equals: the whole text.
+        prefix: the text starts with it.
+        suffix: the text ends with it.
+        at_most: with *suffix*: what precedes the suffix is a whole number no greater than this.
+
+    Example:
+        >>> rule = FillRule(Fill.DUE_7, suffix="天后到期", at_most=7)
+        >>> rule.matches("3天后到期"), rule.matches("12天后到期"), rule.matches("正常")
+        (True, False, False)
+    """
+
+    fill: Fill
+    equals: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    at_most: int | None = None
+
+    def matches(self, text: Value) -> bool:
+        if not isinstance(text, str):
+            return False
+        if self.equals is not None and text != self.equals:
+            return False
+        if self.prefix is not None and not text.startswith(self.prefix):
+            return False
+        if self.suffix is not None:
+            if not text.endswith(self.suffix):
+                return False
+            if self.at_most is not None:
+                number = text[: len(text) - len(self.suffix)]
+                return number.isdigit() and int(number) <= self.at_most
+        return True
+
+
+@dataclass(frozen=True)
+class ColumnFills:
+    """A column whose fills follow its text: the first matching rule gives a cell its colour.
+
+    The same colours as the ``fill`` of the column's cell edits, said
+    once for the column: a writer that pays per call (the add-in, through COM)
+    writes these as conditional-formatting rules instead of a fill per cell;
+    a file writer may ignore it and write the edits' fills.
+
+    Attributes:
+        sheet: sheet name.
+        col: 1-based column.
+        first_row: the first 1-based row the rules cover (they go down to the sheet's end).
+        rules: in order of priority.
+    """
+
+    sheet: str
+    col: int
+    first_row: int
+    rules: tuple[FillRule, ...]
+
+    def fill_of(self, text: Value) -> Fill | None:
+        """The fill the rules give *text* (None when no rule matches)."""
+        return next((r.fill for r in self.rules if r.matches(text)), None)
 
 
 @dataclass(frozen=True)
@@ -158,12 +225,14 @@ class ChangeSet:
         appends: (sheet, rows) appended below the sheet's last used row.
         tables: output sheets rewritten whole.
         columns: new columns (header cells), applied first.
+        column_fills: columns whose edits' fills follow their text (see :class:`ColumnFills`).
     """
 
     edits: list[CellEdit] = field(default_factory=list)
     appends: list[tuple[str, list[list[Value]]]] = field(default_factory=list)
     tables: list[SheetTable] = field(default_factory=list)
     columns: list[ColumnAdd] = field(default_factory=list)
+    column_fills: list[ColumnFills] = field(default_factory=list)
 
     def edit(
         self, sheet: str, row: int, col: int, value: Value, *, fill: Fill | None = None
@@ -187,6 +256,7 @@ class ChangeSet:
         self.appends += other.appends
         self.tables += other.tables
         self.columns += other.columns
+        self.column_fills += other.column_fills
 
     def __len__(self) -> int:
         return (

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from ..core.changes import Fill
+from ..core.changes import Fill, FillRule
 from ..core.deadline import Deadline, DeadlineKind, parse_deadline
 from ..core.errors import SettingsError
 from ..core.ledger import Ledger
@@ -39,6 +39,7 @@ __all__ = [
     "Windows",
     "base_year",
     "classify",
+    "fill_rules",
     "tier_for",
     "warning_text",
 ]
@@ -97,6 +98,25 @@ def warning_text(tier: Tier, days: int | None) -> str:
     if tier in (Tier.ORANGE, Tier.YELLOW):
         return f"{days}天后到期"
     return _FIXED_TEXT[tier]
+
+
+def fill_rules(windows: Windows) -> tuple[FillRule, ...]:
+    """The 预警 fills as rules on the cell's text, first match wins (see :func:`warning_text`).
+
+    They give every text :func:`warning_text` writes the colour of its tier;
+    orange and yellow differ only by N, hence the windows.
+
+    >>> rules = fill_rules(Windows(orange=7, yellow=30))
+    >>> [next(r.fill for r in rules if r.matches(t)).name for t in ("已逾期3天", "7天后到期", "8天后到期")]
+    ['OVERDUE', 'DUE_7', 'DUE_30']
+    """
+    fixed = [FillRule(TIER_FILLS[tier], equals=text) for tier, text in _FIXED_TEXT.items()]
+    return (
+        *fixed,
+        FillRule(TIER_FILLS[Tier.OVERDUE], prefix="已逾期"),
+        FillRule(TIER_FILLS[Tier.ORANGE], suffix="天后到期", at_most=windows.orange),
+        FillRule(TIER_FILLS[Tier.YELLOW], suffix="天后到期", at_most=windows.yellow),
+    )
 
 
 def tier_for(

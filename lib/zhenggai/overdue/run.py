@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..core import clock
-from ..core.changes import ChangeSet
+from ..core.changes import ChangeSet, ColumnFills
 from ..core.closing import CLOSING_CODES, check_closing, problems_table
 from ..core.ledger import Ledger
 from ..core.problems import Problem
@@ -21,7 +21,7 @@ from ..core.sheets import LEDGER
 from ..core.text import canonical, cn_date
 from ..facts.ledger_facts import derive
 from ..facts.stats import UnitStats
-from ..facts.tiers import ItemTier, Tier, Windows
+from ..facts.tiers import ItemTier, Tier, Windows, fill_rules
 from .sheet import stats_table
 
 __all__ = ["OverdueResult", "flag_overdue"]
@@ -100,7 +100,9 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
     """Warn on every row, count per unit and check 销号: the core of ``zhenggai overdue``.
 
     The changes write each row's 预警 cell (text and fill) where the text
-    changes, rewrite the 统计 sheet (table and two native charts) and replace
+    changes, say the column's fills as rules on its text
+    (:func:`zhenggai.facts.tiers.fill_rules`,
+    which the add-in writes as conditional formatting), rewrite the 统计 sheet (table and two native charts) and replace
     the 销号 rows of 校验问题.
 
     Raises:
@@ -119,9 +121,12 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
         for item in items:
             if current.get(item.row) != item.text:
                 changes.edit(LEDGER, item.row, col, item.text, fill=item.fill)
+    windows = Windows.from_settings(ledger.settings)
+    if col is not None:
+        first = ledger.table.header.row + ledger.table.header.height
+        changes.column_fills.append(ColumnFills(LEDGER, col, first, fill_rules(windows)))
     changes.table(stats_table(facts.counts, today=today))
     changes.table(problems_table(ledger, problems, owned=CLOSING_CODES))
-    windows = Windows.from_settings(ledger.settings)
     return OverdueResult(
         today, items, units, problems, changes, windows, no_warning_column=col is None
     )
