@@ -194,6 +194,10 @@ def undo_plan(ledger: Ledger, found: tuple[Path, UndoRecord], *, now: datetime) 
             (changed since, already undone, or closed without saving).
     """
     path, record = found
+    when = f"{record.time:%Y-%m-%d %H:%M:%S} 的一键汇总"
+    for row in ledger.grid(CHANGES.name)[1:]:
+        if len(row) > 3 and row[1] == UNDO_OP and row[3] == path.name:
+            raise UsageError(f"{when}已经撤销过了（“{CHANGES.name}”表中有这次撤销的记录）。")
     stale = _stale(ledger, record)
     if stale:
         raise UsageError(stale)
@@ -222,23 +226,17 @@ def _stale(ledger: Ledger, record: UndoRecord) -> str:
     """Why the book no longer shows the consolidation's result ("" when it does)."""
     when = f"{record.time:%Y-%m-%d %H:%M:%S} 的一键汇总"
     changed: list[str] = []
-    restored = 0
-    for (sheet, row, col), (before, after) in record.cells.items():
+    for (sheet, row, col), (_, after) in record.cells.items():
         grid = ledger.grid(sheet)
         cells = grid[row - 1] if row <= len(grid) else []
         now = cells[col - 1] if col <= len(cells) else None
-        if _same(now, after):
-            continue
-        if _same(now, before):
-            restored += 1
-        changed.append(f"{sheet}!{_cell(row, col)}")
+        if not _same(now, after):
+            changed.append(f"{sheet}!{_cell(row, col)}")
     for name, (_, written) in record.tables.items():
         if _grid_text(ledger.grid(name)) != _grid_text(written):
             changed.append(f"“{name}”表")
     if not changed:
         return ""
-    if restored == len(record.cells) and restored:
-        return f"{when}已经撤销过了（台账中是汇总前的内容）。"
     shown = "、".join(changed[:_SHOWN]) + ("等" if len(changed) > _SHOWN else "")
     return (
         f"无法撤销{when}：之后台账又改过（{shown}），或汇总后没有保存就关闭过台账。"

@@ -255,3 +255,22 @@ def replay(payload: dict[str, Any], actions: list[dict[str, Any]]) -> Excel:
                     else:
                         sheet.formats[at] = action["args"][0]
     return excel
+
+
+def save(excel: Excel, path: Any) -> None:
+    """Write *excel*'s values over the workbook at *path*, as the user's Ctrl+S would.
+
+    Values only (fills and formats are not needed by the tests that reopen the file).
+    """
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for index, sheet in enumerate(excel.sheets):
+        ws = wb[sheet.name] if sheet.name in wb.sheetnames else wb.create_sheet(sheet.name, index)
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.value = None
+        for (r, c), value in sheet.values.items():
+            if value is not None:
+                ws.cell(r, c, value)
+    wb.save(path)

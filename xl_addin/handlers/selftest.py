@@ -15,6 +15,7 @@ from datetime import datetime
 
 import xlwings
 
+from xl_addin.cells import excel_value
 from xl_addin.feedback import alert
 from xl_addin.handlers.base import working
 
@@ -39,19 +40,21 @@ def selftest(book: xlwings.Book) -> None:
         sheet = (
             book.sheets[SHEET] if SHEET in names else book.sheets.add(SHEET, after=book.sheets[-1])
         )
-        sheet.range((1, 1), (2 + len(checks), 1)).value = [
+        lines = [
             [f"{MARK_OK if ok else MARK_FAIL} {datetime.now():%Y-%m-%d %H:%M:%S}"],
             [
                 f"Python {sys.version.split()[0]}（{sys.executable}），zhenggai {zhenggai.__version__}，xlwings {xlwings.__version__}"
             ],
             *[[c.line()] for c in checks],
         ]
-    lines = "\n".join(c.line() for c in checks)
+        # As text, whatever it looks like (see excel_value): the VBA reads A1 back.
+        sheet.range((1, 1), (len(lines), 1)).value = [[excel_value(v[0])] for v in lines]
+    summary = "\n".join(c.line() for c in checks)
     if ok:
         alert(
             book,
             "自检通过：宏已运行，Python 已启动并找到了这个工作簿，"
-            f"已在“{SHEET}”表写入结果。\n{lines}",
+            f"已在“{SHEET}”表写入结果。\n{summary}",
         )
     else:
-        alert(book, f"自检发现问题：\n{lines}", error=True)
+        alert(book, f"自检发现问题：\n{summary}", error=True)
