@@ -28,8 +28,9 @@ from zhenggai.core.text import Value
 __all__ = ["MAX_RUNS", "date_spans", "formulas_of", "spans"]
 
 #: Up to this many runs of consecutive edited rows are written as they are;
-#: more are merged into spans.
-MAX_RUNS = 4
+#: more are merged into spans. One: a column's edits are one assignment (plus,
+#: in Excel, one read of its formulas), whatever their rows.
+MAX_RUNS = 1
 
 Formulas = Callable[[int, int], Sequence[str] | None]
 
@@ -69,6 +70,8 @@ def spans(
             from *first* to *last*, or None when the engine cannot say.
 
     >>> grid = [["h"], ["a"], ["b"], ["c"], ["d"], ["e"], ["f"], ["g"], ["h"], ["i"], ["j"]]
+    >>> spans(grid, 1, {2: "A", 3: "B"}, formulas=lambda lo, hi: None)
+    [(2, ['A', 'B'])]
     >>> spans(grid, 1, {2: "A", 4: "C", 6: "E", 8: "G", 10: "I"}, formulas=lambda lo, hi: None)
     [(2, ['A', 'b', 'C', 'd', 'E', 'f', 'G', 'h', 'I'])]
     >>> texts = ["A", "b", "C", "=1+1", "E", "f", "G", "h", "I"]

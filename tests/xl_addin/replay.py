@@ -274,3 +274,21 @@ def save(excel: Excel, path: Any) -> None:
             if value is not None:
                 ws.cell(r, c, value)
     wb.save(path)
+
+
+def to_payload(excel: Excel, like: dict[str, Any]) -> dict[str, Any]:
+    """The payload the client would send for *excel* now (what the next click sees).
+
+    *like* is the payload the actions were played onto: book and names are taken
+    from it, each sheet's values from *excel*.
+    """
+    from tests.xl_addin.payload import json_cell
+
+    before = {s["name"]: s for s in like["sheets"]}
+    sheets = []
+    for sheet in excel.sheets:
+        grid = sheet.grid()
+        entry = dict(before.get(sheet.name, {"name": sheet.name, "pictures": [], "tables": []}))
+        entry["values"] = [[json_cell(v) for v in row] for row in grid] or [[]]
+        sheets.append(entry)
+    return {**like, "sheets": sheets}
