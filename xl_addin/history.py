@@ -195,8 +195,8 @@ def undo_plan(ledger: Ledger, found: tuple[Path, UndoRecord], *, now: datetime) 
     """
     path, record = found
     when = f"{record.time:%Y-%m-%d %H:%M:%S} 的一键汇总"
-    for row in ledger.grid(CHANGES.name)[1:]:
-        if len(row) > 3 and row[1] == UNDO_OP and row[3] == path.name:
+    for logged in ledger.grid(CHANGES.name)[1:]:
+        if len(logged) > 3 and logged[1] == UNDO_OP and logged[3] == path.name:
             raise UsageError(f"{when}已经撤销过了（“{CHANGES.name}”表中有这次撤销的记录）。")
     stale = _stale(ledger, record)
     if stale:

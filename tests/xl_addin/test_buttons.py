@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,61 @@ def test_importing_the_dispatcher_loads_no_part_of_the_library() -> None:
     assert "xl_addin.buttons" in loaded
     assert not {m for m in loaded if m.split(".")[0] in heavy}
     assert not {m for m in loaded if m.startswith("zhenggai.") and m != "zhenggai._version"}
+
+
+@dataclass
+class _Import:
+    name: str
+    children: list[_Import] = field(default_factory=list)
+
+    def names(self, *, skip: str = "") -> set[str]:
+        """This module and all it imported, leaving out *skip*'s own imports."""
+        if self.name == skip:
+            return {self.name}
+        return {self.name}.union(*(c.names(skip=skip) for c in self.children))
+
+
+def _import_tree(code: str) -> dict[str, _Import]:
+    """``python -X importtime -c code``: each top-level import with what it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"},
+    )
+    # Lines come children first, each indented two spaces per level of nesting.
+    pending: dict[int, list[_Import]] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        raw = line.rsplit("|", 1)[1][1:]
+        depth = (len(raw) - len(raw.lstrip(" "))) // 2
+        node = _Import(raw.strip(), pending.pop(depth + 1, []))
+        pending.setdefault(depth, []).append(node)
+    return {n.name: n for n in pending.get(0, [])}
+
+
+HEAVY = {"pandas", "docx", "jinja2", "pydantic", "openpyxl", "python_calamine"}
+
+
+def _heavy(names: set[str]) -> set[str]:
+    return {n for n in names if n.split(".")[0] in HEAVY}
+
+
+def test_importtime_keeps_pandas_docx_jinja2_and_pydantic_out_of_the_dispatcher() -> None:
+    """-X importtime names who imported what: only xlwings may bring pandas (when installed)."""
+    tree = _import_tree("import xl_addin.buttons")
+    dispatcher = tree["xl_addin.buttons"]
+    assert "xlwings" in {c.name for c in dispatcher.children}
+    assert not _heavy(dispatcher.names(skip="xlwings"))
+    assert not {n for n in dispatcher.names(skip="xlwings") if n.startswith("zhenggai.")}
+
+
+@pytest.mark.parametrize("module", sorted({b.module for b in BUTTONS}))
+def test_importing_a_handler_module_loads_nothing_heavy(module: str) -> None:
+    """Each handler imports the library inside its body: a click pays for its own button only."""
+    tree = _import_tree(f"import xl_addin.handlers.{module}")
+    loaded = set().union(*(n.names(skip="xlwings") for n in tree.values()))
+    assert f"xl_addin.handlers.{module}" in loaded
+    assert not _heavy(loaded), module

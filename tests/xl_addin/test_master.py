@@ -17,6 +17,7 @@ from xl_addin.cells import excel_value, runs
 from xl_addin.master import XlwingsMaster, same_value
 from zhenggai.core.changes import ChangeSet, ChartSpec, Fill, SheetTable
 from zhenggai.core.errors import WorkbookError
+from zhenggai.core.sheets import LEDGER
 from zhenggai.core.text import Value
 from zhenggai.io.calamine import open_book as open_file
 from zhenggai.io.master import OpenpyxlMaster, read_ledger
@@ -144,7 +145,8 @@ def test_only_changed_cells_are_written(demo_master: Path, open_book) -> None:
     ]
 
 
-def test_consecutive_rows_go_in_one_assignment(demo_master: Path, open_book) -> None:
+def test_a_columns_edits_go_in_one_assignment(demo_master: Path, open_book) -> None:
+    """Rows 2-5 and 7 edited: one assignment from 2 to 7, row 6 written back as it was."""
     col = read_ledger(demo_master).table.columns["warning"]
     cs = ChangeSet()
     for r in (2, 3, 4, 7):
@@ -159,7 +161,11 @@ def test_consecutive_rows_go_in_one_assignment(demo_master: Path, open_book) -> 
         for a in actions
         if a["func"] == "setRangeColor"
     ]
-    assert values == [(2, 4), (7, 1)]
+    assert values == [(2, 6)]
+    excel = replay(payload(demo_master), actions)
+    before = replay(payload(demo_master), [])
+    assert excel[LEDGER].values[(6, col)] == before[LEDGER].values[(6, col)]
+    assert [excel[LEDGER].values[(r, col)] for r in (2, 5, 7)] == ["已逾期2天", "正常", "已逾期7天"]
     assert sorted(colours) == [(2, 3, "#FFC7CE"), (5, 1, "#C6EFCE"), (7, 1, "#FFC7CE")]
 
 

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import xlwings
 
 from xl_addin.feedback import alert
 from xl_addin.handlers.base import problems_note, run_plan, working
+
+if TYPE_CHECKING:
+    from zhenggai.core.ledger import Ledger
 
 __all__ = ["mail_drafts", "make_templates", "remind"]
 
 
 def make_templates(book: xlwings.Book) -> None:
     """生成模板: one fill-in workbook per unit beside the master, the issue logged in 回收情况."""
-    from zhenggai.template.make import make_templates as make
+    from zhenggai.template.make import TemplatesResult
+
+    def plan(ledger: Ledger) -> TemplatesResult:
+        # Imported once the status bar says 读取台账: writing workbooks needs openpyxl.
+        from zhenggai.template.make import make_templates as make
+
+        return make(ledger, progress=status.progress)
 
     with working(book, "生成模板") as status:
-        result = run_plan(
-            book, status, lambda ledger: make(ledger, progress=status.progress)
-        ).result
+        result = run_plan(book, status, plan).result
     if result.issued:
         message = (
             f"已为 {len(result.issued)} 个单位生成{result.batch}填报模板，"

@@ -25,7 +25,6 @@ def consolidate(book: xlwings.Book) -> None:
     from zhenggai.core.errors import after
     from zhenggai.core.sheets import CONFLICTS, PROBLEMS
     from zhenggai.returns.consolidate import consolidate_folder
-    from zhenggai.returns.feedback import write_feedback
 
     with working(book, "一键汇总") as status:
         run = run_plan(
@@ -48,6 +47,8 @@ def consolidate(book: xlwings.Book) -> None:
                 status("记录撤销信息…")
                 save_record(run.undo, run.ledger)
             status("写问题清单…")
+            from zhenggai.returns.feedback import write_feedback  # openpyxl: only now
+
             written = write_feedback(result)
     problems = sum(len(f.problems) for f in result.files)
     if problems:

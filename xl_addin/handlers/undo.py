@@ -21,12 +21,14 @@ def undo_consolidate(book: xlwings.Book) -> None:
     from zhenggai.core import clock
     from zhenggai.core.errors import UsageError
     from zhenggai.core.ledger import Ledger
-    from zhenggai.returns.merge import CONSOLIDATE_OP
-    from zhenggai.returns.undo import backups
 
     now = clock.now().replace(microsecond=0)
 
     def plan(ledger: Ledger) -> UndoResult:
+        # The CLI's backups are found through io (openpyxl): imported once the status shows.
+        from zhenggai.returns.merge import CONSOLIDATE_OP
+        from zhenggai.returns.undo import backups
+
         found = latest_record(ledger)
         assert ledger.path is not None
         cli = [

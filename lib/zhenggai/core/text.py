@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-import cn2an  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "CANON_VERSION",
@@ -201,6 +200,8 @@ def canonical_all(values: Sequence[Value]) -> list[str]:
 
 def cn_number(value: int) -> str:
     """3 -> "三", 12 -> "十二": Chinese numerals for ordinals (一、 （一） 一是)."""
+    import cn2an  # type: ignore[import-untyped, unused-ignore]  # ~90 ms: only when drafting
+
     return str(cn2an.an2cn(int(value)))
 
 
