@@ -1,6 +1,6 @@
 """Click to first status message: how long a ribbon button keeps the user waiting.
 
-    .venv/bin/python bench/addin_start.py [--runs 7] [--with-pandas]
+    .venv/bin/python bench/addin_start.py [--runs 7] [--with-pandas] [--before DIR]
 
 RunPython starts a fresh ``python -c "import xl_addin.buttons as b; b.run(tag)"``
 for every click. This times, for every button, fresh processes from their start
@@ -16,7 +16,10 @@ the same run. No Excel here: the handler gets a stand-in book whose status bar
 reports the first message and ends the process; everything before that is the
 real code path. pandas is hidden by default, as on an office PC where it is not
 installed (it is the "pandas" extra; xlwings imports it when it is there);
-``--with-pandas`` leaves it visible. Not a test: prints the figures.
+``--with-pandas`` leaves it visible. ``--before DIR`` also times an older source
+tree (``git archive <commit> | tar -x -C DIR``) whose ``xl_addin.handlers`` was one
+module importing the whole library, as every click did then. Not a test:
+prints the figures.
 """
 
 from __future__ import annotations
@@ -70,12 +73,16 @@ print("handler|none|", flush=True)
 """
 
 
-def _time(code: str, marks: tuple[str, ...]) -> tuple[dict[str, float], str]:
+def _time(code: str, marks: tuple[str, ...], *, path: str = "") -> tuple[dict[str, float], str]:
     """Seconds from start to each line starting with one of *marks*, and the last such line."""
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    if path:
+        env["PYTHONPATH"] = path
     start = time.perf_counter()
+    # -c puts the current folder first on sys.path: run in the tree being timed.
+    where = Path(path.split(os.pathsep)[-1]) if path else ROOT
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env, cwd=where
     )
     seen: dict[str, float] = {}
     last = ""
@@ -96,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--with-pandas", action="store_true")
+    parser.add_argument("--before", type=Path, help="an older source tree to time too")
     args = parser.parse_args()
     hide = "" if args.with_pandas else "sys.modules['pandas'] = None"
     base_code = f"import sys\n{hide}\nimport xlwings\nprint('base', flush=True)"
@@ -117,7 +125,21 @@ def main() -> None:
         b, d, h = (statistics.median(x) for x in (base, disp, hand))
         loaded = last.split("|")[2] if last.count("|") == 2 else ""
         rows.append((button.tag, button.label, b, d, h, loaded))
-    print(f"pandas {'visible' if args.with_pandas else 'hidden (office PC)'}; median of {args.runs}")
+    if args.before:
+        tree = f"{args.before / 'lib'}{os.pathsep}{args.before}"
+        old = (
+            f"import sys\n{hide}\nimport xl_addin.buttons, xl_addin.handlers\n"
+            "assert xl_addin.handlers.__file__.endswith('handlers.py')\nprint('old', flush=True)"
+        )
+        base, then = [], []
+        for _ in range(args.runs):
+            base.append(_time(base_code, ("base",))[0]["base"])
+            then.append(_time(old, ("old",), path=tree)[0]["old"])
+        b, t = statistics.median(base), statistics.median(then)
+        print(f"before ({args.before}): dispatcher + all handlers {t * 1000:.0f} ms, {t / b:.2f}x")
+    print(
+        f"pandas {'visible' if args.with_pandas else 'hidden (office PC)'}; median of {args.runs}"
+    )
     print(f"{'button':18} {'import xlwings':>14} {'dispatcher':>16} {'handler':>16}  heavy modules")
     for tag, _, b, d, h, loaded in rows:
         print(

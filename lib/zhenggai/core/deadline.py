@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-
 from .text import normalise_text
 
 __all__ = ["Deadline", "DeadlineKind", "parse_deadline"]

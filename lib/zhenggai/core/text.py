@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-
 __all__ = [
     "CANON_VERSION",
     "Value",
