@@ -12,20 +12,74 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 import xlwings
+from openpyxl.workbook.defined_name import DefinedName
 
 from tests.server.conftest import TOKEN, auth, client_payload
+from tests.support.returns_kit import issue
 from tests.xl_addin.payload import payload
-from tests.xl_addin.replay import replay
+from tests.xl_addin.replay import replay, save
 from tests.xl_addin.test_handlers import _returned, _reviewed
 from xl_addin import handlers
 from xl_addin.buttons import HANDLERS
+from xl_addin.picked import FILE_NAME
 from xl_addin.server.app import create_app
 from xl_addin.server.contract import run_path
 
+WORKBOOKS = Path(__file__).parents[2] / "workbooks"
+
+
+def _issued(master: Path) -> Path:
+    """Templates issued, so there is a batch to mail."""
+    issue(master)
+    return master
+
+
+def _picked(path: Callable[[Path], Path]) -> Callable[[Path], Path]:
+    """The master with the cell named zhenggai_file holding a file's path, as a web client sets it."""
+
+    def setup(master: Path) -> Path:
+        picked = path(master)
+        wb = openpyxl.load_workbook(master)
+        wb["设置"]["H1"] = str(picked)
+        wb.defined_names[FILE_NAME] = DefinedName(FILE_NAME, attr_text="设置!$H$1")
+        wb.save(master)
+        return master
+
+    return setup
+
+
+def _a_return(master: Path) -> Path:
+    _returned(master)
+    return next((master.parent / "回收").glob("*.xlsx"))
+
+
+def _consolidated_in_excel(master: Path) -> Path:
+    """一键汇总 clicked in Excel and the book saved: the add-in's undo record is beside it."""
+    _returned(master)
+    cwd = os.getcwd()
+    os.chdir(master.parent)
+    try:
+        book = xlwings.Book(json=payload(master))
+        handlers.consolidate(book)
+        save(replay(payload(master), book.json()["actions"]), master)
+    finally:
+        os.chdir(cwd)
+    return master
+
+
 # How a master must look for a handler to have work to do; the rest run on the demo as it is.
-SETUP: dict[str, Callable[[Path], Path]] = {"consolidate": _returned, "review": _reviewed}
+SETUP: dict[str, Callable[[Path], Path]] = {
+    "consolidate": _returned,
+    "review": _reviewed,
+    "mail_drafts": _issued,
+    "remind": _issued,
+    "check_return": _picked(_a_return),
+    "import_study": _picked(lambda _: WORKBOOKS / "学习积分导出-2026年11月.xlsx"),
+    "undo_consolidate": _consolidated_in_excel,
+}
 
 
 def test_setup_names_only_real_handlers() -> None:

@@ -57,7 +57,8 @@ def remind(book: xlwings.Book) -> None:
 
 
 def _mail(book: xlwings.Book, *, reminder: bool) -> None:
-    from zhenggai.mail.run import MailResult, run_mail
+    from zhenggai.mail.result import MailResult
+    from zhenggai.mail.run import run_mail
 
     title = "催报" if reminder else "生成邮件"
     with working(book, title) as status:

@@ -187,7 +187,7 @@ Private Function Explain(ByVal stage As String, ByVal detail As String, ByVal rc
             s = "Excel 不能启动其他程序（cmd.exe）。多半是 Microsoft Defender 的攻击面减少（ASR）规则" & vbCrLf & _
                 "“阻止所有 Office 应用程序创建子进程”（D4F940AB-401B-4EFC-AADC-AD5F3C50688A）：" & vbCrLf & _
                 "事件查看器中 Windows Defender/Operational 日志有事件 1121（已阻止）或 1122（审核）。" & vbCrLf & _
-                "请信息部门设置例外，或改用命令行 zhenggai、网页版加载项。" & vbCrLf & _
+                "请信息部门设置例外，或改用不用宏的 Office.js 加载项（zhenggai serve）、命令行 zhenggai。" & vbCrLf & _
                 "见 README 常见问题“ASR 规则拦截”。"
         Case "interpreter"
             s = "找不到 Python：没有配置解释器，PATH 中也没有 python.exe；或配置的解释器已不存在。" & vbCrLf & _
