@@ -32,6 +32,7 @@ __all__ = [
     "fill_colour",
     "fills",
     "freeze_above",
+    "full_host",
     "is_json_book",
     "pad",
     "rule_formula",
@@ -128,6 +129,26 @@ def freeze_above(sheet: xlwings.Sheet, row: int | None) -> None:
 def is_json_book(book: xlwings.Book) -> bool:
     """True for ``xlwings.Book(json=...)`` (xlwings Server/Lite), False for Excel itself."""
     return isinstance(book.sheets[0].api, dict)
+
+
+#: JSON clients that apply every action xlwings queues, conditional formats and app
+#: settings included: xlwings' own VBA client (what the tests post). The web add-ins
+#: of ``zhenggai serve`` post "Office.js" or "WPS" and apply values, fills, formats,
+#: sheets and charts through their own adapters (``xl_addin/web``), not those.
+FULL_CLIENTS = frozenset({"VBA"})
+
+
+def full_host(book: xlwings.Book) -> bool:
+    """Whether conditional formats and app settings (screen updating …) reach the host.
+
+    True for Excel itself (COM, AppleScript), where they matter most: every call
+    is a round trip into Excel. For a JSON book, only when its client is one of
+    :data:`FULL_CLIENTS`; the other clients batch the actions in one sync anyway.
+    """
+    if not is_json_book(book):
+        return True
+    api = book.api
+    return isinstance(api, dict) and api.get("client") in FULL_CLIENTS
 
 
 def column_width(book: xlwings.Book, characters: float) -> float:

@@ -80,8 +80,14 @@ def quiet(book: xlwings.Book) -> Iterator[None]:
     read a setting (xlwings Server cannot read screen updating, nor the mode
     of calculation unless the client sends it) gets screen updating switched
     back on (there it only suspends redrawing until the client's next sync)
-    and the other settings left alone: never a state we cannot restore.
+    and the other settings left alone: never a state we cannot restore. A host
+    that is not a :func:`~xl_addin.cells.full_host` is left alone.
     """
+    from xl_addin.cells import full_host
+
+    if not full_host(book):  # the host applies the writes in one batch and knows no such setting
+        yield
+        return
     app = book.app
     restore: list[tuple[str, Any]] = []
     for name, value in QUIET:

@@ -11,8 +11,9 @@ changes:
   formula or an error), so scattered edits cost O(columns) calls, not O(rows);
 - fills of a column whose colours follow its text
   (:class:`~zhenggai.core.changes.ColumnFills`, the 预警 column) as
-  conditional-formatting rules written once (:func:`xl_addin.cells.column_fills`);
-  other fills per run of rows;
+  conditional-formatting rules written once (:func:`xl_addin.cells.column_fills`)
+  where the host applies them (:func:`xl_addin.cells.full_host`: Excel itself);
+  other fills, and those for other hosts, per run of rows;
 - appended rows below the sheet's last row holding a value, in one assignment;
 - output sheets (:class:`~zhenggai.core.changes.SheetTable`) rewritten whole: see
   :mod:`xl_addin.tables`.
@@ -44,6 +45,7 @@ from xl_addin.cells import (
     excel_value,
     fills,
     freeze_above,
+    full_host,
     pad,
     set_optional,
     style_header,
@@ -182,8 +184,9 @@ class XlwingsMaster:
             applied.sheets += 1
             applied.charts += drawn
             applied.charts_skipped += skipped
-        for spec in changes.column_fills:
-            column_fills(self.sheet(spec.sheet), spec)
+        if full_host(self.book):
+            for spec in changes.column_fills:
+                column_fills(self.sheet(spec.sheet), spec)
         return applied
 
     def _put(self, name: str, row: int, col: int, value: Value) -> None:
@@ -227,7 +230,11 @@ class XlwingsMaster:
                 to_write[(name, col)].append((row, value))
         for (name, col), edited in to_write.items():
             self._column_values(name, col, edited, applied)
-        ruled = {(spec.sheet, spec.col) for spec in changes.column_fills}
+        ruled = (
+            {(spec.sheet, spec.col) for spec in changes.column_fills}
+            if full_host(self.book)
+            else set()
+        )
         for name in sorted({key[0] for key in colours}):
             fills(
                 self.source.sheet(name),

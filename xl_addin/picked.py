@@ -9,11 +9,13 @@ one of two ways, and :func:`picked_file` looks in this order:
    that neither cmd.exe, the AppleScript bridge nor a code page can mangle a
    Chinese or quoted name. The dispatcher puts it in :data:`PICKED` for the
    handler's duration.
-2. **A web client** (the Office.js or WPS add-in of ``zhenggai serve``) cannot
-   hand over a path of its own; it writes the full path of the file, as seen
-   by the machine the server runs on, into a cell and gives that cell the
-   workbook-level name :data:`FILE_NAME` (``zhenggai_file``) before it posts
-   the book. The handler reads that cell.
+2. **A web client** (the Office.js or WPS add-in of ``zhenggai serve``) has no
+   dialog that gives a local path, and its adapters send every sheet's values
+   but no defined names. So the path comes with the book: a row of the 设置
+   sheet whose 项目 is :data:`FILE_SETTING` ("待处理文件") and whose 值 is the
+   file's full path on the machine the server runs on, typed by the user or
+   written by the web client before it posts the book. The library ignores 设置
+   rows it does not know, so the row harms nothing.
 
 Importing this module loads nothing of the library (the dispatcher imports it).
 """
@@ -25,10 +27,10 @@ from pathlib import Path
 
 import xlwings
 
-__all__ = ["FILE_NAME", "PICKED", "decode_path", "encode_path", "picked_file"]
+__all__ = ["FILE_SETTING", "PICKED", "decode_path", "encode_path", "picked_file"]
 
-#: The workbook-scoped defined name a web client gives the cell holding the path.
-FILE_NAME = "zhenggai_file"
+#: The 设置 row (项目) whose 值 is the file's path, for web clients.
+FILE_SETTING = "待处理文件"
 
 #: The path the VBA file dialog gave for the click being handled.
 PICKED: ContextVar[Path | None] = ContextVar("zhenggai_picked_file", default=None)
@@ -72,25 +74,28 @@ def picked_file(book: xlwings.Book, what: str) -> Path:
 
     path = PICKED.get()
     if path is None:
-        path = _named_cell(book)
+        path = _setting(book)
     if path is None:
         raise UsageError(
             f"没有选择{what}：请点按钮后在弹出的对话框中选择文件"
-            f"（网页版加载项：把文件的完整路径写进名为 {FILE_NAME} 的单元格）。"
+            f"（不用宏的加载项：在“设置”表加一行“{FILE_SETTING}”，右边写文件的完整路径）。"
         )
     if not path.is_file():
         raise UsageError(f"找不到{what}：{path}")
     return path
 
 
-def _named_cell(book: xlwings.Book) -> Path | None:
-    for name in book.names:
-        if name.name.rsplit("!", 1)[-1].casefold() != FILE_NAME:
-            continue
-        try:
-            value = name.refers_to_range.value
-        except (AttributeError, ValueError, KeyError):
-            return None
-        if isinstance(value, str) and value.strip():
-            return Path(value.strip())
+def _setting(book: xlwings.Book) -> Path | None:
+    from xl_addin.source import XlwingsSource
+    from zhenggai.core.settings import SETTINGS_SHEET
+    from zhenggai.core.text import normalise_text
+
+    source = XlwingsSource(book)
+    if SETTINGS_SHEET not in source.sheet_names:
+        return None
+    for row in source.grid(SETTINGS_SHEET):
+        if len(row) > 1 and isinstance(row[0], str) and normalise_text(row[0]) == FILE_SETTING:
+            value = row[1]
+            if isinstance(value, str) and value.strip():
+                return Path(value.strip())
     return None

@@ -22,7 +22,7 @@ from xl_addin import buttons
 from xl_addin.buttons import run
 from xl_addin.handlers import issue as issue_handlers
 from xl_addin.handlers import selftest
-from xl_addin.picked import FILE_NAME, encode_path
+from xl_addin.picked import FILE_SETTING, encode_path
 from zhenggai.core.sheets import LEDGER
 from zhenggai.demo.returns import fill_demo_returns
 from zhenggai.io.master import read_ledger
@@ -100,17 +100,14 @@ def test_check_one_file_from_the_dialog_changes_nothing(
     assert not _writes(book) and read_ledger(demo_master).table.rows == want.table.rows
 
 
-def test_check_one_file_from_a_web_client_reads_the_named_cell(
+def test_check_one_file_from_a_web_client_reads_the_setting_row(
     demo_master: Path, open_book, caller
 ) -> None:
     returns = demo_master.parent / "回收"
     fill_demo_returns(_issued(demo_master), returns)
     picked = returns / "人事科-整改进展填报-2026年11月.xlsx"
     wb = openpyxl.load_workbook(demo_master)
-    wb["设置"]["H1"] = str(picked)
-    wb.defined_names[FILE_NAME] = openpyxl.workbook.defined_name.DefinedName(
-        FILE_NAME, attr_text="设置!$H$1"
-    )
+    wb["设置"].append([FILE_SETTING, str(picked)])
     wb.save(demo_master)
     [(message, _)] = _click(open_book(demo_master), "check_return")
     assert message.startswith(f"{picked.name}（人事科，2026年11月）：")
@@ -118,7 +115,7 @@ def test_check_one_file_from_a_web_client_reads_the_named_cell(
 
 def test_check_without_a_file_says_how_to_give_one(demo_master: Path, open_book, caller) -> None:
     [(message, mode)] = _click(open_book(demo_master), "check_return")
-    assert message.startswith("没有选择要检查的报送文件") and FILE_NAME in message
+    assert message.startswith("没有选择要检查的报送文件") and FILE_SETTING in message
     assert mode == "critical"
 
 

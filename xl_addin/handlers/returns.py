@@ -65,7 +65,7 @@ def check_return(book: xlwings.Book) -> None:
     """检查单个文件: one returned file checked against the open master; nothing is changed.
 
     The file: chosen in Excel's file dialog (the VBA add-in), or, from a web
-    client, the full path in the cell named ``zhenggai_file`` (see
+    client, the full path in the 设置 row 待处理文件 (see
     :mod:`xl_addin.picked`). The master is read from the open book (unsaved
     edits included), as ``zhenggai check FILE --master 台账`` reads the file.
     """

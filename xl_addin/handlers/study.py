@@ -20,7 +20,7 @@ def import_study(book: xlwings.Book) -> None:
     """导入学习积分: one 学习强国 points export into 学习积分 and 学习统计 (``zhenggai study``).
 
     The file: chosen in Excel's file dialog (the VBA add-in), or, from a web
-    client, the full path in the cell named ``zhenggai_file`` (see
+    client, the full path in the 设置 row 待处理文件 (see
     :mod:`xl_addin.picked`). The period is the month the export's title names,
     else the month in its file name, else this month; the message says which.
     """
