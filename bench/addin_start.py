@@ -61,8 +61,12 @@ class App:
             print("handler|" + value + "|" + ",".join(loaded), flush=True)
             os._exit(0)
 
+class Sheet:
+    api = object()  # not a dict: Excel itself, as through COM
+
 class Book:
     app = App()
+    sheets = [Sheet()]
     fullname = {fullname!r}
     name = "示例台账.xlsx"
 
