@@ -228,3 +228,25 @@ def test_reminders_judge_overdue_on_the_day_they_are_written_not_from_an_old_war
     assert listed["人事科"] == ["4", "6-1"]
     (hr,) = [o for o in result.outgoing if o.unit == "人事科"]
     assert "截至2026年12月6日" in hr.body and "已逾期6天" in hr.body and "已逾期1天" in hr.body
+
+
+def test_a_draft_that_cannot_be_written_says_how_many_were(demo_master, tmp_path):
+    """The second draft is open in another program: the first stays written and is counted."""
+    from tests.support.blocked import held_open
+    from zhenggai.core.errors import PartlyDoneError
+    from zhenggai.mail.run import eml_name
+
+    issue_batch(demo_master, BATCH, ["办公室", "人事科"])
+    ledger = read_ledger(demo_master)
+    planned = plan_mail(ledger)
+    second = tmp_path / "out" / eml_name(planned.outgoing[1])
+    second.parent.mkdir()
+    second.write_bytes(b"old draft")
+    with held_open(second, "王芳"), pytest.raises(PartlyDoneError) as info:
+        run_mail(ledger, eml_folder=tmp_path / "out")
+    first = tmp_path / "out" / eml_name(planned.outgoing[0])
+    assert str(info.value).startswith(
+        f"已生成 1 封邮件（在 {tmp_path / 'out'}）；但“{second}”未能写出"
+    )
+    assert "正被 王芳" in str(info.value)
+    assert first.is_file() and second.read_bytes() == b"old draft"
