@@ -238,3 +238,16 @@ def test_a_sheet_missing_from_the_ledger_is_a_clear_message(
     wb.save(demo_master)
     [(message, mode)] = _click(open_book(demo_master), "flag_overdue")
     assert mode == "critical" and "台账" in message and "Traceback" not in message
+
+
+def test_an_undo_record_that_cannot_be_saved_is_said_and_the_consolidation_stands(
+    demo_master: Path, open_book, caller
+) -> None:
+    fill_demo_returns(_issued(demo_master), demo_master.parent / "回收")
+    book = open_book(demo_master)
+    with unwritable(demo_master.parent / "备份"):
+        [(message, mode)] = _click(book, "consolidate")
+    assert mode == "info" and message.startswith("共 ")
+    assert "注意：撤销信息未能保存，这次汇总不能用“撤销上次汇总”撤销：" in message
+    assert "没有写入权限" in message
+    assert (demo_master.parent / "反馈").is_dir()  # the problem lists were still written

@@ -22,7 +22,7 @@ def consolidate(book: xlwings.Book) -> None:
     so 撤销上次汇总 can put it back.
     """
     from xl_addin.history import save_record
-    from zhenggai.core.errors import after
+    from zhenggai.core.errors import OutputError, after
     from zhenggai.core.sheets import CONFLICTS, PROBLEMS
     from zhenggai.returns.consolidate import consolidate_folder
 
@@ -42,10 +42,14 @@ def consolidate(book: xlwings.Book) -> None:
         done = (
             f"台账已更新{NOT_SAVED}：{message.rstrip('。')}" if run.applied.any else "台账没有改动"
         )
-        with after(done):
-            if run.undo is not None and run.undo.cells:
-                status("记录撤销信息…")
+        unrecorded = ""
+        if run.undo is not None and run.undo.cells:
+            status("记录撤销信息…")
+            try:
                 save_record(run.undo, run.ledger)
+            except OutputError as exc:  # the consolidation stands; only its undo is lost
+                unrecorded = f"注意：撤销信息未能保存，这次汇总不能用“撤销上次汇总”撤销：{exc}"
+        with after(done + ("；" + unrecorded.rstrip("。") if unrecorded else "")):
             status("写问题清单…")
             from zhenggai.returns.feedback import write_feedback  # openpyxl: only now
 
@@ -58,7 +62,7 @@ def consolidate(book: xlwings.Book) -> None:
         message += f"台账销号问题 {len(result.ledger_problems)} 个，见“{PROBLEMS.name}”表。"
     if result.not_returned:
         message += f"{result.batch}尚未报送：{'、'.join(result.not_returned)}。"
-    alert(book, message)
+    alert(book, message + unrecorded)
 
 
 def check_return(book: xlwings.Book) -> None:
