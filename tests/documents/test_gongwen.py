@@ -226,7 +226,9 @@ def test_cli_report_says_the_draft_is_in_the_ledger_when_the_word_file_fails(dem
     with unwritable(folder):
         code = main(["report", str(demo_master), "--docx", str(folder / "报告.docx")])
     assert code == 2
+    # stderr may warn first (placeholders in 设置); the error is the last thing said
     message = " ".join(capsys.readouterr().err.split())
+    message = message[message.index("错误：") :]
     assert message.startswith(
         f"错误：报告草稿已写入台账（{demo_master}）；但“{folder / '报告.docx'}”未能写出"
     )
