@@ -6,6 +6,7 @@ from datetime import date
 
 from zhenggai import Code, Problem, read_ledger
 from zhenggai.core.closing import CLOSING_CODES, check_closing, problems_table
+from zhenggai.core.sheets import PROBLEMS
 
 
 def _row(rid, **values):
@@ -56,11 +57,26 @@ def test_problems_table_keeps_other_rows_and_names_the_unit(make_master):
     ledger = read_ledger(path)
     problems = list(check_closing(ledger))
     other = Problem(Code.STATUS_INVALID, "状态不对", sheet="填报", cell="H7")
-    table = problems_table(ledger, problems, owned=CLOSING_CODES)
+    table = problems_table(ledger, problems, owned=CLOSING_CODES, today=date(2026, 11, 28))
+    assert table.header == list(PROBLEMS.headers)
     assert table.rows == [
-        ["", "乙科", "台账", "O2", "closing-no-evidence", problems[0].message, ""]
+        [
+            "",
+            "乙科",
+            "台账",
+            "O2",
+            "closing-no-evidence",
+            problems[0].message,
+            "",
+            "",
+            date(2026, 11, 28),
+            "待处理",
+        ]
     ]
     # a caller owning other codes keeps ours
     assert (
-        problems_table(ledger, [other], owned={Code.STATUS_INVALID}).rows[0][4] == "status-invalid"
+        problems_table(ledger, [other], owned={Code.STATUS_INVALID}, today=date(2026, 11, 28)).rows[
+            0
+        ][4]
+        == "status-invalid"
     )

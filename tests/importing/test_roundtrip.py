@@ -59,13 +59,16 @@ def test_imported_ledgers_round_trip_through_templates_and_consolidation(tmp_pat
     assert [(f.unit, f.verdict) for f in result.files] == [
         ("A公司", Verdict.APPLIED),
         ("B公司", Verdict.APPLIED),
-        ("C公司", Verdict.PARTLY),
+        ("C公司", Verdict.APPLIED),
     ]
     # C公司's own ledger said 完成情况 是 for C-1 but had no 完成时间 or 佐证材料 columns:
-    # imported as found, and consolidation asks the unit for them (nothing is changed).
-    assert [(p.cell, str(p.code)) for f in result.files for p in f.problems] == [
-        ("N9", "done-needs-date"),
-        ("O9", "done-needs-evidence"),
+    # imported as found. C公司 sent the row back as issued, so that is not its problem
+    # but the ledger's, listed once in 台账's own cells (nothing is changed).
+    assert [p for f in result.files for p in f.problems] == []
+    c1 = read_ledger(master).table.by_id()["C-1"]
+    assert [p.as_tuple() for p in result.ledger_problems] == [
+        ("台账", c1.cell("done_date"), "done-needs-date"),
+        ("台账", c1.cell("evidence"), "done-needs-evidence"),
     ]
     assert before["C-1"]["status"] == "已完成" and before["C-1"]["done_date"] == ""
     assert saved is not None and saved.replaced

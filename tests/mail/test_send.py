@@ -311,7 +311,7 @@ def test_eml_mode_json_and_flag_checks(demo_master, capsys):
 
 
 def test_real_templates_mailed_end_to_end(demo_master, tmp_path, capsys):
-    assert main(["templates", str(demo_master), "--batch", BATCH]) == 0
+    assert main(["templates", str(demo_master), "--batch", BATCH, "--today", "2026-11-28"]) == 0
     folder = demo_master.parent / "下发" / BATCH
     made = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
     issued = {

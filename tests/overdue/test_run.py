@@ -12,6 +12,7 @@ from tests.conftest import append_rows, set_settings
 from zhenggai import flag_overdue, read_ledger
 from zhenggai.cli import main
 from zhenggai.core.changes import Fill
+from zhenggai.core.sheets import PROBLEMS
 from zhenggai.io.calamine import open_book
 
 TODAY = "2026-11-28"
@@ -180,9 +181,9 @@ def test_ledger_without_a_warning_column_still_gets_statistics(make_master):
     assert {t.name for t in result.changes.tables} == {"统计", "校验问题"}
 
 
-def test_rerun_replaces_closing_problems_and_keeps_the_others(make_master):
+def test_rerun_tracks_closing_problems_and_keeps_the_others(make_master):
     path = make_master([_row("1", "甲科", "2026-12-31", "正在整改", closed="是")])
-    append_rows(
+    append_rows(  # an older master's 校验问题: no 批次, 首次发现, 状态
         path,
         "校验问题",
         [
@@ -193,14 +194,18 @@ def test_rerun_replaces_closing_problems_and_keeps_the_others(make_master):
     for _ in range(2):
         assert main(["overdue", str(path), "--today", TODAY]) == 1
         grid = open_book(path).grid("校验问题")
-        assert grid[0][:5] == ["文件", "单位", "工作表", "单元格", "代码"]
-        assert [tuple(r[:5]) for r in grid[1:]] == [
-            ("甲科.xlsx", "甲科", "填报", "H7", "status-invalid"),
-            (None, "甲科", "台账", "L2", "closing-not-done"),
-            (None, "甲科", "台账", "N2", "closing-no-done-date"),
-            (None, "甲科", "台账", "O2", "closing-no-evidence"),
-            (None, "甲科", "台账", "S2", "closing-no-reviewer"),
+        assert grid[0] == list(PROBLEMS.headers)
+        state = PROBLEMS.column("状态") - 1
+        assert [(*r[:5], r[state]) for r in grid[1:]] == [
+            (None, "甲科", "台账", "L2", "closing-not-done", "待处理"),
+            (None, "甲科", "台账", "N2", "closing-no-done-date", "待处理"),
+            (None, "甲科", "台账", "O2", "closing-no-evidence", "待处理"),
+            (None, "甲科", "台账", "S2", "closing-no-reviewer", "待处理"),
+            ("甲科.xlsx", "甲科", "填报", "H7", "status-invalid", "待处理"),  # not overdue's
+            (None, "甲科", "台账", "L9", "closing-no-evidence", "已解决"),  # no longer found
         ]
+        first = PROBLEMS.column("首次发现") - 1
+        assert grid[1][first] == date(2026, 11, 28)
 
 
 @pytest.mark.parametrize("flag", ["--json", None])

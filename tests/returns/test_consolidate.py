@@ -17,6 +17,7 @@ from tests.support.returns_kit import NOW, SAVED, fill, issue, ledger_value
 from zhenggai import read_ledger
 from zhenggai.cli import main
 from zhenggai.core.ledger import load_ledger
+from zhenggai.core.logs import ReturnsLog
 from zhenggai.io.calamine import open_book
 from zhenggai.io.lock import MasterLock
 from zhenggai.io.master import update_master
@@ -184,11 +185,16 @@ def test_an_older_return_arriving_late_never_overwrites_a_newer_one(master, temp
         {("2", "progress"): "旧"},
         saved=SAVED - timedelta(days=2),
     )
-    result, saved = _run(master, now=NOW + timedelta(hours=1))
+    result, _ = _run(master, now=NOW + timedelta(hours=1))
     verdicts = {f.file: f.verdict for f in result.files}
     assert verdicts == {"新.xlsx": Verdict.DUPLICATE, "旧.xlsx": Verdict.SUPERSEDED}
-    assert saved is None
+    assert result.n_changes == 0
     assert ledger_value(master, "2", "progress") == "新"
+    # it was the unit's first return all the same: 回收时间 is its save time, the file the newer
+    row = ReturnsLog.from_grid(open_book(master).grid("回收情况")).get("2026年11月", "机关党委")
+    assert (row["回收时间"], row["回收文件"]) == (SAVED - timedelta(days=2), "新.xlsx")
+    _, again = _run(master, now=NOW + timedelta(hours=2))
+    assert again is None  # nothing left to record
 
 
 def test_problems_sheet_feedback_and_exit_code(master, templates, capsys):

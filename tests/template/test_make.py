@@ -231,9 +231,17 @@ def test_password_from_settings(demo_master):
 
 
 def test_cli_records_the_issue_once_per_unit_and_batch(demo_master, capsys):
-    assert main(["templates", str(demo_master), "--batch", "2026年11月"]) == 0
-    assert main(["templates", str(demo_master), "--batch", "2026年11月", "--unit", "办公室"]) == 0
-    assert main(["templates", str(demo_master), "--batch", "2026年12月", "--unit", "人事科"]) == 0
+    day = ["--today", "2026-11-28"]  # the demo's 报送截止 (12月5日前) is in time then
+    assert main(["templates", str(demo_master), "--batch", "2026年11月", *day]) == 0
+    assert (
+        main(["templates", str(demo_master), "--batch", "2026年11月", "--unit", "办公室", *day])
+        == 0
+    )
+    # "12月5日前" for the December batch is 2026-12-05: in time on 11-28 as well
+    assert (
+        main(["templates", str(demo_master), "--batch", "2026年12月", "--unit", "人事科", *day])
+        == 0
+    )
     text = capsys.readouterr().out
     assert "办公室-整改进展填报-2026年11月.xlsx" in text and "台账已更新" in text
     grid = open_book(demo_master).grid("回收情况")

@@ -80,7 +80,9 @@ def consolidate_command(
     _summary(result)
     problems = [p for f in result.files for p in f.problems]
     print_problems(problems, title="校验问题")
-    print_problems(result.ledger_problems, title="销号检查（台账）")
+    print_problems(
+        result.ledger_problems, title="台账本身的问题（销号检查；单位未改动、台账中就不合规的值）"
+    )
     print_conflicts(result.files)
     if dry_run:
         print_changes(result.files)

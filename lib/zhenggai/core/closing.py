@@ -4,28 +4,36 @@ An item may be closed only when it is 已完成, with its 完成时间, its
 佐证材料 and the 审核人 who checked them. :func:`check_closing` yields a
 :class:`Problem` for each gap; both ``overdue`` and ``consolidate`` run it.
 
-Both commands also rewrite 校验问题. So that neither loses the other's
-problems, :func:`problems_table` keeps every existing row whose 代码 is not
-one the caller owns and replaces only the caller's rows (for ``overdue``:
-:data:`CLOSING_CODES`). ``consolidate`` calls :func:`check_closing` itself,
-so its whole rewrite still carries the 销号 problems.
+Both commands keep 校验问题 as a tracked sheet (:mod:`zhenggai.core.lifecycle`)
+and observe the 销号 problems the same way (:func:`observe_closing`): found
+now, they stay 待处理 (or 已忽略, as staff set it); a 销号 problem no longer
+found is 已解决. Every other row of the sheet is left as it is, so neither
+command loses the other's problems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 
 from .changes import SheetTable
-from .grid import Grid, Row
-from .ledger import Ledger, header_row
-from .logs import Record, problem_record, sheet_table
+from .grid import Row
+from .ledger import Ledger
+from .lifecycle import TrackedSheet, problems_sheet
+from .logs import Record, problem_record
 from .problems import Code, Problem, show_value
 from .sheets import LEDGER, PROBLEMS
 from .spec import STATUS_DONE, YES
-from .text import Value, cell_text, normalise_text
+from .text import Value, cell_text
 
-__all__ = ["CLOSING_CODES", "check_closing", "ledger_problem_records", "problems_table"]
+__all__ = [
+    "CLOSING_CODES",
+    "check_closing",
+    "ledger_problem_records",
+    "observe_closing",
+    "observe_ledger",
+    "problems_table",
+]
 
 CLOSING_CODES: frozenset[Code] = frozenset(
     {
@@ -92,42 +100,61 @@ def _problem(code: Code, message: str, row: Row, key: str) -> Problem:
 
 
 def problems_table(
-    ledger: Ledger, problems: Iterable[Problem], *, owned: Collection[str]
+    ledger: Ledger, problems: Iterable[Problem], *, owned: Collection[str], today: date
 ) -> SheetTable:
-    """The 校验问题 sheet with the caller's rows replaced and everyone else's kept.
+    """The 校验问题 sheet with the caller's problems observed and everyone else's kept.
 
     Args:
         ledger: the master as read now (its 校验问题 rows are carried over).
         problems: the caller's problems of this run, all in 台账 (their 单位 is looked up).
-        owned: the 代码 values the caller owns; existing rows with another 代码 stay as they are.
+        owned: the 代码 values the caller checked; their open rows not found again are 已解决.
+        today: the run's day (首次发现 of new rows).
     """
-    owned_codes = {str(c) for c in owned}
-    kept = [
-        r for r in _existing_records(ledger.grid(PROBLEMS.name)) if r["代码"] not in owned_codes
-    ]
-    return sheet_table(PROBLEMS, [*kept, *ledger_problem_records(ledger, problems)], wrap=_WRAP)
+    tracked = problems_sheet(ledger.grid(PROBLEMS.name))
+    observe_ledger(tracked, ledger, problems, owned=owned, today=today)
+    return tracked.table(wrap=_WRAP)
+
+
+def observe_closing(
+    tracked: TrackedSheet, ledger: Ledger, problems: Iterable[Problem], *, today: date
+) -> None:
+    """Observe this run's 销号 problems (:func:`check_closing`) in 校验问题."""
+    observe_ledger(tracked, ledger, problems, owned=CLOSING_CODES, today=today)
+
+
+def observe_ledger(
+    tracked: TrackedSheet,
+    ledger: Ledger,
+    problems: Iterable[Problem],
+    *,
+    owned: Collection[str],
+    today: date,
+    rows: Collection[int] | None = None,
+) -> None:
+    """Observe problems found in 台账 by a check owning the codes *owned*.
+
+    Args:
+        tracked: 校验问题.
+        ledger: the master (for the unit of each row).
+        problems: what the check found now.
+        owned: the codes the check looked at.
+        today: the run's day.
+        rows: the 台账 rows the check looked at (default: all of them).
+    """
+    codes = {str(c) for c in owned}
+
+    def scope(rec: Mapping[str, Value]) -> bool:
+        if cell_text(rec.get("代码")) not in codes or cell_text(rec.get("工作表")) != LEDGER:
+            return False
+        return rows is None or _row_number(cell_text(rec.get("单元格"))) in rows
+
+    tracked.observe(ledger_problem_records(ledger, problems), today=today, scope=scope)
 
 
 def ledger_problem_records(ledger: Ledger, problems: Iterable[Problem]) -> list[Record]:
     """校验问题 records of problems found in 台账, each with the unit of its row."""
     units = {row.number: row.text("unit") for row in ledger.table}
     return [problem_record(p, unit=units.get(_row_number(p.cell), "")) for p in problems]
-
-
-def _existing_records(grid: Grid) -> list[dict[str, Value]]:
-    """Rows of an existing 校验问题 sheet by header (the header row found by text)."""
-    h = header_row(grid, ("代码",))
-    if h is None:
-        return []
-    names = [normalise_text(str(v)) if v is not None else "" for v in grid[h]]
-    cols = {name: names.index(name) for name in PROBLEMS.headers if name in names}
-    records: list[dict[str, Value]] = []
-    for values in grid[h + 1 :]:
-        record = {name: values[c] if c < len(values) else None for name, c in cols.items()}
-        if any(v is not None for v in record.values()):
-            record["代码"] = cell_text(record.get("代码"))
-            records.append(record)
-    return records
 
 
 _WRAP = ("问题及处理办法",)

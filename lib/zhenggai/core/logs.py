@@ -85,11 +85,15 @@ class LogSheet:
         return cs
 
 
-def problem_record(problem: Problem, *, unit: str = "") -> dict[str, Value]:
-    """One 校验问题 row (:data:`zhenggai.core.sheets.PROBLEMS`) for *problem*, by header."""
+def problem_record(problem: Problem, *, unit: str = "", batch: str = "") -> dict[str, Value]:
+    """One 校验问题 row (:data:`zhenggai.core.sheets.PROBLEMS`) for *problem*, by header.
+
+    首次发现 and 状态 are the tracked sheet's (:mod:`zhenggai.core.lifecycle`).
+    """
     return {
         "文件": problem.file,
         "单位": unit,
+        "批次": batch,
         "工作表": problem.sheet,
         "单元格": problem.cell,
         "代码": str(problem.code),

@@ -120,6 +120,8 @@ class Code(StrEnum):
     # hostile and odd returned files (issue 10, tests/hostile)
     FILE_UNSAFE = "file-unsafe"
     BATCH_OUTDATED = "batch-outdated"
+    # issuing templates, rounds of returns (issue 15)
+    RETURN_DEADLINE_PASSED = "return-deadline-passed"
 
     @property
     def is_notice(self) -> bool:

@@ -21,7 +21,14 @@ from .errors import SettingsError
 from .problems import Code, Problem, cell_name
 from .text import Value, normalise_text
 
-__all__ = ["SETTINGS_HEADER", "SETTINGS_SHEET", "Settings", "read_settings", "settings_rows"]
+__all__ = [
+    "SETTINGS_HEADER",
+    "SETTINGS_SHEET",
+    "Settings",
+    "read_settings",
+    "setting_cell",
+    "settings_rows",
+]
 
 SETTINGS_SHEET = "设置"
 SETTINGS_HEADER = ("项目", "值", "说明")
@@ -239,3 +246,11 @@ def settings_rows(settings: Settings | None = None) -> list[list[Any]]:
     for f in fields(Settings):
         rows.append([f.metadata["name"], getattr(settings, f.name), f.metadata["note"]])
     return rows
+
+
+def setting_cell(grid: Sequence[Sequence[Value]], name: str) -> str:
+    """The 值 cell of 项目 *name* in the 设置 sheet's *grid* ("B12"), or '' when it has no row."""
+    for r, row in enumerate(grid, start=1):
+        if row and row[0] is not None and normalise_text(str(row[0])) == name:
+            return cell_name(r, 2)
+    return ""

@@ -48,6 +48,8 @@ class Rules:
             deadline text is not checked (a return never changes it).
         text_dates: a date written as text that reads as one day ("2024年5月31日")
             is accepted (an imported ledger; a template's date cells must hold dates).
+        verdict_text: how a message says what became of a bad value, instead of
+            the default (本次未采用 / 已按原样导入).
     """
 
     today: date
@@ -55,10 +57,13 @@ class Rules:
     kept: bool = False
     base_year: int | None = None
     text_dates: bool = False
+    verdict_text: str = ""
 
     @property
     def verdict(self) -> str:
         """How a message says what became of a bad value."""
+        if self.verdict_text:
+            return self.verdict_text
         return "已按原样导入" if self.kept else "本次未采用"
 
 

@@ -22,6 +22,7 @@ from ..core.problems import Code, Problem, cell_name
 from ..core.sheets import MAIL_LOG, RETURNS, UNITS
 from ..core.text import Value, cell_text, cn_date
 from ..facts.ledger_facts import LedgerFacts
+from ..facts.punctuality import latest_batch_name
 from ..template.names import issue_folder, template_name
 from .message import parse_addresses
 
@@ -100,9 +101,7 @@ def issued_templates(ledger: Ledger, batch: str) -> dict[str, Issued]:
 
 def latest_batch(ledger: Ledger) -> str:
     """The batch issued last (by 下发时间, then row) in 回收情况; '' when none was issued."""
-    log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
-    keyed = [(_when(log.get(b, u).get("下发时间")), row, b) for (b, u), row in log.found.items()]
-    return max(keyed)[2] if keyed else ""
+    return latest_batch_name(ReturnsLog.from_grid(ledger.grid(RETURNS.name)))
 
 
 def sent_addresses(ledger: Ledger, batch: str, kind: str) -> dict[tuple[str, str], str]:

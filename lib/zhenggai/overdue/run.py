@@ -103,7 +103,7 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
     changes, say the column's fills as rules on its text
     (:func:`zhenggai.facts.tiers.fill_rules`,
     which the add-in writes as conditional formatting), rewrite the 统计 sheet (table and two native charts) and replace
-    the 销号 rows of 校验问题.
+    the 销号 rows of 校验问题 (kept as tracked problems: resolved when no longer found).
 
     Raises:
         SettingsError: 设置 整改起始日期 is filled but not a date.
@@ -126,7 +126,7 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
         first = ledger.table.header.row + ledger.table.header.height
         changes.column_fills.append(ColumnFills(LEDGER, col, first, fill_rules(windows)))
     changes.table(stats_table(facts.counts, today=today))
-    changes.table(problems_table(ledger, problems, owned=CLOSING_CODES))
+    changes.table(problems_table(ledger, problems, owned=CLOSING_CODES, today=today))
     return OverdueResult(
         today, items, units, problems, changes, windows, no_warning_column=col is None
     )

@@ -35,6 +35,8 @@ class CheckedReturn:
             only a proposal unless the office trusts legacy returns.
         legacy_unit: for a legacy return, the one unit its rows belong to ("" when several).
         legacy_sheet: for a legacy return, the sheet read.
+        ledger_rows: 编号 of rows where a rule failed only on cells the unit left
+            as issued: not the unit's problem, the master's row is checked instead.
     """
 
     file: str
@@ -51,6 +53,7 @@ class CheckedReturn:
     legacy: bool = False
     legacy_unit: str = ""
     legacy_sheet: str = ""
+    ledger_rows: set[str] = field(default_factory=set)
 
     @property
     def unit(self) -> str:

@@ -10,19 +10,21 @@ Every file gets a verdict and one bad file never stops the run:
 * ``duplicate`` — the same bytes (sha256) were consolidated before or earlier in this run;
 * ``superseded`` — a later-saved return of the same unit and batch exists
   (here, or already consolidated): only the latest return is merged, so an
-  older file can never overwrite a newer one;
+  older file can never overwrite a newer one (:mod:`.rounds`);
 * ``rejected`` — nothing of it can be used (unreadable, not this ledger's template, tampered);
 * ``partly-applied`` — some cells had problems or conflicts, the rest was merged;
 * ``applied`` — merged in full.
 
 A run whose files are all duplicates changes nothing, so consolidating the
-same folder twice equals consolidating it once.
+same folder twice equals consolidating it once. 校验问题 and 冲突 keep every
+open item until a later return or the master settles it (:mod:`.tracking`),
+and 回收情况 keeps each unit's first and latest return of a batch, so the
+same files consolidated in one run or in several give the same master.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,17 +32,17 @@ from ..core import clock
 from ..core.changes import ChangeSet
 from ..core.closing import check_closing
 from ..core.errors import UsageError
-from ..core.grid import Row
 from ..core.ledger import Ledger, records
 from ..core.logs import ReturnsLog
-from ..core.problems import Code, Problem
 from ..core.sheets import CHANGES, RETURNS
-from ..core.text import Value, as_datetime
+from ..facts.punctuality import counted_batch, latest_batch_name
 from ..io.return_file import ReturnFile, read_return, scan_returns
 from .checked import CheckedReturn
 from .merge import MasterState, merge_return
 from .plan import plan_changes
 from .result import ConsolidateResult, FileResult, Verdict, local
+from .rounds import arrange, outdated
+from .tracking import Tracking, merged_view, track
 from .validate import check_return
 
 __all__ = [
@@ -137,22 +139,15 @@ def consolidate(
             results.append(_skipped(ret, Verdict.DUPLICATE, note))
         else:
             hashes[ret.sha256] = ret.name
-            checked.append(_outdated(check_return(ret, ledger=ledger, today=today), log))
+            checked.append(outdated(check_return(ret, ledger=ledger, today=today), log))
         ret.release()
         if progress is not None:
             progress(i, len(files), ret.name)
-    latest = _latest_per_unit(checked, log, results)
-    for c in sorted(latest, key=lambda c: (c.saved, c.file)):
-        results.append(_merge(c, state, trust_legacy=trust_legacy))
-    news = [f for f in results if f.verdict not in (Verdict.DUPLICATE, Verdict.SUPERSEDED)]
-    changes = ChangeSet()
-    closing: list[Problem] = []
-    if news:
-        closing = list(check_closing(_merged_view(ledger, state)))
-        changes = plan_changes(ledger, results, log, now, closing)
+    changes, tracking = _record(ledger, state, log, results, checked, now, trust_legacy)
     batch, not_returned = _not_returned(log)
     order = {name: i for i, name in enumerate(_name(f, root) for f in files)}
     results.sort(key=lambda f: order.get(f.file, len(order)))
+    units = {f.unit for f in results if f.unit and f.verdict is not Verdict.DUPLICATE}
     return ConsolidateResult(
         root or Path(),
         results,
@@ -162,8 +157,42 @@ def consolidate(
         changes,
         now,
         ledger.folder / ledger.settings.feedback_folder,
-        closing,
+        tracking.ledger_problems if tracking else [],
+        {u: tracking.open_problems(u) for u in sorted(units)} if tracking else {},
     )
+
+
+def _record(
+    ledger: Ledger,
+    state: MasterState,
+    log: ReturnsLog,
+    results: list[FileResult],
+    checked: list[CheckedReturn],
+    now: datetime,
+    trust_legacy: bool,
+) -> tuple[ChangeSet, Tracking | None]:
+    """Merge the latest return of each unit and batch, track problems, plan the writes.
+
+    A run whose files were all consolidated before changes nothing.
+    """
+    arranged = arrange(checked, log)
+    results += arranged.superseded
+    for c in sorted(arranged.merge, key=lambda c: (c.saved, c.file)):
+        result = _merge(c, state, log=log, trust_legacy=trust_legacy)
+        result.settled = c.file in arranged.settled
+        results.append(result)
+    if all(f.verdict is Verdict.DUPLICATE for f in results):
+        return ChangeSet(), None
+    closing = list(check_closing(merged_view(ledger, state)))
+    tracking = track(
+        ledger,
+        state,
+        results,
+        today=now.date(),
+        closing=closing,
+        present=[f.file for f in results],
+    )
+    return plan_changes(ledger, results, log, now, tracking), tracking
 
 
 def _name(item: Path | ReturnFile, root: Path | None) -> str:
@@ -196,37 +225,8 @@ def check_file(
         if not checked.rejected and checked.blocking:
             result.verdict = Verdict.PARTLY
         return result
-    _outdated(checked, ReturnsLog.from_grid(ledger.grid(RETURNS.name)))
-    return _merge(checked, MasterState.read(ledger))
-
-
-def _outdated(c: CheckedReturn, log: ReturnsLog) -> CheckedReturn:
-    """Note a return of an older batch when a newer template was issued to the unit since.
-
-    It is still merged: its base values are the older batch's, so the
-    three-way merge never lets it overwrite what changed since (a conflict instead).
-    """
-    if not c.identified or c.meta is None:
-        return c
-    issued = c.meta.issued
-    newer = [
-        (when, batch)
-        for batch, unit in log.entries()
-        if unit == c.unit
-        and batch != c.batch
-        and (when := as_datetime(log.get(batch, unit).get("下发时间"))) is not None
-        and when > issued
-    ]
-    if newer:
-        when, batch = max(newer)
-        c.problem(
-            Code.BATCH_OUTDATED,
-            f"这是较早批次（{c.batch}）的模板，{batch}的模板已于 {when:%Y-%m-%d} 下发。"
-            "已按三方合并汇总（台账中之后改过的内容不会被覆盖，有分歧的列为冲突），"
-            "今后请用最新下发的模板填报。",
-            value=c.batch,
-        )
-    return c
+    log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
+    return _merge(outdated(checked, log), MasterState.read(ledger), log=log)
 
 
 def _skipped(
@@ -256,41 +256,13 @@ def _seen_hashes(ledger: Ledger, log: ReturnsLog) -> set[str]:
     return seen
 
 
-def _latest_per_unit(
-    checked: list[CheckedReturn], log: ReturnsLog, results: list[FileResult]
-) -> list[CheckedReturn]:
-    """The files to merge: per unit and batch only the latest saved; others are superseded."""
-    groups: dict[tuple[str, str], list[CheckedReturn]] = {}
-    out: list[CheckedReturn] = []
-    for c in checked:
-        if c.identified:
-            groups.setdefault((c.batch, c.unit), []).append(c)
-        else:
-            out.append(c)
-    for (batch, unit), group in groups.items():
-        group.sort(key=lambda c: (c.saved, c.file))
-        newest = group[-1]
-        done = log.get(batch, unit)
-        before, name = as_datetime(done.get("文件保存时间")), str(done.get("回收文件") or "")
-        # Same tie-break as within a run: save time, then file name.
-        if before is not None and (local(newest.saved), newest.file) < (before, name):
-            stale = group
-            note = (
-                f"已汇总过更新的报送“{name}”（保存于 {before:%Y-%m-%d %H:%M}），此文件较旧，未汇总"
-            )
-        else:
-            stale = group[:-1]
-            note = f"同一单位同一批次有更新的报送“{newest.file}”，只汇总最新的"
-            out.append(newest)
-        for c in stale:
-            results.append(_skipped(c, Verdict.SUPERSEDED, note, unit=unit, batch=batch))
-    return out
-
-
-def _merge(c: CheckedReturn, state: MasterState, *, trust_legacy: bool = False) -> FileResult:
+def _merge(
+    c: CheckedReturn, state: MasterState, *, log: ReturnsLog, trust_legacy: bool = False
+) -> FileResult:
     unit = c.unit if c.identified or (c.legacy and c.unit) else None
     batch = c.batch if c.identified else None
-    result = FileResult(c.file, c.path, c.sha256, local(c.saved), unit, batch, Verdict.REJECTED)
+    saved = local(c.saved)
+    result = FileResult(c.file, c.path, c.sha256, saved, unit, batch, Verdict.REJECTED)
     result.problems = list(c.problems)
     result.legacy = c.legacy
     if c.rejected:
@@ -298,37 +270,17 @@ def _merge(c: CheckedReturn, state: MasterState, *, trust_legacy: bool = False) 
     merged = merge_return(c, state, trust_legacy=trust_legacy)
     result.changes, result.conflicts = merged.changes, merged.conflicts
     result.problems += merged.problems
+    result.ledger_rows, result.reported = set(c.ledger_rows), merged.reported
+    if unit and batch:
+        result.counted = counted_batch(log, unit, batch, saved)
     blocking = [p for p in result.problems if not p.code.is_notice]
     result.verdict = Verdict.PARTLY if blocking or result.conflicts else Verdict.APPLIED
     return result
 
 
-def _merged_view(ledger: Ledger, state: MasterState) -> Ledger:
-    """*ledger* as it will be once this run's values are written (for the 销号 checks)."""
-    if not state.applied:
-        return ledger
-    by_id: dict[str, dict[str, Value]] = {}
-    for (rid, key), value in state.applied.items():
-        by_id.setdefault(rid, {})[key] = value
-    rows = list(ledger.table.rows)
-    where = {id(r): i for i, r in enumerate(rows)}
-    for rid, values in by_id.items():
-        r = state.rows.get(rid)  # the row the values were written to (the first of its 编号)
-        if r is not None and id(r) in where:
-            rows[where[id(r)]] = Row(r.number, r.values | values, r.raw | values, r.columns)
-    return replace(ledger, table=replace(ledger.table, rows=rows))
-
-
 def _not_returned(log: ReturnsLog) -> tuple[str, list[str]]:
-    """The latest issued batch and its units without a return."""
-    issued = [
-        (when, key[0])
-        for key in log.entries()
-        if (when := as_datetime(log.get(*key).get("下发时间"))) is not None
-    ]
-    if not issued:
-        return "", []
-    batch = max(issued)[1]
+    """The latest issued batch and its units without a return (as the bulletin and mail see it)."""
+    batch = latest_batch_name(log)
     missing = [
         unit for b, unit in log.entries() if b == batch and not log.get(b, unit).get("回收时间")
     ]

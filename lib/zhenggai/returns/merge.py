@@ -92,11 +92,16 @@ class Conflict:
 
 @dataclass
 class MergeResult:
-    """The merge of one return: what is applied, what conflicts, rows that could not be placed."""
+    """The merge of one return: what is applied, what conflicts, rows that could not be placed.
+
+    ``reported`` counts the cells the return changed from the template that the
+    master holds after the merge (applied now, or already equal).
+    """
 
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    reported: int = 0
 
 
 def _text(value: Value) -> str:
@@ -181,14 +186,21 @@ def merge_return(
                 continue  # the master has no such column any more
             ours = applied[(rid, key)] if (rid, key) in applied else values.get(key)
             if type(theirs) is type(ours) and theirs == ours:
-                continue  # the usual cell: unchanged, whatever the base (canonical-equal too)
+                # the usual cell: unchanged, whatever the base (canonical-equal too)
+                if base_row and _differs(theirs, base_row.get(key, "")):
+                    result.reported += 1
+                continue
             if checked.legacy:
                 base = None  # nothing was issued: no base to compare with
             else:
                 base = state.sent.get((checked.unit, checked.batch, rid, key), base_row.get(key))
-            outcome = merge_cell(base, canonical(ours), canonical(theirs))
+            told = canonical(theirs)
+            outcome = merge_cell(base, canonical(ours), told)
+            if outcome is not Outcome.CONFLICT and told != base_row.get(key, told):
+                result.reported += outcome is Outcome.APPLY or told == canonical(ours)
             if outcome is Outcome.CONFLICT and checked.legacy and trust_legacy:
                 outcome = Outcome.APPLY
+                result.reported += 1
             if outcome is Outcome.APPLY:
                 result.changes.append(
                     Change(
@@ -196,7 +208,7 @@ def merge_return(
                     )
                 )
                 applied[(rid, key)] = theirs
-                state.sent[(checked.unit, checked.batch, rid, key)] = canonical(theirs)
+                state.sent[(checked.unit, checked.batch, rid, key)] = told
             elif outcome is Outcome.CONFLICT:
                 result.conflicts.append(
                     Conflict(
@@ -211,6 +223,13 @@ def merge_return(
                     )
                 )
     return result
+
+
+def _differs(value: Value, base: str) -> bool:
+    """canonical(value) != base, without canonicalising the usual clean text."""
+    if type(value) is str and value == base:
+        return False
+    return canonical(value) != base
 
 
 def _placement_problem(checked: CheckedReturn, state: MasterState, rid: str) -> Problem | None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..core.changes import ChangeSet
-from ..core.closing import ledger_problem_records
 from ..core.ledger import Ledger
-from ..core.logs import LogSheet, Record, ReturnsLog, problem_record, sheet_table
-from ..core.problems import Problem, show_value
-from ..core.sheets import CHANGES, CONFLICTS, LEDGER, PROBLEMS
-from ..core.text import as_datetime
-from .merge import CONSOLIDATE_OP, Change, Conflict
+from ..core.logs import LogSheet, Record, ReturnsLog
+from ..core.sheets import CHANGES, LEDGER
+from .merge import CONSOLIDATE_OP, Change
 from .result import FileResult, Verdict
+from .rounds import record_returns
+from .tracking import Tracking
 
 __all__ = ["plan_changes"]
 
@@ -31,30 +30,32 @@ def plan_changes(
     results: list[FileResult],
     log: ReturnsLog,
     now: datetime,
-    closing: list[Problem],
+    tracking: Tracking,
 ) -> ChangeSet:
     """The master's changes: 台账 cells, 最后更新, 变更记录, 校验问题, 冲突, 回收情况.
 
-    校验问题 is rewritten whole: this run's file problems, then the 销号
-    problems of the ledger as merged (:func:`zhenggai.core.closing.check_closing`).
+    校验问题 and 冲突 are the tracked sheets (:mod:`zhenggai.returns.tracking`),
+    written when anything in them changed; 回收情况 is updated by
+    :func:`zhenggai.returns.rounds.record_returns`.
     """
     cs = ChangeSet()
     changes: list[Record] = []
-    problems: list[Record] = []
-    conflicts: list[Record] = []
     for f in results:
         if f.verdict in (Verdict.DUPLICATE, Verdict.SUPERSEDED):
             continue
         _ledger_cells(cs, ledger, f, now)
         changes += [_change_record(ledger, f, ch, now) for ch in f.changes]
-        problems += [problem_record(p, unit=f.unit or "") for p in f.problems]
-        conflicts += [_conflict_record(f, k) for k in f.conflicts]
-        if f.unit and f.batch:
-            _record_return(log, f)
-    problems += ledger_problem_records(ledger, closing)
+    record_returns(
+        log,
+        results,
+        open_problems=tracking.count_problems,
+        open_conflicts=tracking.count_conflicts,
+    )
     cs.extend(LogSheet.from_grid(ledger.grid(CHANGES.name), CHANGES).append(changes))
-    cs.table(sheet_table(PROBLEMS, problems, wrap=_PROBLEM_WRAP))
-    cs.table(sheet_table(CONFLICTS, conflicts, wrap=_CONFLICT_WRAP))
+    if tracking.problems.dirty:
+        cs.table(tracking.problems.table(wrap=_PROBLEM_WRAP))
+    if tracking.conflicts.dirty:
+        cs.table(tracking.conflicts.table(wrap=_CONFLICT_WRAP))
     cs.extend(log.changes())
     return cs
 
@@ -82,49 +83,3 @@ def _change_record(ledger: Ledger, f: FileResult, ch: Change, now: datetime) -> 
         "新值": ch.new,
         "批次": f.batch,
     }
-
-
-def _conflict_record(f: FileResult, k: Conflict) -> Record:
-    if f.legacy:
-        note = (
-            f"旧式报送（不是下发的模板）与台账不同（{k.cell}），作为修改建议未采用。"
-            "核实后在台账中改正，或加 --trust-legacy 重新汇总。"
-        )
-    else:
-        note = f"台账和单位报送（{k.cell}）都改了这一格，未自动合并。请核实后在台账中改正。"
-    return {
-        "文件": f.file,
-        "单位": f.unit,
-        "编号": k.id,
-        "字段": k.field,
-        "单元格": k.master_cell,
-        "下发时的值": k.base,
-        "台账现值": show_value(k.ours),
-        "单位报送值": show_value(k.theirs),
-        "说明": note,
-    }
-
-
-def _record_return(log: ReturnsLog, f: FileResult) -> None:
-    """The unit's 回收情况 row of the batch.
-
-    回收时间: when the unit first returned this batch (its file's save time),
-    which the bulletin's punctuality counts; not when we consolidated.
-    """
-    assert f.unit and f.batch
-    first = as_datetime(log.get(f.batch, f.unit).get("回收时间"))
-    returned = min(first, f.saved) if first is not None else f.saved
-    log.set(
-        f.batch,
-        f.unit,
-        {
-            "回收时间": returned,
-            "回收文件": f.file,
-            "文件保存时间": f.saved,
-            "结论": f.verdict.words,
-            "修改数": len(f.changes),
-            "问题数": len(f.problems),
-            "冲突数": len(f.conflicts),
-            "文件SHA256": f.sha256,
-        },
-    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..core.changes import ChangeSet
 from ..core.problems import Problem
+from ..core.text import Value
 from .merge import Change, Conflict
 
 __all__ = ["ConsolidateResult", "FileResult", "Verdict", "local"]
@@ -60,6 +61,15 @@ class FileResult:
         problems: everything found in the file (notices included).
         note: why it was skipped (duplicate of / superseded by which file).
         legacy: a file without a template's ``_meta``, read by 编号 (its conflicts are proposals).
+        seen: a superseded file's own problems (its later return settles them in 校验问题).
+        settled: superseded by a return consolidated before (older than it): its
+            problems were settled by that return.
+        ledger_rows: 编号 of rows where a rule failed only on cells left as issued
+            (the master's own problems, checked on the master).
+        reported: cells the return changed from the template that the master
+            now holds (回收情况 修改数; the same in one run or several).
+        counted: the batch the return counts for (its own, or a newer one: see
+            :func:`zhenggai.facts.punctuality.counted_batch`); '' when it counts for none.
     """
 
     file: str
@@ -74,6 +84,11 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     note: str = ""
     legacy: bool = False
+    seen: list[Problem] = field(default_factory=list)
+    settled: bool = False
+    ledger_rows: set[str] = field(default_factory=set)
+    reported: int = 0
+    counted: str = ""
 
     @property
     def clean(self) -> bool:
@@ -114,7 +129,10 @@ class ConsolidateResult:
         changes: everything to write into the master.
         now: the run's time.
         feedback_folder: where the per-unit problem lists go (<master folder>/反馈/).
-        ledger_problems: problems of the master itself (销号 checks), also in 校验问题.
+        ledger_problems: problems of the master itself (销号 checks, and rules that
+            failed on values units left as issued), also in 校验问题.
+        open_problems: unit -> its open (待处理) problems in 校验问题 after the run,
+            every batch and run, as records by header (the units' 问题清单).
     """
 
     folder: Path
@@ -126,6 +144,7 @@ class ConsolidateResult:
     now: datetime
     feedback_folder: Path
     ledger_problems: list[Problem] = field(default_factory=list)
+    open_problems: dict[str, list[dict[str, Value]]] = field(default_factory=dict)
 
     @property
     def n_changes(self) -> int:

@@ -33,17 +33,18 @@ from ..core.problems import Code, cell_name
 from ..core.rowmodel import RowModel
 from ..core.settings import Settings
 from ..core.sheets import META
-from ..core.spec import STATUS_DONE, Field, Spec, default_spec
-from ..core.text import CANON_VERSION, Value, canonical, normalise_text
+from ..core.spec import Field, Spec, default_spec
+from ..core.text import CANON_VERSION, Value, canonical
 from ..core.values import Rules, formula_notice
 from ..io.return_file import ReturnFile
 from ..template.meta import TemplateMeta, meta_signature_ok, parse_meta
 from .checked import CheckedReturn
-from .shape import blank, locked_changes, map_columns, match_rows, merged_cells
+from .rowrules import check_row
+from .shape import locked_changes, map_columns, match_rows, merged_cells
 
 __all__ = ["check_return", "check_without_meta", "legacy_header"]
 
-_TEMPLATE_NAME = re.compile(r"^(.+?)-整改进展填报-")
+_TEMPLATE_NAME = re.compile(r"([^\s:：_（(]+?)-整改进展填报-")
 
 
 def check_return(
@@ -172,12 +173,14 @@ def _check_legacy(
         out.rows[rid] = r
         units.add(master[rid].text("unit"))
         raw = {f.key: row[c - 1] if c <= len(row) else None for f, c in fields}
-        checked = model.check(raw, rules)
+        # no template base: a value equal to the master's is what the unit left alone
+        base = {f.key: canonical(master[rid].values.get(f.key)) for f, _ in fields}
+        checked = check_row(spec, raw, rules, base=base, model=model)
         for key, p in checked.problems:
             out.add(p, cell=cell_name(r, columns[key]), value=raw[key])
-        sent = checked.values
-        _done_rules(out, spec, sent, r, columns, row)
-        out.values[rid] = sent
+        if checked.ledger:
+            out.ledger_rows.add(rid)
+        out.values[rid] = checked.values
     out.legacy_unit = units.pop() if len(units) == 1 else ""
     return out
 
@@ -215,29 +218,37 @@ def _identity_ok(out: CheckedReturn, meta: TemplateMeta, ledger: Ledger | None) 
                 "模板的隐藏信息被改动过，签名核验不通过，未汇总。请用办公室下发的原模板重新填报。",
             )
             return False
-    named = _named_unit(out.path, meta.unit, [u.name for u in ledger.units] if ledger else [])
+    named = _named_unit(out.path, meta.unit, [u.name for u in ledger.units] if ledger else None)
     if named is not None:
         out.problem(
             Code.UNIT_MISMATCH,
-            f"文件名写的是“{named}”，但文件内容是“{meta.unit}”的模板，未汇总。"
-            f"请核实是哪个单位报送的：{named}应报送自己的模板。",
+            f"文件名写的是“{named}”，但文件内容（签名）是下发给“{meta.unit}”的模板，未汇总。"
+            f"请核实是哪个单位报送的：确是{meta.unit}报送的，把文件名中的“{named}”去掉后重新汇总；"
+            f"是{named}报送的，请{named}用下发给自己的模板重新填报。",
             value=out.path.name,
         )
         return False
     return True
 
 
-def _named_unit(path: Path, unit: str, units: Sequence[str]) -> str | None:
-    """Another unit the file name names instead of *unit*, or None."""
+def _named_unit(path: Path, unit: str, units: Sequence[str] | None) -> str | None:
+    """Another known unit the file name names instead of *unit*, or None.
+
+    The signature, not the name, says whose template it is: units and mail
+    clients rename files ("回复：办公室-…", "Re_ …", "…(1)", "第二次-…"), so a
+    name that still contains *unit*, or names no known unit, is fine. Only a
+    name naming another known unit (and not *unit* as a whole) is a question.
+    Without the master (*units* None) the units are not known: a name in the
+    template's own pattern ("人事科-整改进展填报-…") not holding *unit* is the question.
+    """
     stem = path.stem
-    m = _TEMPLATE_NAME.match(stem)
-    if m and normalise_text(m.group(1)) != unit:
-        return normalise_text(m.group(1))
-    named = [u for u in units if u and u in stem]
-    if not named:
-        return None
-    longest = max(named, key=len)
-    return None if unit in named and len(unit) == len(longest) else longest
+    if units is None:
+        m = _TEMPLATE_NAME.search(stem)
+        return m.group(1) if m and unit not in stem else None
+    others = [u for u in units if u and u != unit and u in stem]
+    # a shorter name inside ours ("办公室" in "党委办公室") is ours when ours is there
+    asked = [u for u in others if not (unit and u in unit and unit in stem)]
+    return max(asked, key=len) if asked else None
 
 
 def _check_body(
@@ -287,22 +298,26 @@ def _check_body(
         row = grid[r - 1]
         width = len(row)
         raw: dict[str, Value] = {}
+        refused: list[str] = []
         for f, c in fields:
             value = row[c - 1] if c <= width else None
             if special and (r, c) in special:
                 value = _special_cell(out, f, r, c, blocked, errors, formulas)
                 if value is None:
+                    refused.append(f.key)
                     continue
             raw[f.key] = value
-        checked = model.check(raw, rules)
+        checked = check_row(
+            spec, raw, rules, base=meta.base.get(rid, {}), model=model, refused=refused
+        )
         for key, p in checked.problems:
             c = columns[key]
             if (r, c) in formulas and p.code is Code.FORMULA_AS_TEXT:
                 continue  # already said, with the formula's own words
             out.add(p, cell=cell_name(r, c), value=raw[key])
-        sent = checked.values
-        _done_rules(out, spec, sent, r, columns, row)
-        out.values[rid] = sent
+        if checked.ledger:
+            out.ledger_rows.add(rid)
+        out.values[rid] = checked.values
 
 
 def _special_cell(
@@ -335,45 +350,3 @@ def _special_cell(
         return None
     out.add(formula_notice(f, text), cell=cell_name(r, c), value=text)
     return text
-
-
-def _done_rules(
-    out: CheckedReturn,
-    spec: Spec,
-    sent: dict[str, Value],
-    r: int,
-    columns: dict[str, int],
-    row: Sequence[Value],
-) -> None:
-    """已完成 needs 完成时间 and 佐证材料; otherwise the status is not used.
-
-    Nor are the blank 完成时间 and 佐证材料 of such a row: a unit clearing them
-    must not leave an item the master holds as 已完成 without its date and evidence.
-    """
-    if sent.get("status") != STATUS_DONE:
-        return
-    missing = False
-    for key, code, what in (
-        ("done_date", Code.DONE_NEEDS_DATE, "完成日期"),
-        ("evidence", Code.DONE_NEEDS_EVIDENCE, "佐证材料名称"),
-    ):
-        c = columns.get(key)
-        if c is None or not spec.has(key):
-            continue
-        if sent.get(key) is not None:
-            continue
-        raw = row[c - 1] if c <= len(row) else None
-        if key not in sent and not blank(raw):
-            missing = True  # its own problem (e.g. a text date) is already listed
-            continue
-        missing = True
-        out.problem(
-            code,
-            f"整改状态为“已完成”，但“{spec.field(key).name}”为空，本行整改状态本次未采用。请填写{what}。",
-            cell=cell_name(r, c),
-        )
-    if missing:
-        del sent["status"]
-        for key in ("done_date", "evidence"):
-            if key in sent and sent[key] is None:
-                del sent[key]

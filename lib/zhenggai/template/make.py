@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ..core import clock
@@ -28,9 +28,11 @@ from ..core.layout import TemplateLayout
 from ..core.ledger import Ledger
 from ..core.logs import ReturnsLog
 from ..core.problems import Code, Problem
-from ..core.settings import Settings
+from ..core.settings import SETTINGS_SHEET, Settings, setting_cell
 from ..core.sheets import LEDGER, META, RETURNS
 from ..core.spec import FieldType, Spec
+from ..core.text import cn_date
+from ..facts.punctuality import return_due
 from ..io.books import write_template
 from .meta import TemplateMeta, build_meta, meta_grid
 from .names import TEMPLATE_SHEET, default_batch, issue_folder, template_name
@@ -125,6 +127,7 @@ def make_templates(
     batch = batch or default_batch(now)
     folder = out if out is not None else issue_folder(ledger, batch)
     result = TemplatesResult(batch, folder)
+    result.problems += _deadline_passed(ledger, batch, now.date())
     by_unit = _open_rows(ledger, result.problems)
     known = [u.name for u in ledger.units]
     missing = [name for name in by_unit if name and name not in known]
@@ -179,6 +182,26 @@ def _not_written(unit: str, exc: OutputError) -> Problem:
         file=exc.path.name if exc.path else "",
         value=unit,
     )
+
+
+def _deadline_passed(ledger: Ledger, batch: str, today: date) -> list[Problem]:
+    """The problem of a 报送截止 that is already past on the issue day (read for *batch*)."""
+    text = ledger.settings.return_deadline
+    due = return_due(text, today, batch=batch)
+    if due is None or due >= today:
+        return []
+    return [
+        Problem(
+            Code.RETURN_DEADLINE_PASSED,
+            f"“报送截止”写的是“{text}”，对{batch}来说是{cn_date(due)}，早于今天（{cn_date(today)}）："
+            "模板的填报说明和邮件会要求各单位在已经过去的日期前报送，督查通报也会把所有单位算作逾期。"
+            "请在“设置”表把报送截止改为今后的日期（如“每月25日前”“下发后10日内”或具体日期），"
+            "再重新生成模板。",
+            sheet=SETTINGS_SHEET,
+            cell=setting_cell(ledger.grid(SETTINGS_SHEET), "报送截止"),
+            value=text,
+        )
+    ]
 
 
 def _instructions(spec: Spec, s: Settings) -> list[str]:
