@@ -30,6 +30,7 @@ from ..core.problems import Code
 from ..core.text import Value
 from .failures import PACKAGE_ERRORS, translated
 from .formats import detect_format, refuse, zip_format
+from .ods import ods_cells
 from .zipguard import (
     HEAD,
     TAIL,
@@ -88,7 +89,7 @@ def open_book(
     if path.suffix.lower() != f".{fmt}":
         # renamed (an .xlsx saved as .xls): calamine would pick its reader by the name
         return open_package(path, path.read_bytes(), accept=accept)[0]
-    book = CalamineBook(path, trusted=trusted)
+    book = CalamineBook(path, trusted=trusted, fmt=fmt)
     book._workbook = book._load(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
     return book
 
@@ -109,7 +110,7 @@ def open_package(
     if not data.startswith(b"PK"):
         fmt = detect_format(path, data=data)
         refuse(fmt, accept)
-        book = CalamineBook(path)
+        book = CalamineBook(path, fmt=fmt)
         book._workbook = book._load(
             lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         )
@@ -120,7 +121,7 @@ def open_package(
         check_members(zf)
         fmt = zip_format(zf)
     refuse(fmt, accept)
-    book = CalamineBook(path, zip=zf, keep_xml=True)
+    book = CalamineBook(path, zip=zf, keep_xml=fmt != "ods", fmt=fmt)
     book._workbook = book._load(
         lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     )
@@ -151,12 +152,14 @@ class CalamineBook:
             (it is opened from *path* when needed).
         trusted: see :func:`open_book`.
         keep_xml: keep each sheet's XML once checked (see :meth:`sheet_xml`).
+        fmt: the real format (:func:`~zhenggai.io.formats.detect_format`), when known.
     """
 
     path: Path
     zip: zipfile.ZipFile | None = None
     trusted: bool = False
     keep_xml: bool = False
+    fmt: str = ""
     _workbook: python_calamine.CalamineWorkbook = field(init=False, repr=False)
     _grids: dict[str, Grid] = field(default_factory=dict, repr=False)
     _sheets: dict[str, python_calamine.CalamineSheet] = field(default_factory=dict, repr=False)
@@ -181,7 +184,7 @@ class CalamineBook:
             sheet = self._sheet(name)
             try:
                 raw = sheet.to_python(skip_empty_area=False)
-                self._merged[name] = _ranges(sheet)
+                self._merged[name] = self._ranges(name, sheet)
             except Exception as exc:
                 raise self._unreadable(exc, name) from exc
             # calamine's own copy of a 50,000-row sheet is ~100 MB: keep only the Python grid
@@ -210,14 +213,23 @@ class CalamineBook:
         if name not in self._merged:
             sheet = self._sheet(name)
             try:
-                self._merged[name] = _ranges(sheet)
+                self._merged[name] = self._ranges(name, sheet)
             except Exception as exc:
                 raise self._unreadable(exc, name) from exc
         return self._merged[name]
 
+    def _ranges(
+        self, name: str, sheet: python_calamine.CalamineSheet
+    ) -> list[tuple[int, int, int, int]]:
+        if self.fmt == "ods" and self.zip is not None:  # calamine gives none for .ods
+            return ods_cells(self.zip, name).merged
+        return _ranges(sheet)
+
     def _guard(self, name: str) -> None:
         """Refuse sheet *name* before calamine reads it if its values reach too far."""
-        if self.path.suffix.lower() in _NOT_ZIP or (self.zip is None and not self._is_zip()):
+        if self.fmt in _NOT_OOXML or self.path.suffix.lower() in _NOT_ZIP:
+            return
+        if self.zip is None and not self._is_zip():
             return
         try:
             if self.zip is not None:
@@ -288,6 +300,7 @@ class CalamineBook:
 
 
 _NOT_ZIP = frozenset({".xls", ".et", ".ett"})
+_NOT_OOXML = frozenset({"xls", "et", "ods"})  # no sheet XML parts to check for reach
 
 
 def _ranges(sheet: python_calamine.CalamineSheet) -> list[tuple[int, int, int, int]]:

@@ -6,6 +6,12 @@ reports a formula's cached value and an error cell as '', so the sheet XML
 is scanned for ``<f>`` and ``t="e"`` cells: a formula must be kept as text
 and an error must never look like a cleared cell.
 
+Returns saved as .xls, WPS .et or .ods are read the same way (calamine reads
+them; the ``_meta`` sheet's values carry the signature): their save time comes
+from the OLE summary or ``meta.xml``, an .ods's formulas and merged cells from
+``content.xml`` (:mod:`zhenggai.io.ods`). An .xls/.et's formulas are read as
+the values Excel computed (BIFF keeps no formula text calamine shows).
+
 A file that cannot be read does not raise: its :class:`ReturnFile` carries
 the problem, so one bad file never stops a consolidation.
 """
@@ -13,6 +19,7 @@ the problem, so one bad file never stops a consolidation.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -20,13 +27,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import olefile
+
 from ..core.errors import WorkbookError
 from ..core.problems import Problem
 from .calamine import CalamineBook, open_package
-from .failures import PACKAGE_ERRORS
+from .failures import PACKAGE_ERRORS, translated
+from .ods import ods_cells
 from .zipguard import HEAD, xml_unescape
 
-__all__ = ["ReturnFile", "Scan", "read_return", "scan_returns"]
+__all__ = ["RETURN_FORMATS", "ReturnFile", "Scan", "read_return", "scan_returns"]
+
+RETURN_FORMATS = ("xlsx", "xlsm", "xls", "et", "ods")
+"""Formats a return may come in (see :func:`zhenggai.io.formats.detect_format`)."""
 
 # Anything a unit might send that is meant to be a workbook; other files are ignored.
 # .csv too: a unit that returns a CSV is told so rather than silently skipped.
@@ -37,6 +50,7 @@ _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]+)</dcterms:modified>")
+_ODS_MODIFIED = re.compile(rb"<dc:date>([^<]+)</dc:date>")
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,10 @@ class ReturnFile:
     def markers(self, sheet: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
         """Formula cells (1-based (row, col) -> formula text with "=") and error cells of *sheet*."""
         if sheet not in self._markers:
+            if self.fmt == "ods" and self._zip is not None:
+                with translated():
+                    self._markers[sheet] = (ods_cells(self._zip, sheet).formulas, set())
+                return self._markers[sheet]
             # the sheet's XML as checked before calamine read it: no second inflate
             xml = self.book.sheet_xml(sheet) if self.book is not None else None
             self._markers[sheet] = _scan_cells(xml) if xml else ({}, set())
@@ -114,14 +132,47 @@ def read_return(path: Path, *, root: Path | None = None) -> ReturnFile:
     mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
     ret = ReturnFile(path, name, hashlib.sha256(data).hexdigest(), mtime)
     try:
-        ret.book, ret._zip, ret.fmt = open_package(path, data)
+        ret.book, ret._zip, ret.fmt = open_package(path, data, accept=RETURN_FORMATS)
     except WorkbookError as exc:
         ret.problems.append(exc.problem(file=name))
         ret.fmt = "unreadable"
         return ret
-    if ret._zip is not None:
-        ret.saved = _core_modified(ret._zip) or mtime
+    if ret.fmt in ("xls", "et"):
+        ret.saved = _ole_saved(data) or mtime
+    elif ret._zip is not None:
+        ret.saved = (_ods_modified if ret.fmt == "ods" else _core_modified)(ret._zip) or mtime
     return ret
+
+
+def _ole_saved(data: bytes) -> datetime | None:
+    """The last-saved time of an .xls/.et (its OLE SummaryInformation, in UTC)."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            when = getattr(ole.get_metadata(), "last_saved_time", None)  # set by parsing
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return when.replace(tzinfo=UTC) if isinstance(when, datetime) else None
+
+
+def _ods_modified(zf: zipfile.ZipFile) -> datetime | None:
+    """The modification date in an .ods's ``meta.xml`` (local time when it names no zone)."""
+    try:
+        with zf.open("meta.xml") as fh:
+            xml = fh.read(HEAD)  # bounded: the part is not checked further
+    except KeyError:
+        return None
+    except PACKAGE_ERRORS:
+        return None
+    m = _ODS_MODIFIED.search(xml)
+    if not m:
+        return None
+    text = m.group(1).decode(errors="replace").strip()
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # LibreOffice writes nanoseconds
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.astimezone()
 
 
 def _core_modified(zf: zipfile.ZipFile) -> datetime | None:
