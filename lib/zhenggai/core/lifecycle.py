@@ -170,6 +170,7 @@ class TrackedSheet:
                     kept["状态"] = IGNORED
                 continue
             tracked._add(rec)
+        tracked.dirty = False
         return tracked
 
     def _add(self, rec: dict[str, Value]) -> None:
