@@ -279,10 +279,10 @@ SPECS = [
             (0, "evidence", "formula-as-text"),
             (0, "remark", "formula-as-text"),
         ],
+        # 佐证材料 is held back with the refused 整改状态 and 完成时间 (they apply together)
         applies={
             (0, "person"): "=A1",
             (0, "progress"): '=HYPERLINK("http://example.com/x","详见")',
-            (0, "evidence"): DDE,
             (0, "remark"): "=SUM(1,2)",
         },
     ),
@@ -304,10 +304,9 @@ SPECS = [
             (1, "evidence", "formula-as-text"),
             (1, "remark", "formula-as-text"),
         ],
-        applies={
+        applies={  # 佐证材料 held back with the refused 整改状态 and 完成时间
             (1, "person"): DDE,
             (1, "progress"): "-cmd|' /C calc'!A0",
-            (1, "evidence"): "＝cmd|' /C calc'!A0",
             (1, "remark"): DDE,
         },
     ),
@@ -557,7 +556,7 @@ def same_file_twice(w: World, unit: str, folder: Path) -> list[Case]:
 
 
 def libreoffice(w: World, unit: str, folder: Path) -> list[Case]:
-    """Re-saved by LibreOffice as .xlsx (still verifies), and saved as .ods and .xls (refused)."""
+    """Re-saved by LibreOffice as .xlsx, and saved as .ods and .xls: all verify and merge."""
     if SOFFICE is None:
         return []
     extra = [w.take(), w.take()]
@@ -566,14 +565,8 @@ def libreoffice(w: World, unit: str, folder: Path) -> list[Case]:
         work = Path(tmp)
         for target, u, label, problems, verdict in (
             (XLSX, unit, "re-saved by LibreOffice", [], APPLIED),
-            ("ods", extra[0], "LibreOffice .ods", [("", "", "file-unsupported")], Verdict.REJECTED),
-            (
-                "xls:MS Excel 97",
-                extra[1],
-                "LibreOffice .xls",
-                [("", "", "file-unsupported")],
-                Verdict.REJECTED,
-            ),
+            ("ods", extra[0], "LibreOffice .ods", [], APPLIED),
+            ("xls:MS Excel 97", extra[1], "LibreOffice .xls", [], APPLIED),
         ):
             meta = w.meta(u)
             value = f"{label}的进展"

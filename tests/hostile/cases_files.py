@@ -100,13 +100,14 @@ def _ole_workbook(tag: str) -> bytes:
 def old_xls(w: World, unit: str, folder: Path) -> Case:
     path = folder / _name(unit, ".xls")
     path.write_bytes(_ole_workbook("xls"))
-    return _at(_file("old .xls", "file-unsupported", says=".xls"), path)
+    # .xls returns are read (calamine); this one's Workbook stream is no BIFF
+    return _at(_file("damaged .xls", "file-corrupt", says="文件可能已损坏"), path)
 
 
 def wps_et(w: World, unit: str, folder: Path) -> Case:
     path = folder / _name(unit, ".et")
     path.write_bytes(_ole_workbook("et"))
-    return _at(_file("WPS .et", "file-unsupported", says="WPS"), path)
+    return _at(_file("damaged WPS .et", "file-corrupt", says="文件可能已损坏"), path)
 
 
 def xlsb(w: World, unit: str, folder: Path) -> Case:
@@ -133,7 +134,8 @@ def ods(w: World, unit: str, folder: Path) -> Case:
             ]
         )
     )
-    return _at(_file(".ods", "file-unsupported", says="不支持的格式"), path)
+    # .ods returns are read (calamine); this one has no spreadsheet in it
+    return _at(_file("damaged .ods", "file-corrupt", says="文件可能已损坏"), path)
 
 
 def csv_export(w: World, unit: str, folder: Path) -> Case:
@@ -408,7 +410,7 @@ def legacy_ledger_with_ids(w: World, unit: str, folder: Path) -> Case:
 def legacy_xls(w: World, unit: str, folder: Path) -> Case:
     path = folder / f"{unit}整改台账.xls"
     path.write_bytes(_ole_workbook("legacy"))
-    return _at(_file("legacy ledger as .xls", "file-unsupported", legacy=True), path)
+    return _at(_file("damaged legacy ledger as .xls", "file-corrupt", legacy=True), path)
 
 
 def unrelated_workbook(w: World, unit: str, folder: Path) -> Case:

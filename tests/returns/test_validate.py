@@ -146,7 +146,7 @@ CASES = {
     "not a zip": (_bytes(b"just some text"), [("", "", "file-not-workbook")], Verdict.REJECTED),
     "truncated zip": (_bytes(_truncated), [("", "", "file-corrupt")], Verdict.REJECTED),
     "encrypted": (_bytes(_encrypted), [("", "", "file-encrypted")], Verdict.REJECTED),
-    "old xls": (_bytes(_xls), [("", "", "file-unsupported")], Verdict.REJECTED),
+    "damaged xls": (_bytes(_xls), [("", "", "file-corrupt")], Verdict.REJECTED),
     "xlsm with macros": (_xlsm, [("", "", "macros-ignored")], Verdict.APPLIED),
     "another ledger": (_other_ledger, [("", "", "ledger-mismatch")], Verdict.REJECTED),
     "named as another unit": (_named_as_other_unit, [("", "", "unit-mismatch")], Verdict.REJECTED),

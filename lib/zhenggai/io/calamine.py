@@ -185,8 +185,8 @@ class CalamineBook:
             try:
                 raw = sheet.to_python(skip_empty_area=False)
                 self._merged[name] = self._ranges(name, sheet)
-            except Exception as exc:
-                raise self._unreadable(exc, name) from exc
+            except BaseException as exc:  # a Rust panic is a BaseException
+                raise self._unreadable(_failure(exc), name) from exc
             # calamine's own copy of a 50,000-row sheet is ~100 MB: keep only the Python grid
             del self._sheets[name]
             self._grids[name] = _clean_grid(raw)
@@ -204,8 +204,8 @@ class CalamineBook:
             self._guard(name)
             try:
                 self._sheets[name] = self._workbook.get_sheet_by_name(name)
-            except Exception as exc:
-                raise self._unreadable(exc, name) from exc
+            except BaseException as exc:  # a Rust panic is a BaseException
+                raise self._unreadable(_failure(exc), name) from exc
         return self._sheets[name]
 
     def merged(self, name: str) -> list[tuple[int, int, int, int]]:
@@ -214,8 +214,8 @@ class CalamineBook:
             sheet = self._sheet(name)
             try:
                 self._merged[name] = self._ranges(name, sheet)
-            except Exception as exc:
-                raise self._unreadable(exc, name) from exc
+            except BaseException as exc:  # a Rust panic is a BaseException
+                raise self._unreadable(_failure(exc), name) from exc
         return self._merged[name]
 
     def _ranges(
@@ -267,8 +267,8 @@ class CalamineBook:
     ) -> python_calamine.CalamineWorkbook:
         try:
             return load()
-        except Exception as exc:  # calamine raises its own error types for broken files
-            raise self._unreadable(exc) from exc
+        except BaseException as exc:  # calamine's own error types, and Rust panics
+            raise self._unreadable(_failure(exc)) from exc
 
     def _unreadable(self, exc: Exception, sheet: str = "") -> WorkbookError:
         """The error for a file calamine refused: unsafe XML if it declares entities, else damaged."""
@@ -297,6 +297,20 @@ class CalamineBook:
         except PACKAGE_ERRORS:
             return None
         return None
+
+
+def _failure(exc: BaseException) -> Exception:
+    """*exc* if calamine failed on the file (its errors, or a Rust panic pyo3 raised); else re-raise.
+
+    A panic (``pyo3_runtime.PanicException``) derives from BaseException: a
+    malformed .xls can make calamine's BIFF reader panic, and that must be the
+    file's problem, not the end of the run.
+    """
+    if isinstance(exc, Exception):
+        return exc
+    if type(exc).__name__ == "PanicException":
+        return RuntimeError(f"calamine panic: {exc}")
+    raise exc
 
 
 _NOT_ZIP = frozenset({".xls", ".et", ".ett"})
