@@ -8,7 +8,14 @@ import pytest
 
 from tests.conftest import append_rows
 from zhenggai import read_ledger
-from zhenggai.facts.punctuality import UnitReturn, latest_batch, return_due
+from zhenggai.core.logs import ReturnsLog
+from zhenggai.facts.punctuality import (
+    UnitReturn,
+    counted_batch,
+    latest_batch,
+    latest_batch_name,
+    return_due,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +79,31 @@ def test_latest_batch_by_issue_time(make_master):
 
 def test_no_batch_yet(make_master):
     assert latest_batch(read_ledger(make_master())) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "issued", "batch", "due"),
+    [
+        # read for the batch, whenever it was issued: late issue makes no next-year deadline
+        ("12月5日前", date(2026, 12, 6), "2026年11月", date(2026, 12, 5)),
+        ("12月5日前", date(2026, 11, 20), "2026年11月", date(2026, 12, 5)),
+        ("1月5日前", date(2026, 12, 20), "2026年12月", date(2027, 1, 5)),
+        ("11月25日前", date(2026, 11, 28), "2026年11月", date(2026, 11, 25)),  # past at issue
+        ("12月5日前", date(2026, 11, 20), "2026-11", date(2026, 12, 5)),
+        ("12月5日前", date(2026, 11, 20), "第三批", date(2026, 12, 5)),  # no month: the issue day
+        ("每月25日前", date(2026, 11, 28), "2026年11月", date(2026, 12, 25)),  # from the issue day
+    ],
+)
+def test_return_due_is_read_for_the_batch(text, issued, batch, due):
+    assert return_due(text, issued, batch=batch) == due
+
+
+def test_a_return_counts_for_the_batch_issued_last_before_it_was_saved():
+    log = ReturnsLog.from_grid([])
+    log.set("2026年10月", "办公室", {"下发时间": datetime(2026, 10, 20, 9)})
+    log.set("2026年11月", "办公室", {"下发时间": datetime(2026, 11, 20, 9)})
+    log.set("2026年11月", "人事科", {"下发时间": datetime(2026, 11, 20, 9)})
+    assert counted_batch(log, "办公室", "2026年10月", datetime(2026, 11, 24, 10)) == "2026年11月"
+    assert counted_batch(log, "办公室", "2026年10月", datetime(2026, 11, 10, 10)) == "2026年10月"
+    assert counted_batch(log, "办公室", "2026年11月", datetime(2026, 11, 24, 10)) == "2026年11月"
+    assert latest_batch_name(log) == "2026年11月"

@@ -329,3 +329,18 @@ def test_a_template_open_in_excel_is_not_issued_and_the_others_are(demo_master):
     assert held.read_bytes() == b"last issue, open in Excel"
     logged = [row[1] for row in open_book(demo_master).grid(RETURNS.name)[1:]]
     assert logged == units[:1] + units[2:]
+
+
+def test_a_return_deadline_already_past_at_issue_is_a_problem(demo_master, capsys):
+    """The demo's 报送截止 "12月5日前" is read for the batch: on 12-06 it has passed."""
+    assert (
+        main(["templates", str(demo_master), "--batch", "2026年11月", "--today", "2026-12-06"]) == 1
+    )
+    out = capsys.readouterr().out
+    assert "return-deadline-passed" in out and "2026年12月5日" in out
+    ledger = read_ledger(demo_master)
+    result = make_templates(ledger, batch="2026年11月", now=datetime(2026, 12, 6, 9))
+    [problem] = result.problems
+    assert (problem.sheet, problem.value) == ("设置", "12月5日前")
+    assert ledger.grid("设置")[int(problem.cell[1:]) - 1][0] == "报送截止"
+    assert make_templates(ledger, batch="2026年12月", now=datetime(2026, 12, 1, 9)).problems == []
