@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import openpyxl
+
 from tests.support.ledgers import unit_rows, write_audit_ledger, write_unit_ledger
-from tests.support.returns_kit import NOW, fill, issue
+from tests.support.returns_kit import NOW, fill, issue, meta_of
 from zhenggai import read_ledger
 from zhenggai.core.text import canonical
 from zhenggai.importing.run import plan_import, read_sources
@@ -39,6 +41,12 @@ def test_imported_ledgers_round_trip_through_templates_and_consolidation(tmp_pat
 
     templates = issue(master)
     assert sorted(templates) == ["A公司", "B公司", "C公司"]
+    # an extra column of numbers reaches the template as numbers, not text
+    meta = meta_of(templates["A公司"])
+    ws = openpyxl.load_workbook(templates["A公司"])[meta.sheet]
+    amount = meta.headers.index("涉及金额（万元）-问题金额") + 1
+    cells = [ws.cell(meta.first_row + i, amount) for i in range(len(meta.ids))]
+    assert cells and all(c.data_type == "n" and isinstance(c.value, float | int) for c in cells)
     returns = tmp_path / "回收"
     # A公司 reports progress on its first row; B公司 and C公司 send their templates back untouched.
     first_a = next(rid for rid, v in before.items() if v["unit"] == "A公司" and v["x_1"] == "2")

@@ -67,9 +67,11 @@ def test_the_audit_ledger_is_imported_whole(tmp_path):
     extra = ledger.spec.field("x_5")
     assert (extra.name, extra.type.value, extra.editable) == (
         "涉及金额（万元）-问题金额",
-        "文本",
+        "数字",  # only numbers in it: kept as numbers, in the master and in templates
         False,
     )
+    assert ledger.spec.field("x_6").type.value == "数字"  # 已整改金额
+    assert ledger.spec.field("x_7").type.value == "文本"  # 未整改金额: "/" placeholders only
     units = [r["责任单位"] for r in rows]
     assert units == [
         "A公司",
@@ -96,7 +98,7 @@ def test_the_audit_ledger_is_imported_whole(tmp_path):
     ]
     assert [r["整改状态"] for r in rows][:2] == ["已完成", "正在整改"]
     assert rows[-1]["存在问题"] == rows[-2]["存在问题"] == "问题7（两条措施）"
-    assert rows[5]["涉及金额（万元）-问题金额"] == "1234.56"
+    assert rows[5]["涉及金额（万元）-问题金额"] == 1234.56
     assert rows[0]["完成时间"] == date(2024, 5, 20) and rows[1]["完成时间"] is None
     assert rows[0]["导入来源"] == "审计整改台账.xlsx｜审计整改台账｜第5行"
     log = open_book(master).grid("变更记录")
@@ -181,7 +183,7 @@ def test_a_second_import_reuses_extra_columns_of_the_same_name(tmp_path):
     last = result.decisions[-1]
     assert (last.label, last.key, last.why) == ("问题金额", "x_1", "字段名")
     ledger, rows = _ledger_rows(master)
-    assert [r["问题金额"] for r in rows] == ["1.5", "2.5"]
+    assert [r["问题金额"] for r in rows] == [1.5, 2.5]
     assert [f.name for f in ledger.spec].count("问题金额") == 1
 
 
@@ -363,3 +365,31 @@ def test_values_outside_the_ledgers_rules_are_imported_as_found_and_each_reporte
         ("F2", "formula-as-text"),
     ]
     assert all("已按原样导入" in p.message for p in result.problems[:2])
+
+
+@pytest.mark.parametrize("unique", [True, False])
+def test_the_summary_never_claims_a_repeated_column_is_the_id(tmp_path, unique):
+    """序号 restarts on every sheet: it is kept as an extra column, and the problem says so."""
+    header = ["序号", "问题编号", "存在问题", "整改措施", "责任单位"]
+    sheets = {
+        name: [
+            header,
+            *[
+                [n, f"{name[:2]}-{n}" if unique else f"Q{n}", f"{name}问题{n}", f"措施{n}", "A公司"]
+                for n in (1, 2)
+            ],
+        ]
+        for name in ("审计问题", "巡察问题")
+    }
+    source = write_book(tmp_path / "A公司整改台账.xlsx", sheets)
+    result, _ = _import(tmp_path / "台账.xlsx", [source])
+    assert result.written == 4  # no row dropped as a repeated 编号
+    messages = [p.message for p in result.problems if p.code == "import-column-ambiguous"]
+    assert messages and all("已把“序号”列作为“编号”" not in m for m in messages)
+    assert all("“序号”列有重复值（如“1”）" in m for m in messages)
+    if unique:
+        assert all("--map “问题编号=编号”" in m for m in messages)
+        forced, _ = _import(tmp_path / "按问题编号.xlsx", [source], mapping={"问题编号": "编号"})
+        assert forced.written == 4
+    else:
+        assert all("“问题编号”列也有重复值" in m and "--map" not in m for m in messages)

@@ -146,3 +146,20 @@ def test_invalid_relapse_flag_is_a_problem(make_master, capsys):
     assert result.problems[0].value == "反弹了"
     assert _ledger(path)["A"] == ("已完成", "")
     assert _sheet(path)[0]["是否反弹"] == "反弹了"  # kept for staff to correct
+
+
+def test_done_items_without_a_completion_date_are_said_not_skipped(make_master):
+    """An imported 是否整改完成 = 是 with no 完成时间: 回头看 cannot count from it, and says so."""
+    path = make_master(
+        [*ROWS, _row("F", "已完成", None), _row("G", "已完成", "2025年6月", evidence="纪要")]
+    )
+    result = follow_up_review(read_ledger(path), today=date(2026, 11, 28))
+    assert result.pending == ["A", "C"]
+    rows = read_ledger(path).table.by_id()
+    assert [(p.as_tuple(), p.value) for p in result.problems] == [
+        (("台账", rows["F"].cell("done_date"), "done-needs-date"), ""),
+        (("台账", rows["G"].cell("done_date"), "done-needs-date"), "2025年6月"),
+    ]
+    assert "没有完成时间" in result.problems[0].message
+    assert "完成时间不是日期" in result.problems[1].message
+    assert main(["review", str(path), "--today", "2026-11-28"]) == 1

@@ -60,7 +60,7 @@ def review_command(master: Path, as_json: bool) -> int:
         + (f"：{'、'.join(result.relapsed)}" if result.relapsed else "")
         + "。",
     )
-    print_problems(result.problems, title="无法处理的复查记录")
+    print_problems(result.problems, title="需要处理的问题（复查记录、缺完成时间的已完成事项）")
     if saved is not None:
         print_paths([("已写入台账", f"{saved.path}（“回头看”表）")])
         if saved.reason:

@@ -133,10 +133,12 @@ def _sheet_unit(sheet: SheetRead, known: Sequence[str], out: BuiltRows) -> str |
             bad = [r for r in bad if hint not in _units(r.cells.get(col))]
             if bad:
                 rows = "、".join(str(r.number) for r in bad[:5]) + ("等" if len(bad) > 5 else "")
+                # name the two units, not the name twice ("工作表名“B公司”是“B公司”")
+                said = f"{what}是“{hint}”" if name == hint else f"{what}“{name}”说的是“{hint}”"
                 out.problems.append(
                     _problem(
                         Code.IMPORT_UNIT_MISMATCH,
-                        f"{what}“{name}”是“{hint}”，但第{rows}行（共{len(bad)}行）的责任单位是"
+                        f"{said}，但第{rows}行（共{len(bad)}行）的责任单位是"
                         f"“{canonical(bad[0].cells.get(col))}”。已按责任单位列导入，"
                         "请核对是文件放错了还是单位填错了。",
                         sheet,

@@ -34,8 +34,9 @@ from ..core.settings import Settings
 from ..core.sheets import LEDGER
 from ..core.spec import SPEC_SHEET, Field, FieldType, Spec, default_spec, header_word
 from ..core.spec_sheet import spec_rows
-from ..core.text import Value, canonical
+from ..core.text import Value
 from ..io.calamine import open_book
+from .ids import demote_repeated_ids, retell_ambiguities
 from .place import ledger_changes
 from .rows import EXTRA_PREFIX, ORIGIN_KEY, ORIGIN_NAME, build_rows
 from .sheet import ColumnDecision, Decision, NotWritten, SheetRead, SheetSource, adopt_sheet
@@ -276,7 +277,7 @@ def plan_import(
             result.problems.append(
                 Problem(Code.IMPORT_MAP_UNUSED, f"--map 指定的源列“{word}”在导入的表中没有找到。")
             )
-    _demote_repeated_ids(sheets)
+    retell_ambiguities(result.problems, sheets, demote_repeated_ids(sheets))
     spec = _with_extra_fields(ledger.spec, sheets, result)
     now = now or clock.now()
     built = build_rows(
@@ -346,52 +347,36 @@ def _words(d: ColumnDecision) -> set[str]:
     return {header_word(d.label), *(header_word(p) for p in d.label.split("-"))}
 
 
-def _demote_repeated_ids(sheets: Sequence[SheetRead]) -> None:
-    """A column read as 编号 only by 别名 or common name (序号, 问题编号) is used only
-    when its values are unique across the whole import; otherwise it stays an extra column.
-
-    Columns are judged by header: every "序号" column of the import together. Headers
-    whose values are each unique but meet each other's (one file's 序号 1, 2 and
-    another's 问题编号 1) are all left as extra columns too.
-    """
-    groups: dict[str, list[tuple[SheetRead, int, ColumnDecision]]] = {}
+def _numeric_columns(sheets: Sequence[SheetRead]) -> set[str]:
+    """Header words of extra columns holding only numbers (placeholders emptied) in every sheet."""
+    seen: dict[str, bool] = {}
     for sheet in sheets:
-        for i, d in enumerate(sheet.decisions):
-            if d.key == "id" and d.decision is Decision.MAPPED and d.why not in ("字段名", "--map"):
-                groups.setdefault(header_word(d.label), []).append((sheet, i, d))
-    values: dict[str, set[str]] = {}
-    repeated: dict[str, str] = {}
-    for word, columns in groups.items():
-        seen: set[str] = set()
-        for sheet, _, d in columns:
-            for row in sheet.rows:
-                value = canonical(row.cells.get(d.col))
-                if value and value in seen:
-                    repeated.setdefault(word, value)
-                seen.add(value)
-        values[word] = seen - {""}
-    kept = [w for w in groups if w not in repeated]
-    for word in kept:
-        clash = next((v for o in kept if o != word for v in values[word] & values[o]), None)
-        if clash is not None:
-            repeated[word] = clash
-    for word, value in repeated.items():
-        for sheet, i, d in groups[word]:
-            why = f"有重复值（如“{value}”），不作编号，编号另行生成"
-            sheet.decisions[i] = replace(d, decision=Decision.EXTRA, key=None, field="", why=why)
+        for d in sheet.decisions:
+            if d.decision is Decision.MAPPED:
+                continue
+            values = [v for row in sheet.rows if (v := row.cells.get(d.col)) is not None]
+            word = header_word(d.label)
+            numbers = all(type(v) in (int, float) for v in values)
+            seen[word] = seen.get(word, True) and numbers and (bool(values) or word in seen)
+    return {word for word, numbers in seen.items() if numbers}
 
 
 def _with_extra_fields(spec: Spec, sheets: Sequence[SheetRead], result: ImportResult) -> Spec:
     """Give every extra column a field: an extra field of an earlier import with the same
-    name, or a new one (文本, not for units to fill). Adds the 导入来源 field once.
+    name, or a new one (文本, or 数字 when it holds only numbers; not for units to fill).
+    Adds the 导入来源 field once.
     """
     fields = list(spec.fields)
     by_word = {header_word(f.name): f for f in fields}
     numbers = [int(f.key[len(EXTRA_PREFIX) :]) for f in fields if _is_extra_key(f.key)]
     counter = max(numbers, default=0)
+    numeric = _numeric_columns(sheets)
 
-    def new_field(name: str, key: str, note: str, *, in_template: bool) -> Field:
-        f = Field(name, key, FieldType.TEXT, note=note, in_template=in_template)
+    def new_field(
+        name: str, key: str, note: str, *, in_template: bool, number: bool = False
+    ) -> Field:
+        kind = FieldType.NUMBER if number else FieldType.TEXT
+        f = Field(name, key, kind, note=note, in_template=in_template)
         fields.append(f)
         by_word[header_word(name)] = f
         result.new_fields.append(f)
@@ -420,7 +405,13 @@ def _with_extra_fields(spec: Spec, sheets: Sequence[SheetRead], result: ImportRe
             if f is None:
                 counter += 1
                 note = f"导入时保留的原表列（首见于 {d.file}）"
-                f = new_field(name, f"{EXTRA_PREFIX}{counter}", note, in_template=True)
+                f = new_field(
+                    name,
+                    f"{EXTRA_PREFIX}{counter}",
+                    note,
+                    in_template=True,
+                    number=header_word(d.label) in numeric,
+                )
                 why = d.why or "台账没有对应字段，新增一列保留"
             else:
                 why = d.why or "并入已有的同名附加列"

@@ -66,7 +66,8 @@ class ReviewResult:
         today: the day judged on.
         pending: 编号 listed and waiting for staff to review.
         relapsed: 编号 sent back to 正在整改 by this run (is 反弹).
-        problems: staff entries that could not be used (e.g. 是否反弹 not 是/否).
+        problems: staff entries that could not be used (e.g. 是否反弹 not 是/否), and
+            done items without a 完成时间 to count from (not listed, and said so).
         changes: the 回头看 sheet, the 台账 cells and the 变更记录 rows.
     """
 
@@ -139,6 +140,22 @@ def _reference_day(row: Row) -> date | None:
         if isinstance(value, date):
             return value.date() if isinstance(value, datetime) else value
     return None
+
+
+def _undated(row: Row) -> Problem:
+    """A done item with no date to count 回头看 from: said, not skipped silently."""
+    key = "done_date" if "done_date" in row.columns else "closed_date"
+    cell = row.cell(key) if key in row.columns else f"{row.number}:{row.number}"
+    raw = row.raw.get("done_date")
+    what = "没有完成时间" if raw is None else "完成时间不是日期"
+    return Problem(
+        Code.DONE_NEEDS_DATE,
+        f"编号“{row.text('id')}”已{row.text('status') or '销号'}，但{what}，无法判断何时该回头看，"
+        "未列入“回头看”。请在台账中补填完成时间（如 2026-11-28）。",
+        sheet=LEDGER,
+        cell=cell,
+        value=show_value(raw),
+    )
 
 
 def _relapse(
@@ -224,6 +241,9 @@ def follow_up_review(
         rid = row.text("id")
         finished = row.text("status") == STATUS_DONE or row.text("closed") == YES
         day = _reference_day(row)
+        if finished and day is None:
+            result.problems.append(_undated(row))
+            continue
         if not finished or day is None or (today - day).days <= interval:
             continue
         if rid in reviewed or rid in result.relapsed:
