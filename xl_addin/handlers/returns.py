@@ -59,7 +59,9 @@ def consolidate(book: xlwings.Book) -> None:
         message += f"校验问题 {problems} 个，见“{PROBLEMS.name}”表"
         message += f"，问题清单 {len(written)} 份在 {result.feedback_folder}。" if written else "。"
     if result.ledger_problems:
-        message += f"台账销号问题 {len(result.ledger_problems)} 个，见“{PROBLEMS.name}”表。"
+        message += (
+            f"台账本身的问题（销号检查等）{len(result.ledger_problems)} 个，见“{PROBLEMS.name}”表。"
+        )
     if result.not_returned:
         message += f"{result.batch}尚未报送：{'、'.join(result.not_returned)}。"
     alert(book, message + unrecorded)

@@ -46,6 +46,12 @@ def check_command(file: Path, master: Path | None, as_json: bool) -> int:
     who = f"{result.unit}，{result.batch}" if result.unit else "单位未知"
     out.print(f"{result.file}（{who}）：{result.verdict.words}")
     print_problems(result.problems, title="问题")
+    if result.ledger_rows:
+        out.print(
+            f"另有 {len(result.ledger_rows)} 行（编号 {'、'.join(sorted(result.ledger_rows))}）"
+            "在单位没有改动的单元格上不合规（台账中就是这样），不算单位的问题；汇总时列为台账本身的问题。",
+            markup=False,
+        )
     if ledger is None:
         out.print("未指定台账（--master）：没有核验模板签名和锁定内容，也没有预览合并。")
     else:

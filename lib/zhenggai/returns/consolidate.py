@@ -221,6 +221,7 @@ def check_file(
             checked.batch or None,
             Verdict.REJECTED if checked.rejected else Verdict.APPLIED,
             problems=list(checked.problems),
+            ledger_rows=set(checked.ledger_rows),
         )
         if not checked.rejected and checked.blocking:
             result.verdict = Verdict.PARTLY
