@@ -160,7 +160,8 @@ def hostile_round(tmp_path: Path) -> tuple[Path, Path]:
     folder = tmp_path.joinpath(*FOLDER)
     folder.mkdir(parents=True)
     master = create_demo_master(folder / "台账.xlsx")
-    run = _zhenggai("templates", master, "--batch", "2026年11月")
+    # on the demo's day: its 报送截止 (12月5日前) is read for the batch, past after 12-05
+    run = _zhenggai("templates", master, "--batch", "2026年11月", "--today", "2026-11-28")
     assert run.returncode == 0, run.stderr
     template = next((folder / "下发" / "2026年11月").glob("办公室-*.xlsx"))
     returned = folder / "回收" / f"{HOSTILE}.xlsx"

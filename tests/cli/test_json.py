@@ -22,6 +22,8 @@ def test_a_round_with_json_on_every_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("ZHENGGAI_CONFIG_DIR", str(tmp_path / "config"))  # the server's settings
+    # the round on the demo's day: its 报送截止 (12月5日前) is read for the batch, past after 12-05
+    monkeypatch.setenv("ZHENGGAI_TODAY", "2026-11-28")
     master = tmp_path / "示例台账.xlsx"
     m = str(master)
     made = _json(capsys, ["init", m, "--demo"])

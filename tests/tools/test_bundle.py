@@ -101,7 +101,12 @@ def test_linux_bundle_installs_offline_and_runs_a_round(linux_bundle, tmp_path):
         "整改台账模板.xlsx",
         "示例台账.xlsx",
     ]
-    issued = json.loads(zhenggai("templates", master, "--batch", "2026年11月", "--json").stdout)
+    # the demo's 报送截止 (12月5日前) is read for the batch: in time on the demo's day
+    issued = json.loads(
+        zhenggai(
+            "templates", master, "--batch", "2026年11月", "--today", "2026-11-28", "--json"
+        ).stdout
+    )
     template = Path(next(t["file"] for t in issued["issued"] if t["unit"] == "机关党委"))
     fill_return(  # the unit's Excel: openpyxl types the values in and saves
         template,
