@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
 
+from tests.support.office import convert
 from tests.support.returns_kit import rewrite, set_saved
 from zhenggai.io.return_file import read_return, scan_returns
 
@@ -95,3 +98,52 @@ def test_formula_text_with_chinese_is_read_as_written(tmp_path):
     path = _book(tmp_path / "f.xlsx", {"B2": '=HYPERLINK("http://example.com/x","详见")'})
     formulas, _ = read_return(path).markers("填报")
     assert formulas == {(2, 2): '=HYPERLINK("http://example.com/x","详见")'}
+
+
+def _far_ods(path, rows, cols):
+    """An .ods whose one value sits rows x cols away (repeated empty rows and cells: tiny file)."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
+        '<office:spreadsheet><table:table table:name="填报">'
+        f"<table:table-row>{cell.format('编号')}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="{cols}"/>'
+        f"{cell.format('远处')}</table:table-row>"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+        )
+    return path
+
+
+def test_an_ods_reaching_far_is_refused_before_calamine_lays_it_out(tmp_path):
+    # calamine expands every sheet of an .ods as it opens it: this one would take ~30 GB
+    ret = read_return(_far_ods(tmp_path / "远.ods", 1_048_000, 16_000))
+    assert ret.book is None
+    [problem] = ret.problems
+    assert (problem.code, problem.cell) == ("file-too-large", "WQK1048002")
+    assert "远超实际内容" in problem.message
+    near = read_return(_far_ods(tmp_path / "近.ods", 10, 5))
+    assert near.problems == [] and near.fmt == "ods"
+    assert near.book is not None and near.book.grid("填报")[-1][-1] == "远处"
+
+
+@pytest.mark.libreoffice
+def test_an_xls_reaching_far_is_refused_before_calamine_lays_it_out(tmp_path):
+    source = _book(tmp_path / "远.xlsx", {"A1": "编号", "IV65536": "远处"})
+    convert([source], "xls:MS Excel 97", tmp_path / "out", profile=tmp_path / "profile")
+    ret = read_return(tmp_path / "out" / "远.xls")
+    assert ret.book is None
+    [problem] = ret.problems
+    assert (problem.code, problem.cell) == ("file-too-large", "IV65536")

@@ -28,12 +28,14 @@ from ..core.errors import WorkbookError
 from ..core.grid import Grid
 from ..core.problems import Code
 from ..core.text import Value
+from .biff import xls_extents
 from .failures import PACKAGE_ERRORS, translated
 from .formats import detect_format, refuse, zip_format
-from .ods import ods_cells
+from .ods import OdsCells, ods_sheets
 from .zipguard import (
     HEAD,
     TAIL,
+    check_area,
     check_entry_count,
     check_extent,
     check_members,
@@ -110,6 +112,9 @@ def open_package(
     if not data.startswith(b"PK"):
         fmt = detect_format(path, data=data)
         refuse(fmt, accept)
+        if fmt in ("xls", "et"):  # calamine lays out every sheet as it opens: measure first
+            for name, extent in xls_extents(data).items():
+                check_area(extent, sheet=name)
         book = CalamineBook(path, fmt=fmt)
         book._workbook = book._load(
             lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -122,6 +127,11 @@ def open_package(
         fmt = zip_format(zf)
     refuse(fmt, accept)
     book = CalamineBook(path, zip=zf, keep_xml=fmt != "ods", fmt=fmt)
+    if fmt == "ods":  # calamine expands every sheet of an .ods as it opens it: measure first
+        with translated():
+            book._ods = ods_sheets(zf)
+        for name, cells in book._ods.items():
+            check_area(cells.extent, sheet=name)
     book._workbook = book._load(
         lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     )
@@ -166,6 +176,7 @@ class CalamineBook:
     _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
     _parts: dict[str, str] | None = field(default=None, repr=False)
     _merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict, repr=False)
+    _ods: dict[str, OdsCells] = field(default_factory=dict, repr=False)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -218,11 +229,18 @@ class CalamineBook:
                 raise self._unreadable(_failure(exc), name) from exc
         return self._merged[name]
 
+    def ods(self, name: str) -> OdsCells:
+        """Merged cells, formulas and reach of .ods sheet *name* (read once from content.xml)."""
+        if not self._ods and self.zip is not None:
+            with translated():
+                self._ods = ods_sheets(self.zip)
+        return self._ods.get(name, OdsCells())
+
     def _ranges(
         self, name: str, sheet: python_calamine.CalamineSheet
     ) -> list[tuple[int, int, int, int]]:
         if self.fmt == "ods" and self.zip is not None:  # calamine gives none for .ods
-            return ods_cells(self.zip, name).merged
+            return self.ods(name).merged
         return _ranges(sheet)
 
     def _guard(self, name: str) -> None:

@@ -6,7 +6,10 @@ formula's cached value. :func:`ods_cells` reads the sheet's part of
 ``content.xml`` once (through defusedxml: no entity expansion) and returns
 both, in 1-based (row, column) like the .xlsx scan, so the checks treat an
 .ods return exactly like an .xlsx one. Repeated rows and columns
-(``number-rows-repeated``) are counted, never expanded.
+(``number-rows-repeated``) are counted, never expanded; the farthest cell
+holding a value is measured too, so a sheet whose values reach far beyond
+what it holds is refused before calamine expands it
+(:func:`zhenggai.io.zipguard.check_area`, as for .xlsx).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from dataclasses import dataclass, field
 
 from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]  # no stubs in dev
 
-__all__ = ["OdsCells", "ods_cells"]
+from ..core.problems import cell_name
+from .zipguard import Extent
+
+__all__ = ["OdsCells", "ods_cells", "ods_sheets"]
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _NAME = f"{_TABLE}name"
@@ -25,6 +31,7 @@ _COLS_REPEATED = f"{_TABLE}number-columns-repeated"
 _ROWS_SPANNED = f"{_TABLE}number-rows-spanned"
 _COLS_SPANNED = f"{_TABLE}number-columns-spanned"
 _FORMULA = f"{_TABLE}formula"
+_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 _NAMESPACES = ("of", "oooc", "msoxl")  # the formula syntax prefix LibreOffice, OOo and WPS write
 
@@ -36,10 +43,12 @@ class OdsCells:
     Attributes:
         merged: 1-based (first row, first col, last row, last col) ranges.
         formulas: 1-based (row, col) -> formula text starting with "=".
+        extent: the farthest row and column holding a value, and how many values.
     """
 
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    extent: Extent = field(default_factory=lambda: Extent(0, 0, 0, ""))
 
 
 def _count(value: str | None) -> int:
@@ -49,39 +58,50 @@ def _count(value: str | None) -> int:
         return 1
 
 
-def ods_cells(zf: zipfile.ZipFile, sheet: str) -> OdsCells:
-    """Merged ranges and formulas of *sheet* in the .ods package *zf* (empty when not found)."""
-    out = OdsCells()
-    inside = False
+def ods_sheets(zf: zipfile.ZipFile) -> dict[str, OdsCells]:
+    """Merged ranges, formulas and reach of every sheet of the .ods package *zf*, in one pass.
+
+    calamine parses every sheet of an .ods when it opens the file, so this runs
+    first and its extents are checked before calamine sees the file.
+    """
+    sheets: dict[str, OdsCells] = {}
+    out: OdsCells | None = None
     row = 0
     with zf.open("content.xml") as fh:
         for event, elem in iterparse(fh, events=("start", "end")):
             tag = elem.tag
             if tag == f"{_TABLE}table":
                 if event == "start":
-                    inside = elem.get(_NAME) == sheet
+                    out = sheets.setdefault(str(elem.get(_NAME) or ""), OdsCells())
                     row = 0
-                elif inside:
-                    break
+                else:
+                    out = None
+                    elem.clear()
                 continue
-            if not inside or event != "end":
+            if out is None or event != "end" or tag != f"{_TABLE}table-row":
                 continue
-            if tag == f"{_TABLE}table-row":
-                repeat = _count(elem.get(_ROWS_REPEATED))
-                if len(elem):
-                    _row(out, elem, row + 1)
-                row += repeat
-                elem.clear()
-    return out
+            repeat = _count(elem.get(_ROWS_REPEATED))
+            if len(elem):
+                _row(out, elem, row + 1, repeat)
+            row += repeat
+            elem.clear()
+    return sheets
 
 
-def _row(out: OdsCells, elem: object, r: int) -> None:
+def ods_cells(zf: zipfile.ZipFile, sheet: str) -> OdsCells:
+    """Merged ranges and formulas of *sheet* in the .ods package *zf* (empty when not found)."""
+    return ods_sheets(zf).get(sheet, OdsCells())
+
+
+def _row(out: OdsCells, elem: object, r: int, rows_repeated: int) -> None:
     col = 0
     for cell in elem:  # type: ignore[attr-defined]
         if cell.tag not in _CELLS:
             continue
         repeat = _count(cell.get(_COLS_REPEATED))
         c = col + 1
+        if cell.get(_VALUE_TYPE) is not None or len(cell):  # holds something
+            _reach(out, r + rows_repeated - 1, c + repeat - 1, rows_repeated * repeat)
         rows, cols = _count(cell.get(_ROWS_SPANNED)), _count(cell.get(_COLS_SPANNED))
         if rows > 1 or cols > 1:
             out.merged.append((r, c, r + rows - 1, c + cols - 1))
@@ -91,3 +111,9 @@ def _row(out: OdsCells, elem: object, r: int) -> None:
             text = rest if prefix in _NAMESPACES else formula
             out.formulas[(r, c)] = text if text.startswith("=") else "=" + text
         col += repeat
+
+
+def _reach(out: OdsCells, row: int, col: int, values: int) -> None:
+    e = out.extent
+    far = cell_name(row, col) if row * col > e.rows * e.cols else e.far
+    out.extent = Extent(max(e.rows, row), max(e.cols, col), e.values + values, far)

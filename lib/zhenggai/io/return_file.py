@@ -32,8 +32,7 @@ import olefile
 from ..core.errors import WorkbookError
 from ..core.problems import Problem
 from .calamine import CalamineBook, open_package
-from .failures import PACKAGE_ERRORS, translated
-from .ods import ods_cells
+from .failures import PACKAGE_ERRORS
 from .zipguard import HEAD, xml_unescape
 
 __all__ = ["RETURN_FORMATS", "ReturnFile", "Scan", "read_return", "scan_returns"]
@@ -109,9 +108,8 @@ class ReturnFile:
     def markers(self, sheet: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
         """Formula cells (1-based (row, col) -> formula text with "=") and error cells of *sheet*."""
         if sheet not in self._markers:
-            if self.fmt == "ods" and self._zip is not None:
-                with translated():
-                    self._markers[sheet] = (ods_cells(self._zip, sheet).formulas, set())
+            if self.fmt == "ods" and self.book is not None:
+                self._markers[sheet] = (self.book.ods(sheet).formulas, set())
                 return self._markers[sheet]
             # the sheet's XML as checked before calamine read it: no second inflate
             xml = self.book.sheet_xml(sheet) if self.book is not None else None

@@ -42,6 +42,7 @@ __all__ = [
     "MAX_UNCOMPRESSED",
     "TAIL",
     "Extent",
+    "check_area",
     "check_entry_count",
     "check_extent",
     "check_members",
@@ -318,7 +319,15 @@ def check_extent(xml: bytes, *, sheet: str) -> Extent:
     Raises:
         WorkbookError: code ``file-too-large``, naming the far cell.
     """
-    extent = measure_extent(xml)
+    return check_area(measure_extent(xml), sheet=sheet)
+
+
+def check_area(extent: Extent, *, sheet: str) -> Extent:
+    """:func:`check_extent` on an extent measured elsewhere (an .ods's ``content.xml``).
+
+    Raises:
+        WorkbookError: code ``file-too-large``, naming the far cell.
+    """
     allowed = min(max(MIN_AREA, AREA_PER_VALUE * extent.values), MAX_AREA)
     if extent.area <= allowed:
         return extent
