@@ -135,7 +135,7 @@ def ods(w: World, unit: str, folder: Path) -> Case:
         )
     )
     # .ods returns are read (calamine); this one has no spreadsheet in it
-    return _at(_file("damaged .ods", "file-corrupt", says="文件可能已损坏"), path)
+    return _at(_file("damaged .ods", "file-corrupt", says="已损坏"), path)
 
 
 def csv_export(w: World, unit: str, folder: Path) -> Case:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]  # no stubs in dev
 
-from ..core.problems import cell_name
+from ..core.errors import WorkbookError
+from ..core.problems import Code, cell_name
 from .zipguard import Extent
 
 __all__ = ["OdsCells", "ods_cells", "ods_sheets"]
@@ -64,6 +66,27 @@ def ods_sheets(zf: zipfile.ZipFile) -> dict[str, OdsCells]:
     calamine parses every sheet of an .ods when it opens the file, so this runs
     first and its extents are checked before calamine sees the file.
     """
+    try:
+        return _parse(zf)
+    except KeyError as exc:  # no content.xml
+        raise _damaged("缺少 content.xml") from exc
+    except ParseError as exc:
+        raise _damaged(f"content.xml 无法解析：{exc}") from exc
+    except ValueError as exc:  # defusedxml: a DTD or entity declaration
+        raise WorkbookError(
+            "文件中的 content.xml 含有 XML 实体声明（DOCTYPE/ENTITY），表格软件不会这样保存，"
+            "疑似恶意文件，已拒绝读取。请用办公室下发的原模板重新填报。",
+            code=Code.FILE_UNSAFE,
+        ) from exc
+
+
+def _damaged(why: str) -> WorkbookError:
+    return WorkbookError(
+        f"文件已损坏（{why}），无法读取，请重新保存后报送。", code=Code.FILE_CORRUPT
+    )
+
+
+def _parse(zf: zipfile.ZipFile) -> dict[str, OdsCells]:
     sheets: dict[str, OdsCells] = {}
     out: OdsCells | None = None
     row = 0
