@@ -231,3 +231,18 @@ def test_report_file_paths_are_not_in_the_text(demo):
     # the draft names no files or cells: what the reader reads is prose
     text = draft_report(demo, today=DEMO_DAY).document.text()
     assert not re.search(r"[A-Z]{1,2}\d+|\.xlsx|\bNone\b", text)
+
+
+def test_the_cli_summary_breaks_down_in_progress_as_the_documents_do(tmp_path, capsys):
+    """The report command's one-line summary must not contradict the report's own sentence."""
+    from zhenggai.cli import main
+    from zhenggai.demo.ledger import create_demo_master
+
+    from zhenggai.io.calamine import open_book
+
+    master = create_demo_master(tmp_path / "台账.xlsx")
+    assert main(["report", str(master), "--today", "2026-11-28"]) in (0, 1)
+    summary = capsys.readouterr().out.replace(" ", "")
+    report = "".join(str(r[0]) for r in open_book(master).grid("报告草稿") if r and r[0])
+    among = "（其中尚未启动1条，1条尚有单位未启动）"
+    assert among in summary and among in report

@@ -114,8 +114,12 @@ def _exit(problems: list[Problem]) -> int:
 
 def _summary(result: ReportResult) -> None:
     s, w = result.stats, result.stats.word
+    # the same breakdown as the documents' statistics sentence, so the two never disagree
+    parts = [f"尚未启动 {s.not_started} {w}"] if s.not_started else []
+    parts += [f"{s.partly_started} {w}尚有单位未启动"] if s.partly_started else []
+    among = f"（其中{'，'.join(parts)}）" if parts else ""
     out.print(
         f"问题 {s.findings} 个，{s.basis}共 {s.total} {w}：已完成 {s.done} {w}，"
-        f"正在整改 {s.in_progress} {w}（其中未启动 {s.not_started} {w}），长期坚持 {s.ongoing} {w}，"
+        f"正在整改 {s.in_progress} {w}{among}，长期坚持 {s.ongoing} {w}，"
         f"已逾期 {s.overdue} {w}；完成率 {s.rate_text}。模板：{result.template}",
     )
