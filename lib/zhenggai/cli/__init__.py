@@ -27,6 +27,7 @@ from ._base import (
     styled,
 )
 from .addin import addin_group
+from .answer import answer_command
 from .bulletin import bulletin_command
 from .check import check_command
 from .console import tolerant_streams
@@ -70,6 +71,7 @@ for command in (
     check_command,
     consolidate_command,
     undo_command,
+    answer_command,
     overdue_command,
     study_command,
     bulletin_command,

@@ -53,6 +53,12 @@ _OP = "导入"
     help="指定源表某列对应台账哪个字段，可写多次；“源列=”表示作为附加列保留。",
 )
 @option("--sheet", metavar="工作表", help="只导入各文件中这个工作表（默认：所有有数据的工作表）。")
+@option(
+    "--split-by",
+    metavar="责任单位",
+    help="同时把台账中“责任单位”写了几个单位的行拆成每个单位一行（编号 3 → 3-1、3-2）；"
+    "导入上级模板、填好本级承办单位后用。",
+)
 @option("--dry-run", is_flag=True, help="只显示会怎样导入，不写任何文件。")
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果（供其他程序使用）。")
 @today_option()
@@ -61,10 +67,13 @@ def import_command(
     master: Path,
     mapping: tuple[str, ...],
     sheet: str | None,
+    split_by: str | None,
     dry_run: bool,
     as_json: bool,
 ) -> int:
     """导入已有的整改台账（.xlsx、.xlsm、.xls）：自动找表头、对应列名，保留其余列，不丢任何一行。
+
+    上级下发的填报模板也可以导入：各事项的上级编号记在“上级编号”列，以后用 zhenggai answer 向上级填报。
 
     例：zhenggai import A公司台账.xlsx B公司台账.xls --into 整改台账.xlsx --map 问题摘要=存在问题
     """
@@ -82,7 +91,7 @@ def import_command(
         sheets, problems = read_sources(sources, sheet=sheet, progress=step)
 
     def plan(ledger: Ledger) -> ImportResult:
-        return plan_import(ledger, sheets, mapping=overrides, problems=problems)
+        return plan_import(ledger, sheets, mapping=overrides, problems=problems, split_by=split_by)
 
     saved: SaveResult | None = None
     created = False
@@ -126,6 +135,7 @@ def _render(
     if result.new_units:
         out.print("新增单位（请到“单位”表补填编码、联系人和邮箱）：" + "、".join(result.new_units))
     _render_not_written(result)
+    _render_split(result)
     print_problems(result.problems, title="导入发现的问题")
     if dry_run:
         out.print("试运行：没有写入任何文件。")
@@ -136,6 +146,22 @@ def _render(
         print_paths([("已新建并导入台账" if created else "已导入台账", saved.path)])
     else:
         out.print(f"没有要写入的行，台账未改动：{master}")
+
+
+def _render_split(result: ImportResult) -> None:
+    rows = result.split_rows
+    if rows is None:
+        return
+    if not rows:
+        out.print("台账中没有写了几个单位、需要拆分的行。")
+        return
+    table = Table(title=f"按责任单位拆分的行（{len(rows)} 行）", title_justify="left")
+    for heading in ("原编号", "台账行", "拆成"):
+        table.add_column(heading, overflow="fold")
+    for s in rows:
+        parts = "、".join(f"{i}（{u}）" for i, u in zip(s.ids, s.units, strict=True))
+        table.add_row(s.id, str(s.row), parts)
+    out.print(table)
 
 
 def _render_not_written(result: ImportResult, *, limit: int = 200) -> None:

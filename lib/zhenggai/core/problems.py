@@ -69,6 +69,8 @@ class Code(StrEnum):
     IMPORT_UNIT_MISMATCH = "import-unit-mismatch"
     IMPORT_UNIT_MISSING = "import-unit-missing"
     IMPORT_ROW_REPEATED = "import-row-repeated"
+    IMPORT_OWN_TEMPLATE = "import-own-template"
+    IMPORT_UPPER_CHANGED = "import-upper-changed"
     LEGACY_RETURN = "legacy-return"
     # templates and returned templates (templates.py, integrity.py, validate.py, consolidate.py)
     META_MISSING = "meta-missing"
@@ -92,6 +94,11 @@ class Code(StrEnum):
     ID_UNKNOWN = "id-unknown"
     ROW_REASSIGNED = "row-reassigned"
     FIELD_UNKNOWN = "field-unknown"
+    # answering an upper office's template from this master (zhenggai answer)
+    ANSWER_UNMATCHED = "answer-unmatched"
+    ANSWER_AMBIGUOUS = "answer-ambiguous"
+    ANSWER_NOT_IN_TEMPLATE = "answer-not-in-template"
+    ANSWER_STATUS_UNDECIDED = "answer-status-undecided"
     # study-activity exports (学习积分, zhenggai study)
     STUDY_NO_NAME_COLUMN = "study-no-name-column"
     STUDY_NO_UNIT_COLUMN = "study-no-unit-column"
@@ -138,6 +145,7 @@ _NOTICES = frozenset(
         Code.LEGACY_RETURN,
         Code.BATCH_OUTDATED,
         Code.SETTING_PLACEHOLDER,
+        Code.ANSWER_NOT_IN_TEMPLATE,
     }
 )
 

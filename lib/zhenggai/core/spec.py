@@ -35,6 +35,8 @@ __all__ = [
     "STATUS_IN_PROGRESS",
     "STATUS_NOT_STARTED",
     "STATUS_ONGOING",
+    "UPPER_ID_KEY",
+    "UPPER_ID_NAME",
     "YES",
     "Field",
     "FieldType",
@@ -42,6 +44,7 @@ __all__ = [
     "Spec",
     "default_spec",
     "header_word",
+    "upper_id_field",
 ]
 
 SPEC_SHEET = "字段"
@@ -83,6 +86,12 @@ REQUIRED_KEYS = (
     "done_date",
     "evidence",
 )
+
+# The upper office's 编号 of an item taken from its template (``zhenggai import``): the
+# column ``zhenggai answer`` matches the upper template's rows by. Added to 字段 on the
+# first such import, like an import's extra columns.
+UPPER_ID_KEY = "upper_id"
+UPPER_ID_NAME = "上级编号"
 
 
 @dataclass(frozen=True)
@@ -376,6 +385,17 @@ def header_word(text: str) -> str:
 def _header_word(text: str) -> str:
     text = normalise_text(text).replace("\n", "").replace(" ", "").replace("*", "")
     return text.replace("（", "(").replace("）", ")")
+
+
+def upper_id_field() -> Field:
+    """The 上级编号 field: text, kept by the office, not shown in this level's templates."""
+    return Field(
+        UPPER_ID_NAME,
+        UPPER_ID_KEY,
+        FieldType.TEXT,
+        note="上级下发模板中的编号：向上级填报（zhenggai answer）时据此对应，请勿改动",
+        in_template=False,
+    )
 
 
 def default_spec() -> Spec:

@@ -48,6 +48,7 @@ __all__ = [
     "group_ledger",
     "measure_key",
     "merge_status",
+    "text_key",
 ]
 
 NOT_STARTED, IN_PROGRESS, DONE, ONGOING = "未启动", "正在整改", "已完成", "长期坚持"
@@ -66,6 +67,15 @@ def _strip_ordinal(text: str) -> str:
 
 def _key(text: str) -> str:
     return _SPACE.sub("", text).rstrip(_CLOSING)
+
+
+def text_key(text: str) -> str:
+    """Cell text as two cells are compared: no spaces, line breaks or closing punctuation.
+
+    >>> text_key("建立台账， 定期通报。") == text_key("建立台账，定期通报")
+    True
+    """
+    return _key(flatten(text))
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,11 @@ __all__ = [
     "LedgerRow",
     "build_rows",
     "generated_id",
+    "import_rules",
     "named_unit",
+    "row_model",
     "row_value",
+    "value_problems",
 ]
 
 ORIGIN_KEY = "origin"
@@ -188,7 +191,7 @@ def _same(values: dict[str, Value], row: Row) -> bool:
 _NOT_CHECKED = (FieldType.KEY, FieldType.UNIT, FieldType.COMPUTED)
 
 
-def _row_model(sheet: SheetRead, spec: Spec) -> tuple[RowModel, dict[str, int]]:
+def row_model(sheet: SheetRead, spec: Spec) -> tuple[RowModel, dict[str, int]]:
     """The row model of the spec fields this sheet brings, and their columns.
 
     Importing keeps every value as found, so no field is required here (a
@@ -204,7 +207,7 @@ def _row_model(sheet: SheetRead, spec: Spec) -> tuple[RowModel, dict[str, int]]:
     return RowModel.of(fields), columns
 
 
-def _value_problems(
+def value_problems(
     sheet: SheetRead,
     number: int,
     values: dict[str, Value],
@@ -224,6 +227,17 @@ def _value_problems(
     ]
 
 
+def import_rules(ledger: Ledger, *, base_year: int, today: date) -> Rules:
+    """The value rules of an import: every value kept as found, its problems reported."""
+    return Rules(
+        today=today,
+        max_length=ledger.settings.max_text_length,
+        kept=True,
+        base_year=base_year,
+        text_dates=True,
+    )
+
+
 def build_rows(
     ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], *, base_year: int, today: date
 ) -> BuiltRows:
@@ -236,13 +250,7 @@ def build_rows(
         base_year: the year of deadlines written without one (设置 基准年份).
         today: completion dates after it are reported.
     """
-    rules = Rules(
-        today=today,
-        max_length=ledger.settings.max_text_length,
-        kept=True,
-        base_year=base_year,
-        text_dates=True,
-    )
+    rules = import_rules(ledger, base_year=base_year, today=today)
     known = [u.name for u in ledger.units]
     for sheet in sheets:
         col = sheet.column("unit")
@@ -255,10 +263,10 @@ def build_rows(
         fixed = _sheet_unit(sheet, known, out)
         has_unit = sheet.column("unit") is not None
         columns = [(d.col, d.key) for d in sheet.decisions if d.key]
-        model, checked = _row_model(sheet, spec)
+        model, checked = row_model(sheet, spec)
         for row in sheet.rows:
             base = {key: row_value(spec, key, row.cells.get(c)) for c, key in columns}
-            out.problems += _value_problems(sheet, row.number, base, model, checked, rules)
+            out.problems += value_problems(sheet, row.number, base, model, checked, rules)
             if row.section is not None and "category" not in base:
                 base["category"] = row.section
             units = _units(base.get("unit")) if has_unit else [fixed] if fixed else []

@@ -31,15 +31,17 @@ from ..core.grid import read_table
 from ..core.ledger import Ledger, Meta
 from ..core.problems import Code, Problem
 from ..core.settings import Settings
-from ..core.sheets import LEDGER
+from ..core.sheets import LEDGER, META
 from ..core.spec import SPEC_SHEET, Field, FieldType, Spec, default_spec, header_word
 from ..core.spec_sheet import spec_rows
 from ..core.text import Value
 from ..io.calamine import open_book
 from .ids import demote_repeated_ids, retell_ambiguities
 from .place import ledger_changes
-from .rows import EXTRA_PREFIX, ORIGIN_KEY, ORIGIN_NAME, build_rows
+from .rows import EXTRA_PREFIX, ORIGIN_KEY, ORIGIN_NAME, BuiltRows, build_rows, import_rules
 from .sheet import ColumnDecision, Decision, NotWritten, SheetRead, SheetSource, adopt_sheet
+from .split import SplitRow, plan_split
+from .upper import adopt_upper, build_upper, upper_meta, with_upper_field
 
 __all__ = [
     "IMPORT_FORMATS",
@@ -81,6 +83,7 @@ class ImportResult:
         new_fields: extra columns added to 字段 and 台账.
         new_units: units added to 单位.
         split: source rows that named several units.
+        split_rows: ledger rows split by ``--split-by`` (None when it was not given).
         notes: other decisions, one Chinese sentence each (e.g. where units came from).
         problems: what the office should look at.
         sheets: (file, sheet, header rows, rows read) per sheet imported.
@@ -97,6 +100,7 @@ class ImportResult:
     new_fields: list[Field] = field(default_factory=list)
     new_units: list[str] = field(default_factory=list)
     split: int = 0
+    split_rows: list[SplitRow] | None = None
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheets: list[tuple[str, str, str, int]] = field(default_factory=list)
@@ -108,13 +112,13 @@ class ImportResult:
         for d in self.decisions:
             if d.decision is Decision.MAPPED:
                 mapped.setdefault(d.label, d.field)
-            else:
+            elif d.decision is not Decision.SKIPPED:
                 extra.setdefault(d.label, None)
         return {"mapped": mapped, "extra": list(extra)}
 
     def to_json(self) -> dict[str, object]:
         """The object ``zhenggai import --json`` prints."""
-        return {
+        data: dict[str, object] = {
             "read": self.read,
             "written": self.written,
             "placeholders": self.placeholders,
@@ -122,6 +126,9 @@ class ImportResult:
             "columns": self.columns(),
             "problems": [p.to_dict() for p in self.problems],
         }
+        if self.split_rows is not None:
+            data["split"] = [s.to_dict() for s in self.split_rows]
+        return data
 
 
 # --- reading the files (the I/O edge) -----------------------------------------
@@ -162,7 +169,10 @@ def read_sources(
                     )
                 )
                 continue
+            upper = upper_meta(book)  # a template made by zhenggai: an upper office's items
             for name in [sheet] if sheet is not None else names:
+                if upper is not None and name == META:
+                    continue  # the template's signature, not items
                 sources.append(
                     SheetSource(
                         path.name,
@@ -172,6 +182,7 @@ def read_sources(
                         digest,
                         hidden=book.visibility(name) != "visible",
                         chosen=sheet is not None,
+                        upper=upper if upper is not None and name == upper.sheet else None,
                     )
                 )
         except WorkbookError as exc:
@@ -250,6 +261,7 @@ def plan_import(
     mapping: Mapping[str, str] | None = None,
     problems: Sequence[Problem] = (),
     now: datetime | None = None,
+    split_by: str | None = None,
 ) -> ImportResult:
     """Plan adding the ledger rows of *sources* to *ledger*.
 
@@ -259,9 +271,12 @@ def plan_import(
         mapping: ``--map`` overrides, source header -> 字段名 or 键名 ("" = keep as extra).
         problems: problems found while reading the files, carried into the result.
         now: the time written to 变更记录.
+        split_by: ``--split-by``: also split the ledger's rows whose 责任单位 (the
+            only column accepted, by 字段名 or 键名) names several units.
 
     Raises:
-        UsageError: *mapping* names a field the master does not have.
+        UsageError: *mapping* names a field the master does not have, or
+            *split_by* is not 责任单位.
     """
     overrides = _resolve_map(ledger.spec, mapping or {})
     result = ImportResult(ChangeSet(), problems=list(problems))
@@ -278,11 +293,12 @@ def plan_import(
                 Problem(Code.IMPORT_MAP_UNUSED, f"--map 指定的源列“{word}”在导入的表中没有找到。")
             )
     retell_ambiguities(result.problems, sheets, demote_repeated_ids(sheets))
-    spec = _with_extra_fields(ledger.spec, sheets, result)
-    now = now or clock.now()
-    built = build_rows(
-        ledger, spec, sheets, base_year=ledger.settings.base_year or now.year, today=now.date()
+    sheets = adopt_upper(sheets, ledger, result.problems)
+    spec = with_upper_field(
+        _with_extra_fields(ledger.spec, sheets, result), sheets, result.new_fields
     )
+    now = now or clock.now()
+    built = _build(ledger, spec, sheets, now)
     if not built.rows:
         result.new_fields = []  # nothing is written, so no column is added either
     result.rows = [row.values for row in built.rows]
@@ -298,7 +314,49 @@ def plan_import(
     result.changes = ledger_changes(
         ledger, spec, result.new_fields, built.rows, built.new_units, now=now
     )
+    if split_by is not None:
+        _split(ledger, split_by, built, now, result)
     return result
+
+
+def _build(ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], now: datetime) -> BuiltRows:
+    """The rows of ordinary sheets, then the new items of upper templates, ids kept apart."""
+    base_year = ledger.settings.base_year or now.year
+    ordinary = [s for s in sheets if s.source.upper is None]
+    built = build_rows(ledger, spec, ordinary, base_year=base_year, today=now.date())
+    upper = [s for s in sheets if s.source.upper is not None]
+    if upper:
+        taken = {row.text("id") for row in ledger.table} | {r.text("id") for r in built.rows}
+        rules = import_rules(ledger, base_year=base_year, today=now.date())
+        more = build_upper(ledger, spec, upper, taken=taken, rules=rules)
+        built.rows += more.rows
+        built.not_written += more.not_written
+        built.problems += more.problems
+        built.notes += more.notes
+        built.placeholders += more.placeholders
+    return built
+
+
+def _split(
+    ledger: Ledger, split_by: str, built: BuiltRows, now: datetime, result: ImportResult
+) -> None:
+    """``--split-by``: split the ledger's rows naming several units (see :mod:`.split`)."""
+    f = ledger.spec.field("unit")
+    if header_word(split_by) not in (header_word(f.name), f.key):
+        raise UsageError(
+            f"--split-by 只能是“{f.name}”：按责任单位把写了几个单位的行拆成每个单位一行。"
+            f"“{split_by}”不是责任单位列。"
+        )
+    plan = plan_split(
+        ledger,
+        now=now,
+        taken={r.text("id") for r in built.rows},
+        added_units=built.new_units,
+    )
+    result.split_rows = plan.rows
+    result.problems += plan.problems
+    result.new_units += plan.new_units
+    result.changes.extend(plan.changes)
 
 
 def _adopt(
@@ -387,7 +445,7 @@ def _with_extra_fields(spec: Spec, sheets: Sequence[SheetRead], result: ImportRe
     for sheet in sheets:
         taken = {d.key for d in sheet.decisions if d.decision is Decision.MAPPED}
         for i, d in enumerate(sheet.decisions):
-            if d.decision is Decision.MAPPED:
+            if d.decision in (Decision.MAPPED, Decision.SKIPPED):
                 continue
             # A label the spec reads as another field (序号, 问题描述) must not become a
             # field's name: later imports would then read it as this extra column.

@@ -19,6 +19,7 @@ from ..core.headers import HeaderCell, Merged, fill_merged_down
 from ..core.problems import Code, Problem, cell_name, column_letter
 from ..core.spec import HeaderKind, Spec, header_word
 from ..core.text import Value, normalise_text
+from ..template.meta import TemplateMeta
 
 __all__ = [
     "ColumnDecision",
@@ -60,6 +61,8 @@ class SheetSource:
         sha256: the file's SHA-256, for 变更记录.
         hidden: the sheet is hidden or very hidden.
         chosen: named with ``--sheet``: read even when hidden.
+        upper: when the sheet is the fill-in sheet of a template another office
+            issued with zhenggai (an upper office's), that template's ``_meta``.
     """
 
     file: str
@@ -69,6 +72,7 @@ class SheetSource:
     sha256: str = ""
     hidden: bool = False
     chosen: bool = False
+    upper: TemplateMeta | None = None
 
 
 class Decision(StrEnum):
@@ -77,6 +81,7 @@ class Decision(StrEnum):
     MAPPED = "对应字段"
     EXTRA = "附加列"
     AMBIGUOUS = "有歧义"
+    SKIPPED = "不导入"
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ class ColumnDecision:
         file, sheet: where the column is.
         col: 1-based column.
         label: its header as users read it.
-        decision: mapped to a field, kept as an extra column, or ambiguous (kept as extra).
+        decision: mapped to a field, kept as an extra column, ambiguous (kept as
+            extra), or not imported (an upper template's 责任单位: this office itself).
         key: the field's 键名 for a mapped column; for an extra one, set once
             the import has found or made its field.
         field: the 字段名 its values go to.

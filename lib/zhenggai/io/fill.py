@@ -1,28 +1,37 @@
 """Typing values into a copy of a workbook, as a person's Excel would save it.
 
 :func:`write_cells` loads a workbook with openpyxl, sets the given cells,
-saves it as a new file and records the save time in its document
-properties. The demo's returns are made this way (a unit filling its
-template), and so is an answer to an upper office's template: what is not
-written stays exactly as issued, protection and signature included.
+saves it as a new file (atomically: a temp file beside it, read back, then
+replaced) and records the save time in its document properties. The demo's
+returns are made this way (a unit filling its template), and so is an answer
+to an upper office's template: what is not written stays exactly as issued,
+protection and signature included.
+
+:func:`read_checks` reads what a template's own drop-downs and length limits
+allow, so a value can be checked by the rules of the office that issued it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import range_boundaries
 
 from ..core.text import Value
+from .calamine import open_book
 from .style import write_value
 from .xlsx_patch import stamp_modified
 
-__all__ = ["set_saved", "write_cells"]
+__all__ = ["SheetChecks", "read_checks", "set_saved", "write_cells"]
 
 
 def write_cells(
@@ -34,8 +43,11 @@ def write_cells(
 ) -> Path:
     """Copy *source* to *dest* with *cells* ((sheet, "M10") -> value) set.
 
+    *dest* is replaced only once the new file is complete and reads back, so an
+    interrupted run never leaves half a workbook to be sent on.
+
     Args:
-        source: the workbook to start from (left unchanged).
+        source: the workbook to start from (left unchanged unless it is *dest*).
         dest: the file to write (folders are made).
         cells: the cells to set, by sheet name and Excel address.
         saved: the save time to record (local time); None keeps openpyxl's (now).
@@ -44,9 +56,18 @@ def write_cells(
     for (sheet, cell), value in cells.items():
         write_value(wb[sheet][cell], value)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dest)
-    if saved is not None:
-        set_saved(dest, saved)
+    tmp = dest.with_name(f".~{dest.stem}.{os.getpid()}.tmp{dest.suffix}")
+    try:
+        wb.save(tmp)
+        if saved is not None:
+            set_saved(tmp, saved)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        open_book(tmp, trusted=True)  # it must read back
+        os.replace(tmp, dest)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return dest
 
 
@@ -64,3 +85,44 @@ def set_saved(path: Path, when: datetime) -> None:
         shutil.move(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class SheetChecks:
+    """What a sheet's data validations allow, as its issuer set them.
+
+    Attributes:
+        choices: 1-based column -> the values of its drop-down list (literal lists only).
+        max_text: the smallest text-length limit on the sheet (None when it has none).
+    """
+
+    choices: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    max_text: int | None = None
+
+
+def read_checks(path: Path, sheet: str) -> SheetChecks:
+    """The drop-down lists and text-length limit of *sheet* in the workbook at *path*.
+
+    A list drawn from cells (``=$A$1:$A$4``) rather than written out is left
+    out: its values are not in the validation.
+    """
+    wb = openpyxl.load_workbook(path)
+    if sheet not in wb.sheetnames:
+        return SheetChecks()
+    choices: dict[int, tuple[str, ...]] = {}
+    limits: list[int] = []
+    for dv in wb[sheet].data_validations.dataValidation:
+        formula = (dv.formula1 or "").strip()
+        if dv.type == "list" and formula.startswith('"') and formula.endswith('"'):
+            words = tuple(w.strip() for w in formula[1:-1].split(",") if w.strip())
+            for ref in str(dv.sqref).split():
+                first, _, last, _ = range_boundaries(ref)
+                for col in range(first or 1, (last or first or 1) + 1):
+                    choices[col] = words
+        elif dv.type == "textLength":
+            bound = dv.formula2 if dv.operator == "between" else dv.formula1
+            if dv.operator in ("lessThanOrEqual", "between") and bound and bound.isdigit():
+                limits.append(int(bound))
+            elif dv.operator == "lessThan" and formula.isdigit():
+                limits.append(int(formula) - 1)
+    return SheetChecks(choices, min(limits) if limits else None)

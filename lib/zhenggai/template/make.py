@@ -31,7 +31,7 @@ from ..core.problems import Code, Problem
 from ..core.settings import SETTINGS_SHEET, Settings, setting_cell
 from ..core.sheets import LEDGER, META, RETURNS
 from ..core.spec import FieldType, Spec
-from ..core.text import cn_date
+from ..core.text import cn_date, split_list
 from ..facts.punctuality import return_due
 from ..io.books import write_template
 from .meta import TemplateMeta, build_meta, meta_grid
@@ -133,14 +133,31 @@ def make_templates(
     missing = [name for name in by_unit if name and name not in known]
     for name in missing:
         first = by_unit[name][0]
+        several = len(split_list(name)) > 1
         result.problems.append(
             Problem(
                 Code.UNIT_UNKNOWN,
                 f"责任单位“{name}”不在“单位”表中（{len(by_unit[name])} 行），未生成模板。"
-                "请在“单位”表补上该单位，或改正台账中的单位名称。",
+                + (
+                    "一行写了几个单位的，请先拆成每个单位一行"
+                    "（zhenggai import 上级模板.xlsx --into 台账.xlsx --split-by 责任单位）。"
+                    if several
+                    else "请在“单位”表补上该单位，或改正台账中的单位名称。"
+                ),
                 sheet=LEDGER,
                 cell=first.cell("unit"),
                 value=name,
+            )
+        )
+    if by_unit.get(""):
+        rows = by_unit[""]
+        result.problems.append(
+            Problem(
+                Code.REQUIRED_MISSING,
+                f"{len(rows)} 行的责任单位为空（如编号“{rows[0].text('id')}”），没有放入任何模板。"
+                "请在台账中填写责任单位后重新生成。",
+                sheet=LEDGER,
+                cell=rows[0].cell("unit"),
             )
         )
     wanted = list(units) if units else known

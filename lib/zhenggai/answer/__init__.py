@@ -1,0 +1,1 @@
+"""Answering an upper office's template from this level's master (``zhenggai answer``)."""
