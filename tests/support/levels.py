@@ -50,6 +50,7 @@ PROVINCE_ROWS: list[dict[str, Any]] = [
         "unit": CITY,
         "deadline": "2026年12月底前",
         "status": "未启动",
+        "warning": "30天内到期",
     },
     {
         "id": "2",
@@ -62,6 +63,7 @@ PROVINCE_ROWS: list[dict[str, Any]] = [
         "unit": CITY,
         "deadline": "2026年12月底前",
         "status": "未启动",
+        "warning": "30天内到期",
     },
     {
         "id": "3",
