@@ -204,6 +204,25 @@ def test_unit_without_rows_gets_no_file_and_unknown_unit_is_a_problem(make_maste
     ]
 
 
+def test_rows_without_a_unit_or_naming_several_are_problems_not_silence(make_master, tmp_path):
+    master = make_master(
+        rows=[_row("1", "办公室"), _row("2", None), _row("3", None), _row("4", "办公室、人事科")]
+    )
+    wb = openpyxl.load_workbook(master)
+    for r, (code, name) in enumerate([("01", "办公室"), ("02", "人事科")], start=2):
+        wb["单位"].cell(r, 1, code)
+        wb["单位"].cell(r, 2, name)
+    wb.save(master)
+    result = make_templates(read_ledger(master), now=NOW, out=tmp_path / "out")
+    assert [t.unit for t in result.issued] == ["办公室"]
+    assert [p.as_tuple() for p in result.problems] == [
+        ("台账", "H5", "unit-unknown"),
+        ("台账", "H3", "required-missing"),
+    ]
+    assert "--split-by 责任单位" in result.problems[0].message
+    assert result.problems[1].message.startswith("2 行的责任单位为空（如编号“2”）")
+
+
 def test_repeated_and_missing_ids_are_left_out_with_a_problem(make_master):
     master = make_master(rows=[_row("1", "办公室"), _row("1", "办公室"), _row("2", "办公室")])
     wb = openpyxl.load_workbook(master)
