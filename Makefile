@@ -75,7 +75,7 @@ bundle: $(VENV)/.dev
 	$(BIN)/python -m tools.bundle --out dist
 
 # The README's pictures, from the demo (LibreOffice -> PDF -> pdftoppm PNG); committed under docs/pictures/.
-pictures: $(VENV)/.runtime
+pictures: $(VENV)/.dev
 	$(BIN)/python -m tools.pictures --out docs/pictures
 
 clean:

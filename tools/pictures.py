@@ -10,6 +10,7 @@ day, 2026-11-28, so every date agrees), then renders:
 ``problem-list.png``    the 问题清单 a unit gets back
 ``report-page1.png``    page 1 of the 整改情况报告 .docx
 ``bulletin-page1.png``  page 1 of the 督查通报 .docx
+``chain.png``           the chain of levels (:mod:`tools.chain`: a diagram drawn with Pillow)
 ======================  ============================================================
 
 Spreadsheets are exported with LibreOffice's "SinglePageSheets" option (each
@@ -31,6 +32,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from tools.chain import draw_chain
+
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2026-11-28"
 BATCH = "2026年11月"
@@ -47,6 +50,7 @@ PICTURES = (
     "problem-list.png",
     "report-page1.png",
     "bulletin-page1.png",
+    "chain.png",
 )
 
 __all__ = ["PICTURES", "main", "make_pictures"]
@@ -180,6 +184,7 @@ def make_pictures(out: Path) -> list[Path]:
                 out / "bulletin-page1.png",
                 dpi=60,
             ),
+            draw_chain(out / "chain.png"),
         ]
     return made
 

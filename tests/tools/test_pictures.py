@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.chain import draw_chain
 from tools.pictures import PICTURES, make_pictures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +57,16 @@ def test_readme_shows_every_picture_and_only_existing_ones():
     shown = [a or b for a, b in shown]
     assert sorted(set(shown)) == sorted(f"docs/pictures/{n}" for n in PICTURES)
     assert not (set(p.name for p in FOLDER.iterdir()) - set(PICTURES)), "stale pictures"
+
+
+def test_the_chain_diagram_is_drawn_as_committed(tmp_path):
+    """The diagram needs no LibreOffice: drawn afresh, it is the committed picture's size."""
+    if not any(
+        Path(d, "NotoSansCJK-Regular.ttc").exists() for d in ("/usr/share/fonts/opentype/noto",)
+    ):
+        pytest.skip("Noto CJK 字体未安装（.ci/run 会安装 fonts-noto-cjk）")
+    drawn = draw_chain(tmp_path / "chain.png")
+    assert png_size(drawn) == png_size(FOLDER / "chain.png") == (1400, 660)
 
 
 @pytest.mark.slow
