@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.chain import draw_chain
+from tools.chain import FONT_FOLDERS, draw_chain
 from tools.pictures import PICTURES, make_pictures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,9 +61,7 @@ def test_readme_shows_every_picture_and_only_existing_ones():
 
 def test_the_chain_diagram_is_drawn_as_committed(tmp_path):
     """The diagram needs no LibreOffice: drawn afresh, it is the committed picture's size."""
-    if not any(
-        Path(d, "NotoSansCJK-Regular.ttc").exists() for d in ("/usr/share/fonts/opentype/noto",)
-    ):
+    if not any((d / "NotoSansCJK-Regular.ttc").exists() for d in FONT_FOLDERS):
         pytest.skip("Noto CJK 字体未安装（.ci/run 会安装 fonts-noto-cjk）")
     drawn = draw_chain(tmp_path / "chain.png")
     assert png_size(drawn) == png_size(FOLDER / "chain.png") == (1400, 660)
