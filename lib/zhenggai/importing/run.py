@@ -38,10 +38,10 @@ from ..core.text import Value
 from ..io.calamine import open_book
 from .ids import demote_repeated_ids, retell_ambiguities
 from .place import ledger_changes
-from .rows import EXTRA_PREFIX, ORIGIN_KEY, ORIGIN_NAME, BuiltRows, build_rows, import_rules
+from .rows import EXTRA_PREFIX, ORIGIN_KEY, ORIGIN_NAME, BuiltRows
 from .sheet import ColumnDecision, Decision, NotWritten, SheetRead, SheetSource, adopt_sheet
-from .split import SplitRow, plan_split
-from .upper import adopt_upper, build_upper, upper_meta, with_upper_field
+from .split import SplitRow, check_split_by, plan_split
+from .upper import adopt_upper, build_all, upper_meta, with_upper_field
 
 __all__ = [
     "IMPORT_FORMATS",
@@ -298,7 +298,7 @@ def plan_import(
         _with_extra_fields(ledger.spec, sheets, result), sheets, result.new_fields
     )
     now = now or clock.now()
-    built = _build(ledger, spec, sheets, now)
+    built = build_all(ledger, spec, sheets, now=now)
     if not built.rows:
         result.new_fields = []  # nothing is written, so no column is added either
     result.rows = [row.values for row in built.rows]
@@ -319,40 +319,13 @@ def plan_import(
     return result
 
 
-def _build(ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], now: datetime) -> BuiltRows:
-    """The rows of ordinary sheets, then the new items of upper templates, ids kept apart."""
-    base_year = ledger.settings.base_year or now.year
-    ordinary = [s for s in sheets if s.source.upper is None]
-    built = build_rows(ledger, spec, ordinary, base_year=base_year, today=now.date())
-    upper = [s for s in sheets if s.source.upper is not None]
-    if upper:
-        taken = {row.text("id") for row in ledger.table} | {r.text("id") for r in built.rows}
-        rules = import_rules(ledger, base_year=base_year, today=now.date())
-        more = build_upper(ledger, spec, upper, taken=taken, rules=rules)
-        built.rows += more.rows
-        built.not_written += more.not_written
-        built.problems += more.problems
-        built.notes += more.notes
-        built.placeholders += more.placeholders
-    return built
-
-
 def _split(
     ledger: Ledger, split_by: str, built: BuiltRows, now: datetime, result: ImportResult
 ) -> None:
     """``--split-by``: split the ledger's rows naming several units (see :mod:`.split`)."""
-    f = ledger.spec.field("unit")
-    if header_word(split_by) not in (header_word(f.name), f.key):
-        raise UsageError(
-            f"--split-by 只能是“{f.name}”：按责任单位把写了几个单位的行拆成每个单位一行。"
-            f"“{split_by}”不是责任单位列。"
-        )
-    plan = plan_split(
-        ledger,
-        now=now,
-        taken={r.text("id") for r in built.rows},
-        added_units=built.new_units,
-    )
+    check_split_by(ledger.spec, split_by)
+    taken = {r.text("id") for r in built.rows}
+    plan = plan_split(ledger, now=now, taken=taken, added_units=built.new_units)
     result.split_rows = plan.rows
     result.problems += plan.problems
     result.new_units += plan.new_units

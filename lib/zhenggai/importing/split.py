@@ -26,13 +26,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core.changes import ChangeSet
+from ..core.errors import UsageError
 from ..core.ledger import Ledger
 from ..core.logs import LogSheet, Record
 from ..core.problems import Code, Problem
 from ..core.sheets import CHANGES, LEDGER, UNITS
+from ..core.spec import Spec, header_word
 from ..core.text import Value, split_list
 
-__all__ = ["SPLIT_OP", "SplitPlan", "SplitRow", "plan_split"]
+__all__ = ["SPLIT_OP", "SplitPlan", "SplitRow", "check_split_by", "plan_split"]
 
 SPLIT_OP = "拆分"  # 变更记录 操作
 
@@ -58,6 +60,20 @@ class SplitPlan:
     rows: list[SplitRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     new_units: list[str] = field(default_factory=list)
+
+
+def check_split_by(spec: Spec, split_by: str) -> None:
+    """Refuse a ``--split-by`` that does not name 责任单位 (by 字段名 or 键名).
+
+    Raises:
+        UsageError: it names another column.
+    """
+    f = spec.field("unit")
+    if header_word(split_by) not in (header_word(f.name), f.key):
+        raise UsageError(
+            f"--split-by 只能是“{f.name}”：按责任单位把写了几个单位的行拆成每个单位一行。"
+            f"“{split_by}”不是责任单位列。"
+        )
 
 
 def plan_split(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from ..core.errors import WorkbookError
 from ..core.grid import GridSource, Row
@@ -36,14 +37,16 @@ from .rows import (
     ORIGIN_KEY,
     BuiltRows,
     LedgerRow,
+    build_rows,
     generated_id,
+    import_rules,
     row_model,
     row_value,
     value_problems,
 )
 from .sheet import ColumnDecision, Decision, NotWritten, SheetRead
 
-__all__ = ["adopt_upper", "build_upper", "upper_meta", "with_upper_field"]
+__all__ = ["adopt_upper", "build_all", "build_upper", "upper_meta", "with_upper_field"]
 
 # The upper texts compared when an item is already here: what the upper office decides.
 _COMPARED = ("category", "problem", "measure", "kind", "deadline")
@@ -208,3 +211,24 @@ def _note(sheet: SheetRead, added: int) -> str:
         f"“责任单位”列是{meta.unit}自己，没有导入。请在台账“责任单位”列填写本级的承办单位"
         "（几个单位用“、”隔开），再运行一次本命令并加 --split-by 责任单位，拆成每个单位一行后再下发模板。"
     )
+
+
+def build_all(
+    ledger: Ledger, spec: Spec, sheets: Sequence[SheetRead], *, now: datetime
+) -> BuiltRows:
+    """The rows of ordinary sheets (:func:`~.rows.build_rows`), then the new items of
+    upper templates (:func:`build_upper`), their 编号 kept apart."""
+    base_year = ledger.settings.base_year or now.year
+    ordinary = [s for s in sheets if s.source.upper is None]
+    built = build_rows(ledger, spec, ordinary, base_year=base_year, today=now.date())
+    upper = [s for s in sheets if s.source.upper is not None]
+    if upper:
+        taken = {row.text("id") for row in ledger.table} | {r.text("id") for r in built.rows}
+        rules = import_rules(ledger, base_year=base_year, today=now.date())
+        more = build_upper(ledger, spec, upper, taken=taken, rules=rules)
+        built.rows += more.rows
+        built.not_written += more.not_written
+        built.problems += more.problems
+        built.notes += more.notes
+        built.placeholders += more.placeholders
+    return built
