@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import clock
-from ..core.errors import MasterBusyError, UsageError
+from ..core.errors import UsageError
 from ..core.grid import Row
 from ..core.ledger import Ledger
 from ..core.problems import Problem, show_value
@@ -37,7 +37,6 @@ from ..core.rowmodel import RowModel
 from ..core.spec import Field
 from ..core.text import Value
 from ..core.values import Rules
-from ..io.lock import holder
 from ..template.fill import fill_template
 from ..template.names import template_name
 from .combine import DEPENDENT, Combined, combine_rows
@@ -245,7 +244,7 @@ def answer_template(
     Raises:
         WorkbookError: the template cannot be read or is not as issued.
         UsageError: it is this master's own template.
-        MasterBusyError: *out* is open in Excel/WPS.
+        OutputError: *out* is open in Excel/WPS, its folder read-only, the disk full.
     """
     now = now or clock.now()
     upper = read_upper(template)
@@ -254,8 +253,5 @@ def answer_template(
     values = {(r.upper.id, key): value for r in result.rows for key, value in r.values.items()}
     if dry_run or not values:
         return result
-    who = holder(dest) if dest.exists() else None
-    if who is not None:
-        raise MasterBusyError(f"“{dest.name}”正被 {who} 打开，请先关闭再运行。")
     result.out = fill_template(template, dest, values, saved=now)
     return result

@@ -28,6 +28,7 @@ from openpyxl.utils import range_boundaries
 
 from ..core.text import Value
 from .calamine import open_book
+from .output import writing
 from .style import write_value
 from .xlsx_patch import stamp_modified
 
@@ -46,6 +47,9 @@ def write_cells(
     *dest* is replaced only once the new file is complete and reads back, so an
     interrupted run never leaves half a workbook to be sent on.
 
+    Raises:
+        OutputError: *dest* is open in Excel/WPS, its folder is read-only, the disk full.
+
     Args:
         source: the workbook to start from (left unchanged unless it is *dest*).
         dest: the file to write (folders are made).
@@ -55,19 +59,20 @@ def write_cells(
     wb = openpyxl.load_workbook(source)
     for (sheet, cell), value in cells.items():
         write_value(wb[sheet][cell], value)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".~{dest.stem}.{os.getpid()}.tmp{dest.suffix}")
-    try:
-        wb.save(tmp)
-        if saved is not None:
-            set_saved(tmp, saved)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        open_book(tmp, trusted=True)  # it must read back
-        os.replace(tmp, dest)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with writing(dest):
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            wb.save(tmp)
+            if saved is not None:
+                set_saved(tmp, saved)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            open_book(tmp, trusted=True)  # it must read back
+            os.replace(tmp, dest)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return dest
 
 
