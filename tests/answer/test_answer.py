@@ -202,7 +202,9 @@ def test_values_the_upper_rules_refuse_are_listed_and_left_as_issued(tmp_path):
         ("填报", "M10", "text-too-long"),
         ("填报", "L11", "status-invalid"),
     ]
-    assert "整改状态、完成时间、佐证材料都未填入上级模板" in result.problems[0].message
+    assert result.problems[0].message.endswith(
+        "未填入上级模板。请填写实际完成的日期。（整改状态、完成时间、佐证材料一并未填）"
+    )
     assert {r.upper.id: r.values for r in result.rows} == {
         "1": {},
         "2": {"status": "正在整改"},

@@ -115,8 +115,8 @@ def test_an_unknown_or_empty_status_is_never_guessed():
         "answer-status-undecided",
         ("L3", "L4"),
     )
-    assert "第3行（3-2，乙县）为“基本完成”" in held.reason
-    assert "第4行（3-3，丙县）为空" in held.reason
+    assert "第3行（3-2，乙县）的整改状态为“基本完成”" in held.reason
+    assert "第4行（3-3，丙县）的整改状态为空" in held.reason
 
 
 @pytest.mark.parametrize(

@@ -102,12 +102,13 @@ def _status(rows: Sequence[Row], out: Combined, *, names: dict[str, str]) -> str
     bad = [(r, s) for r, s in zip(rows, statuses, strict=True) if s not in STATUSES]
     if bad:
         said = "、".join(
-            f"第{r.number}行（{_who(r)}）为{'空' if not s else f'“{s}”'}" for r, s in bad
+            f"第{r.number}行（{_who(r)}）的{names['status']}为{'空' if not s else f'“{s}”'}"
+            for r, s in bad
         )
         out.hold(
             DEPENDENT,
             Code.ANSWER_STATUS_UNDECIDED,
-            f"本级台账{names['status']}{said}，不是 {'、'.join(STATUSES)} 之一，"
+            f"本级台账{said}，不是 {'、'.join(STATUSES)} 之一，"
             f"无法合成上报的{names['status']}：{names['status']}、{names['done_date']}、"
             f"{names['evidence']}都未填写。请先在台账中改正。",
             [_cell(r, "status") for r, _ in bad],

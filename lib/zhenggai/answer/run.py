@@ -148,7 +148,8 @@ def _checked(
     """The values that pass the upper office's rules, and the problems of the others."""
     where = {"file": upper.name, "sheet": upper.meta.sheet}
     problems = [
-        Problem(h.code, h.reason, **where, cell=upper.cell(u, h.keys[0])) for h in combined.held
+        Problem(h.code, f"上级编号“{u.id}”：{h.reason}", **where, cell=upper.cell(u, h.keys[0]))
+        for h in combined.held
     ]
     model = RowModel.of([fields[k] for k in fields if k in combined.values])
     checked = model.check({k: v for k, v in combined.values.items() if k in fields}, rules)
@@ -158,16 +159,14 @@ def _checked(
         refused |= set(DEPENDENT)  # written together or not at all
     dependent = "、".join(fields[k].name for k in DEPENDENT if k in fields)
     for key, p in checked.problems:
-        if p.code.is_notice:
-            tail = ""
-        elif key in DEPENDENT:
-            tail = f"（{dependent}都未填入上级模板）"
-        else:
-            tail = "（未填入上级模板）"
+        # the rules say what becomes of a refused value as a return's ("本次未采用"): say it here
+        message = p.message.replace(rules.verdict, "未填入上级模板")
+        if together and key in DEPENDENT and not p.code.is_notice:
+            message += f"（{dependent}一并未填）"
         problems.append(
             Problem(
                 p.code,
-                f"上级编号“{u.id}”：{p.message}{tail}",
+                f"上级编号“{u.id}”：{message}",
                 **where,
                 cell=upper.cell(u, key),
                 value=show_value(combined.values.get(key)),
