@@ -60,7 +60,7 @@ def test_province_city_counties_and_back(tmp_path):
     )
     fill_template(
         issued / template_name("乙县", BATCH),
-        returns / template_name("乙县", BATCH).replace(".xlsx", "(1).xlsx"),  # a second download
+        returns / f"回复：{template_name('乙县', BATCH)}",  # renamed by the mail client
         {
             ("1-2", "status"): "已完成",
             ("1-2", "progress"): "已补齐9个支部的记录。",

@@ -52,6 +52,8 @@ __all__ = [
     "plan_answer",
 ]
 
+NOT_WRITTEN = "未填入上级模板"  # what became of a value the upper office's rules refuse
+
 ANSWER_FOLDER = "上报"
 """Where answers go by default: beside the master, like 下发/, 回收/ and 反馈/."""
 
@@ -159,8 +161,7 @@ def _checked(
         refused |= set(DEPENDENT)  # written together or not at all
     dependent = "、".join(fields[k].name for k in DEPENDENT if k in fields)
     for key, p in checked.problems:
-        # the rules say what becomes of a refused value as a return's ("本次未采用"): say it here
-        message = p.message.replace(rules.verdict, "未填入上级模板")
+        message = p.message
         if together and key in DEPENDENT and not p.code.is_notice:
             message += f"（{dependent}一并未填）"
         problems.append(
@@ -199,7 +200,7 @@ def plan_answer(ledger: Ledger, upper: UpperTemplate, *, today: date | None = No
     )
     result.unmatched = found.unmatched
     result.problems += found.problems
-    rules = Rules(today=today or clock.today(), max_length=upper.max_text)
+    rules = Rules(today=today or clock.today(), max_length=upper.max_text, verdict_text=NOT_WRITTEN)
     names = {k: ledger.spec.field(k).name for k in fields if ledger.spec.has(k)}
     for pair in found.pairs:
         combined = combine_rows(pair.rows, keys=fields.keys(), names=names)
