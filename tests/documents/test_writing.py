@@ -237,7 +237,6 @@ def test_the_cli_summary_breaks_down_in_progress_as_the_documents_do(tmp_path, c
     """The report command's one-line summary must not contradict the report's own sentence."""
     from zhenggai.cli import main
     from zhenggai.demo.ledger import create_demo_master
-
     from zhenggai.io.calamine import open_book
 
     master = create_demo_master(tmp_path / "台账.xlsx")
