@@ -198,6 +198,10 @@ class SheetTable:
         charts: native charts to draw.
         title: optional title line above the header (row 1), shifting the table down.
         number_formats: 1-based column -> Excel number format (e.g. "0.00%").
+        links: (1-based row, col) -> hyperlink target, rows counted from the sheet's top:
+            a path relative to the master's folder with "/" between folders
+            ("电子档案/2026年11月/办公室/纪要.pdf"), so the link still opens when the
+            folder is copied or moved as a whole.
     """
 
     name: str
@@ -209,6 +213,7 @@ class SheetTable:
     charts: list[ChartSpec] = field(default_factory=list)
     title: str = ""
     number_formats: dict[int, str] = field(default_factory=dict)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def header_row(self) -> int:

@@ -46,6 +46,8 @@ class MemoryMaster:
         path: Path | None = None,
     ) -> None:
         self.grids = grids
+        self.links: dict[str, dict[tuple[int, int], str]] = {}
+        """Hyperlinks of the output sheets rewritten whole: sheet -> (row, col) -> target."""
         self._visibility = dict(visibility or {})
         self._path = path
 
@@ -109,6 +111,7 @@ class MemoryMaster:
             grid += [list(r) for r in t.rows]
             self._sheet(t.name)
             self.grids[t.name] = grid
+            self.links[t.name] = dict(t.links)
         return len(changes)
 
     def set(self, sheet: str, row: int, col: int, value: Value) -> None:

@@ -124,6 +124,12 @@ class Code(StrEnum):
     MAIL_BAD_ADDRESS = "mail-bad-address"
     MAIL_NO_ATTACHMENT = "mail-no-attachment"
     MAIL_REFUSED = "mail-refused"
+    # collecting mail (zhenggai collect): who sent it, which batch, what it carried
+    MAIL_UNKNOWN_SENDER = "mail-unknown-sender"
+    MAIL_SHARED_ADDRESS = "mail-shared-address"
+    MAIL_NO_BATCH = "mail-no-batch"
+    MAIL_TOO_LARGE = "mail-too-large"
+    ATTACHMENT_REFUSED = "attachment-refused"
     # hostile and odd returned files (issue 10, tests/hostile)
     FILE_UNSAFE = "file-unsafe"
     BATCH_OUTDATED = "batch-outdated"

@@ -5,8 +5,8 @@ default and its 说明. ``zhenggai init`` writes these rows; :func:`read_setting
 reads them back, falling back to the default for a row that is missing or
 blank, and naming the cell of a value that cannot be used.
 
-Passwords never live here: SMTP passwords come from ``ZHENGGAI_SMTP_PASSWORD``
-or a prompt.
+Passwords never live here: mail passwords come from the environment
+(``ZHENGGAI_SMTP_PASSWORD``, ``ZHENGGAI_IMAP_PASSWORD``), the system keyring or a prompt.
 """
 
 from __future__ import annotations
@@ -152,6 +152,36 @@ class Settings:
         "并在下次报送时如实填写整改进展：\n\n{逾期事项}\n\n谢谢！",
         "已报送本批次、但有逾期事项的单位收到的催报正文；可用 {批次} {单位} {截止} {截至} {逾期事项}"
         "（{截至} 是写邮件的日期，逾期天数按这一天计算）",
+    )
+    # collecting replies from the mailbox (zhenggai collect); the password is never stored here
+    imap_host: str = _s("IMAP服务器", "", "收取各单位回复邮件的服务器，如 imap.example.org")
+    imap_port: int = _s("IMAP端口", 993, "SSL 一般 993，STARTTLS 一般 143")
+    imap_security: str = _s("IMAP加密", "SSL", "SSL 或 STARTTLS", choices=("SSL", "STARTTLS"))
+    imap_user: str = _s(
+        "IMAP用户",
+        "",
+        "登录用户名，留空则用 SMTP用户；密码请设环境变量 ZHENGGAI_IMAP_PASSWORD、"
+        "用 zhenggai collect 台账.xlsx --save-password 存进系统密码库，或运行时输入",
+    )
+    imap_folder: str = _s(
+        "收件文件夹", "INBOX", "从邮箱的哪个文件夹收取：INBOX 是收件箱，自建的文件夹写它的名称"
+    )
+    evidence_folder: str = _s(
+        "电子档案文件夹",
+        "电子档案",
+        "各单位邮件附件中的佐证材料存放位置（按 批次/单位 分文件夹），相对台账所在文件夹",
+    )
+    count_evidence: str = _s(
+        "统计佐证材料",
+        "自动",
+        "通报和逾期预警是否统计“已完成但没有佐证材料文件”的事项：自动（“佐证材料”表有文件时统计）、是、否",
+        choices=("自动", "是", "否"),
+    )
+    report_evidence: str = _s(
+        "报告列出佐证材料",
+        "否",
+        "整改情况报告是否在每条措施后列出“佐证材料”表中的文件名：是、否",
+        choices=("是", "否"),
     )
     # importing ledgers made elsewhere (zhenggai import)
     import_placeholders: str = _s(

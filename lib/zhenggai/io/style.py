@@ -24,6 +24,7 @@ __all__ = [
     "add_column",
     "column_widths",
     "fill",
+    "link_target",
     "make_chart",
     "storable",
     "style_header",
@@ -35,6 +36,7 @@ _THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FONT = Font(name="微软雅黑", bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+LINK_FONT = Font(color="0563C1", underline="single")  # Excel's Hyperlink style
 _FILLS: dict[str, PatternFill] = {}
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -49,6 +51,24 @@ def storable(text: str) -> str:
     (U+2400…, e.g. "␇"), lone surrogates and the non-characters U+FFFE/U+FFFF
     (which XML cannot carry) as U+FFFD."""
     return text if text.isprintable() else _UNWRITABLE.sub(_visible, text)
+
+
+# In a relationship's Target a "#" starts a place in the file and "%" an escape;
+# spaces and control characters are not allowed. Chinese stays as it is, as Excel writes it.
+_LINK_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in '%# "<>`{}|^'}
+_LINK_ESCAPES |= {c: f"%{c:02X}" for c in range(0x20)} | {0x7F: "%7F"}
+
+
+def link_target(path: str) -> str:
+    """A hyperlink's target for *path*, relative to the workbook's folder, with "/" between folders.
+
+    Excel, WPS and LibreOffice open a relative target from the workbook's own
+    folder, so the links survive copying the folder elsewhere.
+
+    >>> link_target("电子档案/2026年11月/办公室/会议纪要 #2.pdf")
+    '电子档案/2026年11月/办公室/会议纪要%20%232.pdf'
+    """
+    return path.replace("\\", "/").translate(_LINK_ESCAPES)
 
 
 def fill(colour: Fill | str) -> PatternFill:
@@ -155,6 +175,10 @@ def write_table(ws: Worksheet, table: SheetTable) -> None:
                 cell.number_format = table.number_formats[c]
     for (row_no, col_no), colour in table.fills.items():
         ws.cell(row_no, col_no).fill = fill(colour)
+    for (row_no, col_no), target in table.links.items():
+        cell = ws.cell(row_no, col_no)
+        cell.hyperlink = link_target(target)
+        cell.font = LINK_FONT
     sample: list[Sequence[Value]] = [table.header, *table.rows] if table.header else [*table.rows]
     fit_widths(ws, sample)
     for c, w in table.widths.items():

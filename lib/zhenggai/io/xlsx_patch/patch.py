@@ -50,6 +50,7 @@ from ...core.text import Value
 from ..style import column_widths
 from ..zipguard import sheet_parts
 from .charts import redraw
+from .links import hyperlinks_xml, place_hyperlinks, relink, rels_part
 from .styles import Styles, Unsupported, cell_xml, edited_cell, set_attr
 
 __all__ = ["Patched", "Unsupported", "patch", "stamp_modified", "without_blank_tail"]
@@ -87,6 +88,7 @@ class _SheetWork:
     appended: list[list[Value]] = field(default_factory=list)
     table: SheetTable | None = None
     first_appended: int = 0  # set by the pre-scan
+    link_ids: list[str] = field(default_factory=list)  # relationship id of each table link
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
         for table in changes.tables:
             if table.charts:
                 redrawn |= redraw(zf, parts[table.name], table)
+            redrawn |= _relinked(zf, work[table.name], table)
         with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
             for info in zf.infolist():
                 name = info.filename
@@ -167,10 +170,20 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
                                 sink.write(piece)
                         else:
                             shutil.copyfileobj(fh, sink, CHUNK)
+            for name in redrawn.keys() - set(zf.namelist()):  # a sheet's first links
+                out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), redrawn[name])
             # styles.xml last: the sheets above added the formats they need
             out.writestr(zf.getinfo("xl/styles.xml"), styles.render())
     appended = {name: w.first_appended for name, w in work.items() if w.appended}
     return Patched(list(parts), appended)
+
+
+def _relinked(zf: zipfile.ZipFile, w: _SheetWork, table: SheetTable) -> dict[str, bytes]:
+    """The sheet's relationships part with the table's links instead of the old ones ({} if none)."""
+    name = rels_part(w.part)
+    old = zf.read(name) if name in zf.namelist() else None
+    rels, w.link_ids = relink(old, [table.links[k] for k in sorted(table.links)])
+    return {name: rels} if rels is not None else {}
 
 
 def without_blank_tail(rows: list[list[Value]]) -> list[list[Value]]:
@@ -274,7 +287,7 @@ def _last_value_row(zf: zipfile.ZipFile, part: str) -> int:
 
 def _patch_sheet(fh: IO[bytes], w: _SheetWork, styles: Styles) -> Iterator[bytes]:
     if w.table is not None:
-        yield from _rewrite_table(fh, w.table, styles)
+        yield from _rewrite_table(fh, w.table, styles, w.link_ids)
         return
     pending = dict(w.edits)
     order = sorted(pending, reverse=True)  # popped from the end: ascending
@@ -366,8 +379,10 @@ def _widen_dimension(head: bytes, w: _SheetWork, appended_end: int) -> bytes:
     return head[: m.start(1)] + new.encode() + head[m.end(1) :]
 
 
-def _rewrite_table(fh: IO[bytes], table: SheetTable, styles: Styles) -> Iterator[bytes]:
-    """A sheet rewritten whole: keep its head and tail, replace every row."""
+def _rewrite_table(
+    fh: IO[bytes], table: SheetTable, styles: Styles, link_ids: Sequence[str]
+) -> Iterator[bytes]:
+    """A sheet rewritten whole: keep its head and tail, replace every row and every link."""
     header_styles: dict[int, int] = {}
     head = b""
     number = 0
@@ -386,6 +401,7 @@ def _rewrite_table(fh: IO[bytes], table: SheetTable, styles: Styles) -> Iterator
                             style.group(1)
                         )
         else:
+            data = place_hyperlinks(data, b"")  # the old rows' links go with them
             if _ROW_BOUND.search(data) or (not table.charts and _DRAWING.search(data)):
                 raise Unsupported(f"{table.name}: 含合并单元格、链接、条件格式、数据验证或图形")
             if table.header and not header_styles:
@@ -398,7 +414,8 @@ def _rewrite_table(fh: IO[bytes], table: SheetTable, styles: Styles) -> Iterator
             last = _first_data_row(table) + len(table.rows) - 1
             yield _table_head(head, table, ncols, last)
             yield from _table_rows(table, header_styles, styles)
-            yield _table_tail(data, table, last)
+            links = hyperlinks_xml(sorted(table.links), link_ids)
+            yield place_hyperlinks(_table_tail(data, table, last), links)
 
 
 def _first_data_row(table: SheetTable) -> int:
@@ -460,7 +477,8 @@ def _table_rows(
             colour = row_fills.get(c)
             if value is None and colour is None and (c not in table.wrap or c > len(values)):
                 continue
-            base = styles.xf(0, wrap=c in table.wrap, fmt=table.number_formats.get(c))
+            plain = styles.link() if (number, c) in table.links else 0
+            base = styles.xf(plain, wrap=c in table.wrap, fmt=table.number_formats.get(c))
             out.append(cell_xml(number, c, base, value, colour, styles))
         yield b'<row r="%d">%s</row>' % (number, b"".join(out))
 

@@ -141,6 +141,7 @@ class Styles:
         self.nfonts = len(_FONT.findall(fonts.group(1) or b""))
         self.new_fonts: list[bytes] = []
         self._title: int | None = None
+        self._link: int | None = None
         declared = _block(xml, b"numFmts")  # (dxfs hold numFmts of their own: not these)
         self.formats: dict[str, int] = {}
         for element in _NUMFMT.findall(declared.group(0) if declared else b""):
@@ -178,6 +179,25 @@ class Styles:
             )
             self._title = len(self.xfs) + len(self.new_xfs) - 1
         return self._title
+
+    def link(self) -> int:
+        """The cell format of a hyperlink: blue, underlined (as style.LINK_FONT)."""
+        if self._link is None:
+            fonts = _block(self.xml, b"fonts")
+            first = _FONT.search(fonts.group(1) or b"") if fonts else None
+            size = re.search(rb'<sz val="([^"]*)"', first.group(0)) if first else None
+            name = re.search(rb'<name val="([^"]*)"', first.group(0)) if first else None
+            self.new_fonts.append(
+                b'<font><u val="single"/><sz val="%s"/><color rgb="FF0563C1"/><name val="%s"/></font>'
+                % (size.group(1) if size else b"11", name.group(1) if name else b"Calibri")
+            )
+            tag, body = _open_xf(self.xfs[0])
+            font_id = b"%d" % (self.nfonts + len(self.new_fonts) - 1)
+            self.new_xfs.append(
+                set_attr(set_attr(tag, b"fontId", font_id), b"applyFont", b"1") + body
+            )
+            self._link = len(self.xfs) + len(self.new_xfs) - 1
+        return self._link
 
     def is_date(self, index: int) -> bool:
         """True when cell format *index* shows numbers as dates."""
