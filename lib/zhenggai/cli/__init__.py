@@ -30,6 +30,7 @@ from .addin import addin_group
 from .answer import answer_command
 from .bulletin import bulletin_command
 from .check import check_command
+from .collect import collect_command
 from .console import tolerant_streams
 from .consolidate import consolidate_command
 from .i18n import chinese_messages
@@ -68,6 +69,7 @@ for command in (
     import_command,
     templates_command,
     mail_command,
+    collect_command,
     check_command,
     consolidate_command,
     undo_command,

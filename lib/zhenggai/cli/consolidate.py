@@ -7,10 +7,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..collect.result import CollectResult
 from ..core.errors import OutputError, after
 from ..core.problems import show_value
+from ..core.sheets import EVIDENCE
+from ..evidence.refresh import consolidate_and_index
 from ..io.master import SaveResult, update_master
-from ..returns.consolidate import ConsolidateResult, FileResult, consolidate_folder
+from ..returns.consolidate import ConsolidateResult, FileResult
 from ..returns.feedback import write_feedback
 from ._base import (
     EXIT_OK,
@@ -25,6 +28,7 @@ from ._base import (
     styled,
     today_option,
 )
+from .collect import render, run_collect
 
 __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
 
@@ -45,9 +49,19 @@ __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
     help="旧式报送（不是下发的模板、按编号读取的文件）与台账不同的值直接采用；"
     "不加时只作为修改建议列入“冲突”表。",
 )
+@option(
+    "--collect",
+    is_flag=True,
+    help="先从邮箱收取各单位的回复（同 zhenggai collect），再汇总。",
+)
 @today_option()
 def consolidate_command(
-    master: Path, returns: Path | None, dry_run: bool, as_json: bool, trust_legacy: bool
+    master: Path,
+    returns: Path | None,
+    dry_run: bool,
+    as_json: bool,
+    trust_legacy: bool,
+    collect: bool,
 ) -> int:
     """一键汇总：逐个校验各单位报回的模板，三方合并进台账，全部留痕。
 
@@ -57,12 +71,14 @@ def consolidate_command(
     有问题的单位生成问题清单（反馈/批次/单位-问题清单.xlsx），可直接发回。
 
     例：zhenggai consolidate 整改台账.xlsx
+        zhenggai consolidate 整改台账.xlsx --collect    先收取邮件再汇总
     """
+    collected = _collect(master, dry_run=dry_run, as_json=as_json) if collect else None
     with progress_bar("汇总", "读取台账") as progress:
         result, saved = update_master(
             master,
             op="汇总",
-            plan=lambda ledger: consolidate_folder(
+            plan=lambda ledger: consolidate_and_index(
                 ledger, returns, progress=progress, trust_legacy=trust_legacy
             ),
             dry_run=dry_run,
@@ -74,9 +90,13 @@ def consolidate_command(
             written = write_feedback(result)
         except OutputError as exc:
             not_written = exc  # said last, after what the consolidation did
+    clean = result.clean and (collected is None or not collected.problems)
     if as_json:
-        echo_json(result.to_json())
-        return EXIT_OK if result.clean else EXIT_PROBLEMS
+        data = result.to_json()
+        if collected is not None:
+            data["collect"] = collected.to_json()
+        echo_json(data)
+        return EXIT_OK if clean else EXIT_PROBLEMS
     _summary(result)
     problems = [p for f in result.files for p in f.problems]
     print_problems(problems, title="校验问题")
@@ -96,10 +116,20 @@ def consolidate_command(
         out.print("没有新的报送文件，台账没有改动。")
     for path in written:
         out.print(f"问题清单：{path}")
+    if any(t.name == EVIDENCE.name for t in result.changes.tables) and not dry_run:
+        out.print(f"“{EVIDENCE.name}”表已按电子档案文件夹和本次汇总的佐证材料更新。")
     if not_written is not None:
         with after(SaveResult.words(saved)):
             raise not_written
-    return EXIT_OK if result.clean else EXIT_PROBLEMS
+    return EXIT_OK if clean else EXIT_PROBLEMS
+
+
+def _collect(master: Path, *, dry_run: bool, as_json: bool) -> CollectResult:
+    """``--collect``: the mailbox first, as ``zhenggai collect`` does it."""
+    result, saved = run_collect(master, dry_run=dry_run)
+    if not as_json:
+        render(result, saved)
+    return result
 
 
 def _summary(result: ConsolidateResult) -> None:

@@ -31,7 +31,7 @@ from ._base import (
     today_option,
 )
 from .console import new_progress
-from .mail_password import ask_password, keep_password, ledger_config
+from .mail_password import account, ask_password, keep_password, ledger_config
 
 
 @click.command("mail", cls=ZhCommand)
@@ -101,7 +101,7 @@ def mail_command(
                 "--save-password、--forget-password 只保存或删除密码，不能与发送同用。"
             )
         config = ledger_config(master, smtp_host)
-        return keep_password(master, config, forget=forget_password, as_json=as_json)
+        return keep_password(master, account(config), forget=forget_password, as_json=as_json)
     if not send:
         sending_only = {
             "--resend": resend,

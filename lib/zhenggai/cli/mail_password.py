@@ -1,4 +1,9 @@
-"""The SMTP password for ``zhenggai mail --send``: environment, keyring, prompt; and saving it."""
+"""Mail passwords for ``mail --send`` (SMTP) and ``collect`` (IMAP): environment, keyring, prompt.
+
+One lookup for both protocols (:mod:`zhenggai.mail.secrets`): each has its
+environment variable (``ZHENGGAI_SMTP_PASSWORD``, ``ZHENGGAI_IMAP_PASSWORD``)
+and its keyring entry (``zhenggai-smtp/<server>``, ``zhenggai-imap/<server>``).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,26 @@ import click
 
 from ..core.errors import MailError, UsageError
 from ..io.master import read_ledger
+from ..mail.imap import ImapConfig
 from ..mail.secrets import Account, find_password, forget_password, save_password
 from ..mail.smtp import SmtpConfig
 from ._base import EXIT_OK, echo_json, err, out
 from .console import show
 
-__all__ = ["account", "ask_password", "keep_password", "ledger_config"]
+__all__ = [
+    "account",
+    "ask_password",
+    "imap_account",
+    "keep_password",
+    "ledger_config",
+    "password_for",
+]
+
+_SAVE = {
+    "SMTP": "zhenggai mail 台账.xlsx --save-password",
+    "IMAP": "zhenggai collect 台账.xlsx --save-password",
+}
+_USE = {"SMTP": "--send", "IMAP": "zhenggai collect"}
 
 
 def account(config: SmtpConfig) -> Account:
@@ -21,39 +40,47 @@ def account(config: SmtpConfig) -> Account:
     return Account("SMTP", config.host, config.user)
 
 
-def ask_password(config: SmtpConfig) -> str | None:
-    """The password for *config*: environment, else keyring, else asked without echo.
+def imap_account(config: ImapConfig) -> Account:
+    """The keyring entry of the mailbox login *config*."""
+    return Account("IMAP", config.host, config.user)
 
-    None when the server needs no login (设置 SMTP用户 empty). Never stored here.
-    """
-    if not config.user:
-        return None
-    who = account(config)
+
+def password_for(who: Account) -> str:
+    """The password of *who*: environment, else keyring, else asked without echo. Never stored here."""
     found = find_password(who)
     if found.password:
-        err.print(f"SMTP 密码取自{found.source}。")
+        err.print(f"{who.protocol} 密码取自{found.source}。")
         return found.password
     if found.keyring_problem:
         err.print(f"（没有读取系统密码库：{found.keyring_problem}）")
     try:
         entered: str = click.prompt(  # click writes the prompt itself: show() the user name
-            show(f"SMTP 用户 {config.user} 的密码（输入时不显示）"), hide_input=True, err=True
+            show(f"{who.protocol} 用户 {who.user} 的密码（输入时不显示）"),
+            hide_input=True,
+            err=True,
         )
     except click.Abort as exc:
         raise MailError(
-            f"没有 SMTP 密码：请设置环境变量 {who.env}，或用 zhenggai mail 台账.xlsx --save-password "
+            f"没有 {who.protocol} 密码：请设置环境变量 {who.env}，或用 {_SAVE[who.protocol]} "
             "保存到系统密码库，或在终端中运行本命令并按提示输入密码。"
         ) from exc
     return entered
 
 
-def keep_password(master: Path, config: SmtpConfig, *, forget: bool, as_json: bool) -> int:
-    """``--save-password`` / ``--forget-password``: store or remove the password in the keyring."""
+def ask_password(config: SmtpConfig) -> str | None:
+    """The SMTP password for *config*; None when the server needs no login (设置 SMTP用户 empty)."""
     if not config.user:
+        return None
+    return password_for(account(config))
+
+
+def keep_password(master: Path, who: Account, *, forget: bool, as_json: bool) -> int:
+    """``--save-password`` / ``--forget-password``: store or remove *who*'s password in the keyring."""
+    if not who.user:
+        setting = f"{who.protocol}用户"
         raise UsageError(
-            f"“设置”表的 SMTP用户 为空：服务器 {config.host} 不登录，不需要密码。请先填写 SMTP用户。"
+            f"“设置”表的 {setting} 为空：服务器 {who.host} 不登录，不需要密码。请先填写 {setting}。"
         )
-    who = account(config)
     if forget:
         removed = forget_password(who)
         if as_json:
@@ -65,7 +92,7 @@ def keep_password(master: Path, config: SmtpConfig, *, forget: bool, as_json: bo
         return EXIT_OK
     try:
         password: str = click.prompt(
-            show(f"SMTP 用户 {config.user}（{config.host}）的密码或授权码（输入时不显示）"),
+            show(f"{who.protocol} 用户 {who.user}（{who.host}）的密码或授权码（输入时不显示）"),
             hide_input=True,
             confirmation_prompt="再输入一次以确认",
             err=True,
@@ -77,7 +104,9 @@ def keep_password(master: Path, config: SmtpConfig, *, forget: bool, as_json: bo
         echo_json({"service": who.service, "user": who.user, "keyring": where})
     else:
         out.print(f"已保存到系统密码库（{where}）：{who.service} 用户 {who.user}。")
-        out.print(f"以后 zhenggai mail {master} --send 不再询问密码；要删除：--forget-password。")
+        command = _USE[who.protocol]
+        use = f"zhenggai mail {master} --send" if command == "--send" else f"{command} {master}"
+        out.print(f"以后 {use} 不再询问密码；要删除：--forget-password。")
     return EXIT_OK
 
 

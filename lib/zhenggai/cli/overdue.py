@@ -60,6 +60,8 @@ def overdue_command(master: Path, as_json: bool) -> int:
 
 def _render(result: OverdueResult) -> None:
     out.print(result.summary())
+    if result.evidence_summary():
+        out.print(result.evidence_summary())
     if result.no_warning_column:
         err.print("台账没有“预警”列，未写入预警；统计表已生成。", style="yellow")
     order = {Tier.OVERDUE: 0, Tier.ORANGE: 1, Tier.UNKNOWN: 2}

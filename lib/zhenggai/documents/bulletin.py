@@ -173,6 +173,8 @@ def bulletin_context(ledger: Ledger, facts: LedgerFacts, *, today: date) -> dict
         "day_unit": "个工作日" if settings.day_count == "工作日" else "天",
         "study": study_part(ledger, until=today),
         "study_paragraphs": [],
+        # 设置 统计佐证材料: done items without an archived evidence file (None: not spoken of)
+        "evidence": facts.evidence if facts.evidence.counted else None,
         # the names of earlier versions, for offices' own templates
         "overdue_count": stats.overdue,
         "measures": stats,

@@ -181,9 +181,15 @@ def report_context(
     today: date,
     date_text: str,
 ) -> dict[str, Any]:
-    """The variables a report template sees (documented in the README)."""
+    """The variables a report template sees (documented in the README).
+
+    ``evidence`` maps a measure's ``ids`` to its archived files (设置 报告列出佐证材料 是;
+    empty otherwise).
+    """
     categories = list(facts.categories)
     measures = [m for c in categories for m in c.measures]
+    listed = facts.evidence.files if settings.report_evidence == "是" else {}
+    files = {m.ids: list(dict.fromkeys(f for i in m.ids for f in listed.get(i, ()))) for m in measures}
     stats = Figures.of(facts.counts)
     ongoing = [m for m in measures if m.status == ONGOING]
     late = late_lines(facts.counts.late)
@@ -206,6 +212,7 @@ def report_context(
         "review_due": _review_due(measures, today, settings.review_after_days),
         "review_after_days": settings.review_after_days,
         **_next_steps(measures, settings, today=today, by_measure=stats.by_measure),
+        "evidence": {ids: names for ids, names in files.items() if names},
     }
 
 

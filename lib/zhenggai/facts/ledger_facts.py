@@ -21,11 +21,12 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.ledger import Ledger
 from ..core.problems import Problem
+from .evidence import EvidenceFacts, evidence_facts
 from .measures import Category, group_ledger, measure_key
 from .punctuality import BatchReturns, latest_batch
 from .stats import Counts, UnitStats, count
@@ -46,6 +47,7 @@ class LedgerFacts:
         categories: the rows grouped into categories, findings and measures.
         grouping: problems met while grouping (empty texts, statuses outside the vocabulary).
         batch: the latest batch's returns (None when no template was issued).
+        evidence: evidence files per item, from the 佐证材料 sheet, and the done items without one.
     """
 
     today: date
@@ -54,6 +56,7 @@ class LedgerFacts:
     categories: tuple[Category, ...]
     grouping: tuple[Problem, ...]
     batch: BatchReturns | None
+    evidence: EvidenceFacts = field(default_factory=EvidenceFacts)
 
     @property
     def units(self) -> tuple[UnitStats, ...]:
@@ -105,4 +108,5 @@ def derive(ledger: Ledger, *, today: date) -> LedgerFacts:
         categories=tuple(categories),
         grouping=tuple(grouping),
         batch=latest_batch(ledger, today=today),
+        evidence=evidence_facts(ledger, items),
     )

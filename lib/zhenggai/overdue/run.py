@@ -19,6 +19,7 @@ from ..core.ledger import Ledger
 from ..core.problems import Problem
 from ..core.sheets import LEDGER
 from ..core.text import canonical, cn_date
+from ..facts.evidence import EvidenceFacts
 from ..facts.ledger_facts import derive
 from ..facts.stats import UnitStats
 from ..facts.tiers import ItemTier, Tier, Windows, fill_rules
@@ -39,6 +40,8 @@ class OverdueResult:
         changes: 预警 cells, the 统计 sheet and 校验问题.
         windows: the warning windows used.
         no_warning_column: the 台账 has no 预警 column, so no cell was written.
+        evidence: done items without an archived evidence file (None unless 设置
+            统计佐证材料 has them counted).
     """
 
     today: date
@@ -48,6 +51,7 @@ class OverdueResult:
     changes: ChangeSet = field(default_factory=ChangeSet)
     windows: Windows = field(default_factory=Windows)
     no_warning_column: bool = False
+    evidence: EvidenceFacts | None = None
 
     def by_tier(self, tier: Tier) -> Iterator[ItemTier]:
         return (i for i in self.items if i.tier is tier)
@@ -66,6 +70,18 @@ class OverdueResult:
             f"{w.yellow}{unit}内到期 {counts[Tier.YELLOW]} 条，正常 {counts[Tier.NORMAL]} 条，"
             f"长期坚持 {counts[Tier.ONGOING]} 条，已完成 {counts[Tier.DONE]} 条，"
             f"时限无法识别 {counts[Tier.UNKNOWN]} 条。"
+        )
+
+    def evidence_summary(self) -> str:
+        """ "已完成的 N 项中，M 项在电子档案中没有佐证材料文件：…" ('' when not counted)."""
+        e = self.evidence
+        if e is None or not e.done:
+            return ""
+        if not e.missing:
+            return f"已完成的 {e.done} 项都有佐证材料文件。"
+        units = "；".join(f"{g.unit} {len(g.items)} 项" for g in e.by_unit())
+        return (
+            f"已完成的 {e.done} 项中，{len(e.missing)} 项在电子档案中没有佐证材料文件（{units}）。"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -93,6 +109,9 @@ class OverdueResult:
                 }
                 for u in self.units
             ],
+            "no_evidence": None
+            if self.evidence is None
+            else [{"id": i.id, "unit": i.unit} for i in self.evidence.missing],
         }
 
 
@@ -128,5 +147,12 @@ def flag_overdue(ledger: Ledger, *, today: date | None = None) -> OverdueResult:
     changes.table(stats_table(facts.counts, today=today))
     changes.table(problems_table(ledger, problems, owned=CLOSING_CODES, today=today))
     return OverdueResult(
-        today, items, units, problems, changes, windows, no_warning_column=col is None
+        today,
+        items,
+        units,
+        problems,
+        changes,
+        windows,
+        no_warning_column=col is None,
+        evidence=facts.evidence if facts.evidence.counted else None,
     )

@@ -1,0 +1,1 @@
+"""Collecting the units' replies and evidence files from the office's mailbox (``zhenggai collect``)."""
