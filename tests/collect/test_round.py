@@ -189,7 +189,7 @@ def test_a_month_of_mail_end_to_end(demo_master: Path, tmp_path, monkeypatch, ca
     capsys.readouterr()
     draft = "".join(str(r[0] or "") for r in read_ledger(demo_master).grid(BULLETIN.name))
     assert (
-        "已完成的5项中，有3项在电子档案中没有佐证材料文件：办公室1项（编号1）；机关党委1项（编号5-1）；"
+        "已完成的5项台账事项中，有3项在电子档案中没有佐证材料文件：办公室1项（编号1）；机关党委1项（编号5-1）；"
         "网络安全科1项（编号8）。请相关单位及时报送佐证材料。"
     ) in draft
     assert docx.is_file()

@@ -104,7 +104,7 @@ def test_done_items_without_a_file_are_counted_as_set(demo_master, setting, coun
     assert facts.counted is counted
     assert (facts.done, [i.id for i in facts.missing]) == (3, ["5-1", "8"])
     text = "".join(p.text for p in draft_bulletin(ledger, today=date(2026, 12, 1)).document.paras)
-    sentence = "已完成的3项中，有2项在电子档案中没有佐证材料文件：机关党委1项（编号5-1）；网络安全科1项（编号8）。"
+    sentence = "已完成的3项台账事项中，有2项在电子档案中没有佐证材料文件：机关党委1项（编号5-1）；网络安全科1项（编号8）。"
     assert (sentence in text) is counted
     overdue = flag_overdue(ledger, today=date(2026, 12, 1))
     assert (overdue.evidence_summary() != "") is counted

@@ -82,7 +82,7 @@ def test_demo_ledger_shows_every_tier_and_the_chart(demo_master, capsys):
 def test_json_is_exactly_the_documented_object(demo_master, capsys):
     assert main(["overdue", str(demo_master), "--today", TODAY, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"today", "items", "units"}
+    assert set(data) == {"today", "items", "units", "no_evidence"}
     assert data["today"] == TODAY
     assert all(set(i) == {"id", "unit", "deadline", "due", "tier", "days"} for i in data["items"])
     assert all(set(u) == {"unit", "total", "done", "overdue", "rate"} for u in data["units"])

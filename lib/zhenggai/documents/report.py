@@ -183,13 +183,15 @@ def report_context(
 ) -> dict[str, Any]:
     """The variables a report template sees (documented in the README).
 
-    ``evidence`` maps a measure's ``ids`` to its archived files (设置 报告列出佐证材料 是;
+    ``evidence_files`` maps a measure's ``ids`` to its archived files (设置 报告列出佐证材料 是;
     empty otherwise).
     """
     categories = list(facts.categories)
     measures = [m for c in categories for m in c.measures]
     listed = facts.evidence.files if settings.report_evidence == "是" else {}
-    files = {m.ids: list(dict.fromkeys(f for i in m.ids for f in listed.get(i, ()))) for m in measures}
+    files = {
+        m.ids: list(dict.fromkeys(f for i in m.ids for f in listed.get(i, ()))) for m in measures
+    }
     stats = Figures.of(facts.counts)
     ongoing = [m for m in measures if m.status == ONGOING]
     late = late_lines(facts.counts.late)
@@ -212,7 +214,7 @@ def report_context(
         "review_due": _review_due(measures, today, settings.review_after_days),
         "review_after_days": settings.review_after_days,
         **_next_steps(measures, settings, today=today, by_measure=stats.by_measure),
-        "evidence": {ids: names for ids, names in files.items() if names},
+        "evidence_files": {ids: names for ids, names in files.items() if names},
     }
 
 

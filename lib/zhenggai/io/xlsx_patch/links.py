@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+import zipfile
 from collections.abc import Sequence
 from xml.sax.saxutils import quoteattr
 
 from openpyxl.utils import get_column_letter
 
+from ...core.changes import SheetTable
 from ..style import link_target
 from .styles import ATTR
 
@@ -111,3 +113,14 @@ def place_hyperlinks(tail: bytes, hyperlinks: bytes) -> bytes:
     m = _AFTER.search(tail)
     at = m.start() if m else len(tail)
     return tail[:at] + hyperlinks + tail[at:]
+
+
+def relinked(
+    zf: zipfile.ZipFile, sheet_part: str, table: SheetTable
+) -> tuple[dict[str, bytes], list[str]]:
+    """The sheet's relationships part with *table*'s links in place of the old ones
+    ({} when there is nothing to write), and the relationship id of each link in cell order."""
+    name = rels_part(sheet_part)
+    old = zf.read(name) if name in zf.namelist() else None
+    rels, ids = relink(old, [table.links[k] for k in sorted(table.links)])
+    return ({name: rels} if rels is not None else {}), ids

@@ -50,7 +50,7 @@ from ...core.text import Value
 from ..style import column_widths
 from ..zipguard import sheet_parts
 from .charts import redraw
-from .links import hyperlinks_xml, place_hyperlinks, relink, rels_part
+from .links import hyperlinks_xml, place_hyperlinks, relinked
 from .styles import Styles, Unsupported, cell_xml, edited_cell, set_attr
 
 __all__ = ["Patched", "Unsupported", "patch", "stamp_modified", "without_blank_tail"]
@@ -149,7 +149,8 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
         for table in changes.tables:
             if table.charts:
                 redrawn |= redraw(zf, parts[table.name], table)
-            redrawn |= _relinked(zf, work[table.name], table)
+            rels, work[table.name].link_ids = relinked(zf, parts[table.name], table)
+            redrawn |= rels
         with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
             for info in zf.infolist():
                 name = info.filename
@@ -176,14 +177,6 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
             out.writestr(zf.getinfo("xl/styles.xml"), styles.render())
     appended = {name: w.first_appended for name, w in work.items() if w.appended}
     return Patched(list(parts), appended)
-
-
-def _relinked(zf: zipfile.ZipFile, w: _SheetWork, table: SheetTable) -> dict[str, bytes]:
-    """The sheet's relationships part with the table's links instead of the old ones ({} if none)."""
-    name = rels_part(w.part)
-    old = zf.read(name) if name in zf.namelist() else None
-    rels, w.link_ids = relink(old, [table.links[k] for k in sorted(table.links)])
-    return {name: rels} if rels is not None else {}
 
 
 def without_blank_tail(rows: list[list[Value]]) -> list[list[Value]]:
@@ -481,15 +474,6 @@ def _table_rows(
             base = styles.xf(plain, wrap=c in table.wrap, fmt=table.number_formats.get(c))
             out.append(cell_xml(number, c, base, value, colour, styles))
         yield b'<row r="%d">%s</row>' % (number, b"".join(out))
-
-
-# --- charts ------------------------------------------------------------------------
-
-
-# --- cells ------------------------------------------------------------------------
-
-
-# --- styles.xml -------------------------------------------------------------------
 
 
 # --- workbook.xml, core.xml -------------------------------------------------------
