@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import set_settings
-from tests.support.imapd import PASSWORD, Mailbox, imap_server
+from tests.support.imapd import PASSWORD, Mailbox, Server, dovecot
 from tests.support.mailbuild import File, build_reply
 from tests.support.returns_kit import fill, issue
 from zhenggai.cli import main
@@ -94,10 +94,16 @@ class Office:
         return out
 
 
+@pytest.fixture(scope="session")
+def imap_service() -> Iterator[Server]:
+    """One Dovecot for the session; every test gets a mailbox (a user) of its own."""
+    with dovecot() as server:
+        yield server
+
+
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with imap_server() as box:
-        yield box
+def mailbox(imap_service: Server) -> Mailbox:
+    return imap_service.mailbox()
 
 
 @pytest.fixture

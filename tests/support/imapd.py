@@ -39,6 +39,13 @@ from tests.support.mailtools import free_port, self_signed
 
 PASSWORD = "1mAp-Pa55-0917"
 USER = "office"
+USERS = 500  # made at start: Dovecot notices a changed passwd-file only to the second
+
+
+def _user(n: int) -> str:
+    return USER if n == 1 else f"{USER}{n}"
+
+
 ADDRESS = "office@example.org"
 
 
@@ -56,8 +63,8 @@ def require_dovecot() -> str:
 
 
 @dataclass
-class Mailbox:
-    """The running server and its one mailbox."""
+class Server:
+    """A running Dovecot: its folder, ports, certificate, and the owner of its mailboxes."""
 
     folder: Path
     starttls_port: int
@@ -65,11 +72,45 @@ class Mailbox:
     cert: Path
     owner: tuple[int, int]
     process: subprocess.Popen[bytes]
+    users: int = 0
+
+    def mailbox(self) -> Mailbox:
+        """A new, empty mailbox: the next of the users made when the server started."""
+        self.users += 1
+        if self.users > USERS:
+            raise RuntimeError(f"more than {USERS} mailboxes asked of one test server")
+        user = _user(self.users)
+        home = self.folder / "home" / user
+        for sub in ("new", "cur", "tmp"):
+            (home / "Maildir" / sub).mkdir(parents=True)
+        box = Mailbox(self, user)
+        box._own(home)
+        return box
+
+
+@dataclass
+class Mailbox:
+    """One user's mailbox on a running :class:`Server`."""
+
+    server: Server
+    user: str
     delivered: int = 0
 
     @property
+    def cert(self) -> Path:
+        return self.server.cert
+
+    @property
+    def starttls_port(self) -> int:
+        return self.server.starttls_port
+
+    @property
+    def ssl_port(self) -> int:
+        return self.server.ssl_port
+
+    @property
     def maildir(self) -> Path:
-        return self.folder / "home" / USER / "Maildir"
+        return self.server.folder / "home" / self.user / "Maildir"
 
     def deliver(
         self, raw: bytes, *, folder: str = "", received: datetime = datetime(2026, 11, 30, 10, 0)
@@ -96,7 +137,7 @@ class Mailbox:
     def _own(self, top: Path) -> None:
         if os.getuid() != 0:
             return
-        uid, gid = self.owner
+        uid, gid = self.server.owner
         for root, _dirs, files in os.walk(top):
             os.chown(root, uid, gid)
             for f in files:
@@ -111,14 +152,14 @@ class Mailbox:
             "IMAP服务器": "127.0.0.1",
             "IMAP端口": self.ssl_port if security == "SSL" else self.starttls_port,
             "IMAP加密": security,
-            "IMAP用户": USER,
+            "IMAP用户": self.user,
             "收件文件夹": folder,
         }
 
     def flags(self) -> list[bytes]:
         """The flags of every message in INBOX (collecting must leave them unseen)."""
         with imaplib.IMAP4_SSL("127.0.0.1", self.ssl_port, ssl_context=self.client_context()) as m:
-            m.login(USER, PASSWORD)
+            m.login(self.user, PASSWORD)
             m.select("INBOX", readonly=True)
             _, data = m.fetch("1:*", "(FLAGS)")
             return [d for d in data if isinstance(d, bytes)]
@@ -188,7 +229,7 @@ def _wait(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def imap_server() -> Iterator[Mailbox]:
+def dovecot() -> Iterator[Server]:
     """Run Dovecot for the ``with`` block (skips the test when it is not installed)."""
     binary = require_dovecot()
     # not under pytest's tmp_path: dovecot's unprivileged processes must reach the folder
@@ -199,9 +240,13 @@ def imap_server() -> Iterator[Mailbox]:
         for sub in ("run", "state", "home"):
             (base / sub).mkdir()
         cert, key = self_signed(base)
-        uid, gid = (65534, 65534) if os.getuid() == 0 else (os.getuid(), os.getgid())
-        home = base / "home" / USER
-        (base / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{home}::\n")
+        owner = (65534, 65534) if os.getuid() == 0 else (os.getuid(), os.getgid())
+        (base / "users").write_text(
+            "".join(
+                f"{_user(n)}:{{PLAIN}}{PASSWORD}:{owner[0]}:{owner[1]}::{base}/home/{_user(n)}::\n"
+                for n in range(1, USERS + 1)
+            )
+        )
         ports = (free_port(), free_port())
         (base / "dovecot.conf").write_text(_config(base, ports, cert, key))
         process = subprocess.Popen(
@@ -210,12 +255,7 @@ def imap_server() -> Iterator[Mailbox]:
             stderr=subprocess.DEVNULL,
         )
         _wait(ports[0], process, base / "dovecot.log")
-        box = Mailbox(base, ports[0], ports[1], cert, (uid, gid), process)
-        (box.maildir / "new").mkdir(parents=True)
-        (box.maildir / "cur").mkdir()
-        (box.maildir / "tmp").mkdir()
-        box._own(home)
-        yield box
+        yield Server(base, ports[0], ports[1], cert, owner, process)
     finally:
         if process is not None:
             process.terminate()
@@ -225,3 +265,10 @@ def imap_server() -> Iterator[Mailbox]:
                 process.kill()
                 process.wait()
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def imap_server() -> Iterator[Mailbox]:
+    """A Dovecot of its own and its one mailbox, for the ``with`` block."""
+    with dovecot() as server:
+        yield server.mailbox()

@@ -48,6 +48,7 @@ __all__ = [
 PASSWORD_ENV = "ZHENGGAI_IMAP_PASSWORD"
 SECURITIES = ("SSL", "STARTTLS")
 TIMEOUT = 30  # seconds per network operation
+GREETING = 10  # a server greets at once; silence means it waits for TLS (SSL port, STARTTLS set)
 MAX_MESSAGE = 80 * 1024 * 1024  # a 50 MB attachment (the usual limit) grows by a third in base64
 _CHUNK = 200  # messages per header FETCH
 _FIELDS = "MESSAGE-ID FROM DATE SUBJECT TO IN-REPLY-TO REFERENCES"
@@ -265,10 +266,12 @@ class ImapInbox:
         try:
             if c.security == "SSL":
                 imap: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                    c.host, c.port, ssl_context=self._context, timeout=TIMEOUT
+                    c.host, c.port, ssl_context=self._context, timeout=GREETING
                 )
             else:
-                imap = imaplib.IMAP4(c.host, c.port, timeout=TIMEOUT)
+                imap = imaplib.IMAP4(c.host, c.port, timeout=GREETING)
+            imap.sock.settimeout(TIMEOUT)
+            if c.security == "STARTTLS":
                 if "STARTTLS" not in imap.capabilities:
                     imap.shutdown()
                     raise MailError(
