@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
@@ -12,6 +12,9 @@ import pytest
 from zhenggai import create_master
 from zhenggai.core.spec import default_spec
 from zhenggai.demo.ledger import create_demo_master
+
+if TYPE_CHECKING:
+    from tests.support.imapd import Mailbox, Server
 
 Grid = Sequence[Sequence[Any]]
 
@@ -92,6 +95,21 @@ def append_rows(path: Path, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
         for c, value in enumerate(row, start=1):
             ws.cell(i, c, value)
     wb.save(path)
+
+
+@pytest.fixture(scope="session")
+def imap_service() -> Iterator[Server]:
+    """One Dovecot on 127.0.0.1 for the session (skips when it is not installed)."""
+    from tests.support.imapd import dovecot
+
+    with dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(imap_service: Server) -> Mailbox:
+    """An empty mailbox of its own on the session's Dovecot."""
+    return imap_service.mailbox()
 
 
 _SLOW_FOLDERS = ("hostile",)

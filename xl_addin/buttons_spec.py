@@ -104,6 +104,14 @@ BUTTONS: tuple[Button, ...] = (
     ),
     # 汇总
     Button(
+        "collect_mail",
+        "收取邮件",
+        "GetExternalDataFromWeb",
+        "从收件邮箱收取各单位的回复：填报表存进回收文件夹，佐证材料存进电子档案文件夹，登记在“收件记录”表",
+        "汇总",
+        "collect",
+    ),
+    Button(
         "consolidate",
         "一键汇总",
         "Consolidate",

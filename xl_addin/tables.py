@@ -7,6 +7,13 @@ written in one range assignment, then the header style, frozen header, wrapped
 columns, number formats, fills, column widths and native charts. The number of
 calls into Excel grows with the columns and the charts, not with the rows.
 
+A table's hyperlinks (the 佐证材料 sheet's files) are written as ``HYPERLINK``
+formulas, one range assignment per run of linked cells in a column: xlwings
+adds a real hyperlink one cell at a time. Excel opens a relative
+``HYPERLINK`` target from the workbook's folder, as it does a hyperlink. The
+web add-ins (Office.js, WPS) apply values only: there the cells hold the file
+names, and the 位置 column the path.
+
 Three differences, all limits of xlwings rather than choices:
 
 - no filter buttons on the header: xlwings can only switch AutoFilter on by
@@ -33,11 +40,12 @@ from xl_addin.cells import (
     date_formats,
     fills,
     freeze_above,
+    full_host,
     pad,
     set_optional,
     style_header,
 )
-from zhenggai.core.changes import ChartSpec, SheetTable
+from zhenggai.core.changes import ChartSpec, SheetTable, link_target
 from zhenggai.core.grid import Grid
 from zhenggai.core.sheets import text_width
 from zhenggai.core.text import Value
@@ -117,6 +125,8 @@ def write_table(
             sheet, [(r + i, c, v) for i, row in enumerate(table.rows) for c, v in enumerate(row, 1)]
         )
     fills(sheet, [(row, col, fill) for (row, col), fill in table.fills.items()])
+    if full_host(book):  # the web add-ins' adapters write values, not formulas
+        _links(sheet, table)
     if not kept:
         _widths(book, sheet, table)
     drawn = sum(_chart(sheet, spec) for spec in table.charts)
@@ -133,6 +143,35 @@ def _same_layout(before: Grid, table: SheetTable) -> bool:
     if header != list(table.header):
         return False
     return not table.title or any(v not in (None, "") for v in before[0])
+
+
+_MAX_LINK = 255  # characters Excel takes for HYPERLINK's link_location
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _links(sheet: xlwings.Sheet, table: SheetTable) -> None:
+    """``=HYPERLINK("target","shown")`` over each run of linked cells in a column (one call each)."""
+    first = table.header_row + 1 if table.header else table.header_row
+    cells: dict[tuple[int, int], str] = {}
+    for (r, c), target in table.links.items():
+        row = table.rows[r - first] if 0 <= r - first < len(table.rows) else []
+        shown = row[c - 1] if c <= len(row) and row[c - 1] not in (None, "") else target
+        link = link_target(target)
+        if len(link) <= _MAX_LINK:  # longer: the cell keeps its text, without a link
+            cells[(r, c)] = f"=HYPERLINK({_quoted(link)},{_quoted(str(shown))})"
+    for c in sorted({c for _, c in cells}):
+        rows = sorted(r for r, col in cells if col == c)
+        runs: list[list[int]] = []
+        for r in rows:
+            if runs and r == runs[-1][-1] + 1:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        for run in runs:
+            sheet.range((run[0], c), (run[-1], c)).formula = [[cells[(r, c)]] for r in run]
 
 
 def _delete_charts(sheet: xlwings.Sheet) -> None:

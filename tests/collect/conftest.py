@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import set_settings
-from tests.support.imapd import PASSWORD, Mailbox, Server, dovecot
+from tests.support.imapd import PASSWORD, Mailbox
 from tests.support.mailbuild import File, build_reply
 from tests.support.returns_kit import fill, issue
 from zhenggai.cli import main
@@ -92,18 +92,6 @@ class Office:
                 if p.is_file():
                     out.add(p.relative_to(self.folder).as_posix())
         return out
-
-
-@pytest.fixture(scope="session")
-def imap_service() -> Iterator[Server]:
-    """One Dovecot for the session; every test gets a mailbox (a user) of its own."""
-    with dovecot() as server:
-        yield server
-
-
-@pytest.fixture
-def mailbox(imap_service: Server) -> Mailbox:
-    return imap_service.mailbox()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 import xlwings
 
 from tests.server.conftest import TOKEN, auth, client_payload
+from tests.support.imapd import mail_waiting
 from tests.support.returns_kit import issue
 from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import replay, save
@@ -88,8 +89,11 @@ def test_setup_names_only_real_handlers() -> None:
 
 
 @pytest.mark.parametrize("tag", sorted(HANDLERS))
-def test_every_handler_answers(tag: str, demo_master: Path, live) -> None:
+def test_every_handler_answers(tag: str, demo_master: Path, live, request) -> None:
     master = SETUP.get(tag, lambda p: p)(demo_master)
+    if tag == "collect_mail":  # a mailbox on the session's Dovecot, a reply waiting in it
+        box, patch = request.getfixturevalue("mailbox"), request.getfixturevalue("monkeypatch")
+        master = mail_waiting(master, box, patch)
     url = live(create_app(token=TOKEN))
     r = httpx.post(url + run_path(tag), json=client_payload(master), headers=auth(), timeout=120)
     assert r.status_code == 200, r.text

@@ -25,6 +25,7 @@ import pytest
 
 from tests.server.conftest import TOKEN, client_payload
 from tests.server.test_run import SETUP
+from tests.support.imapd import mail_waiting
 from tests.xl_addin.payload import payload
 from tests.xl_addin.replay import replay
 from xl_addin.buttons import HANDLERS
@@ -64,9 +65,12 @@ def _shown(value: Any) -> Any:
 @pytest.mark.parametrize("host", ["wps", "office"])
 @pytest.mark.parametrize("tag", sorted(HANDLERS))
 def test_button_pressed_in_a_stand_in_host_gives_what_excel_would_hold(
-    host: str, tag: str, demo_master: Path, live, tmp_path: Path
+    host: str, tag: str, demo_master: Path, live, tmp_path: Path, request
 ) -> None:
     master = SETUP.get(tag, lambda p: p)(demo_master)
+    if tag == "collect_mail":  # a mailbox on the session's Dovecot, a reply waiting in it
+        box, patch = request.getfixturevalue("mailbox"), request.getfixturevalue("monkeypatch")
+        master = mail_waiting(master, box, patch)
     url = live(create_app(token=TOKEN))
     book = tmp_path / "book.json"
     book.write_text(json.dumps(client_payload(master), ensure_ascii=False), encoding="utf-8")

@@ -272,3 +272,33 @@ def imap_server() -> Iterator[Mailbox]:
     """A Dovecot of its own and its one mailbox, for the ``with`` block."""
     with dovecot() as server:
         yield server.mailbox()
+
+
+def mail_waiting(master: Path, box: Mailbox, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo *master* with its batch issued and one unit's reply waiting in *box*.
+
+    The reply (Outlook's way) carries the unit's template and a PDF naming item 1;
+    the master's 设置 point at the mailbox, the password is in the environment.
+    """
+    from tests.conftest import set_settings
+    from tests.support.mailbuild import File, build_reply
+    from tests.support.returns_kit import issue
+
+    templates = issue(master)
+    set_settings(master, box.settings("SSL"))
+    monkeypatch.setenv("ZHENGGAI_IMAP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SSL_CERT_FILE", str(box.cert))
+    template = templates["办公室"]
+    box.deliver(
+        build_reply(
+            "outlook",
+            sender="bangongshi@example.org",
+            sender_name="办公室",
+            subject="【请填报】2026年11月整改进展（办公室）",
+            files=[
+                File(template.name, template.read_bytes()),
+                File("1-党组会议纪要.pdf", b"%PDF-1.4"),
+            ],
+        )
+    )
+    return master

@@ -98,7 +98,16 @@ def _compare(small: Counter[str], big: Counter[str], tag: str) -> None:
     [
         t
         for t in HANDLERS
-        if t not in ("check_return", "import_study", "undo_consolidate", "make_templates")
+        # collect_mail needs a mailbox, and what it writes grows with the mail, not the ledger
+        # (tests/xl_addin/test_collect_mail.py counts its calls)
+        if t
+        not in (
+            "check_return",
+            "import_study",
+            "undo_consolidate",
+            "make_templates",
+            "collect_mail",
+        )
     ],
 )
 def test_a_button_makes_as_many_calls_for_10000_rows_as_for_100(

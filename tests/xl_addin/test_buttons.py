@@ -55,6 +55,7 @@ def test_every_button_has_a_handler_and_every_handler_a_button() -> None:
         "make_templates",
         "mail_drafts",
         "remind",
+        "collect_mail",
         "consolidate",
         "check_return",
         "undo_consolidate",

@@ -285,6 +285,7 @@ NO_LEDGER_PLAN = {
     "check_return": "reads only (test_handlers_more)",
     "undo_consolidate": "the add-in's own undo; the CLI restores a backup (test_history)",
     "selftest": "writes a 自检 sheet, not the ledger (test_handlers_more)",
+    "collect_mail": "reads a mailbox (test_collect_mail; the CLI's in tests/collect)",
 }
 
 

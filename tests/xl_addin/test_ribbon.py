@@ -81,7 +81,7 @@ def test_groups_in_order_with_their_buttons() -> None:
     assert [g.get("label") for g in groups] == list(GROUPS)
     assert {g.get("label"): [b.get("label") for b in g] for g in groups} == {
         "下发": ["生成模板", "生成邮件", "催报"],
-        "汇总": ["一键汇总", "检查单个文件", "撤销上次汇总"],
+        "汇总": ["收取邮件", "一键汇总", "检查单个文件", "撤销上次汇总"],
         "预警与通报": ["逾期预警", "生成通报", "回头看"],
         "报告": ["生成报告"],
         "学习": ["导入学习积分"],

@@ -4,6 +4,7 @@
 module         buttons
 =============  ===========================================================
 ``issue``      生成模板 (make_templates), 生成邮件 (mail_drafts), 催报 (remind)
+``collect``    收取邮件 (collect_mail)
 ``returns``    一键汇总 (consolidate), 检查单个文件 (check_return)
 ``undo``       撤销上次汇总 (undo_consolidate)
 ``overdue``    逾期预警 (flag_overdue), 回头看 (review)

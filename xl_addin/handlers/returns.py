@@ -24,13 +24,13 @@ def consolidate(book: xlwings.Book) -> None:
     from xl_addin.history import save_record
     from zhenggai.core.errors import OutputError, after
     from zhenggai.core.sheets import CONFLICTS, PROBLEMS
-    from zhenggai.returns.consolidate import consolidate_folder
+    from zhenggai.evidence.refresh import consolidate_and_index
 
     with working(book, "一键汇总") as status:
         run = run_plan(
             book,
             status,
-            lambda ledger: consolidate_folder(ledger, progress=status.progress),
+            lambda ledger: consolidate_and_index(ledger, progress=status.progress),
             keep_undo=True,
         )
         result = run.result

@@ -38,6 +38,7 @@ __all__ = [
     "MasterWriter",
     "Planned",
     "SheetTable",
+    "link_target",
 ]
 
 R_co = TypeVar("R_co", covariant=True)
@@ -182,6 +183,24 @@ class ChartSpec:
     first_row: int
     last_row: int
     y_title: str = ""
+
+
+# In a relationship's Target a "#" starts a place in the file and "%" an escape;
+# spaces and control characters are not allowed. Chinese stays as it is, as Excel writes it.
+_LINK_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in '%# "<>`{}|^'}
+_LINK_ESCAPES |= {c: f"%{c:02X}" for c in range(0x20)} | {0x7F: "%7F"}
+
+
+def link_target(path: str) -> str:
+    """A hyperlink's target for *path*, relative to the workbook's folder, with "/" between folders.
+
+    Excel, WPS and LibreOffice open a relative target from the workbook's own
+    folder, so the links survive copying the folder elsewhere.
+
+    >>> link_target("电子档案/2026年11月/办公室/会议纪要 #2.pdf")
+    '电子档案/2026年11月/办公室/会议纪要%20%232.pdf'
+    """
+    return path.replace("\\", "/").translate(_LINK_ESCAPES)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.changes import ChartSpec, ColumnAdd, Fill, SheetTable
+from ..core.changes import ChartSpec, ColumnAdd, Fill, SheetTable, link_target
 from ..core.sheets import DATE_FORMAT, DATETIME_FORMAT, text_width
 from ..core.text import Value, is_formula_like
 
@@ -51,24 +51,6 @@ def storable(text: str) -> str:
     (U+2400…, e.g. "␇"), lone surrogates and the non-characters U+FFFE/U+FFFF
     (which XML cannot carry) as U+FFFD."""
     return text if text.isprintable() else _UNWRITABLE.sub(_visible, text)
-
-
-# In a relationship's Target a "#" starts a place in the file and "%" an escape;
-# spaces and control characters are not allowed. Chinese stays as it is, as Excel writes it.
-_LINK_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in '%# "<>`{}|^'}
-_LINK_ESCAPES |= {c: f"%{c:02X}" for c in range(0x20)} | {0x7F: "%7F"}
-
-
-def link_target(path: str) -> str:
-    """A hyperlink's target for *path*, relative to the workbook's folder, with "/" between folders.
-
-    Excel, WPS and LibreOffice open a relative target from the workbook's own
-    folder, so the links survive copying the folder elsewhere.
-
-    >>> link_target("电子档案/2026年11月/办公室/会议纪要 #2.pdf")
-    '电子档案/2026年11月/办公室/会议纪要%20%232.pdf'
-    """
-    return path.replace("\\", "/").translate(_LINK_ESCAPES)
 
 
 def fill(colour: Fill | str) -> PatternFill:
