@@ -271,3 +271,28 @@ def test_console_says_what_it_saved_where(office: Office, capsys):
     assert f"回收/{BATCH}/办公室-整改进展填报-{BATCH}.xlsx" in text
     assert "1-纪要[red].pdf" in text  # user data shown literally, never as markup
     assert "收取 1 封邮件" in text and "已在台账“收件记录”表登记" in text
+
+
+def test_files_saved_by_a_run_that_could_not_write_the_master_are_recognised(
+    office: Office, capsys
+):
+    from tests.support.imapd import PASSWORD
+    from zhenggai.collect.run import collect_mail
+    from zhenggai.io.master import read_ledger
+    from zhenggai.mail.imap import ImapConfig, ImapInbox
+
+    office.reply("办公室", [office.filled("办公室"), File("1-纪要.pdf", PDF)])
+    config = ImapConfig("127.0.0.1", office.box.ssl_port, "SSL", office.box.user)
+    with ImapInbox(config, password=PASSWORD, ssl_context=office.box.client_context()) as inbox:
+        lost = collect_mail(read_ledger(office.master), inbox)  # its changes never reach the master
+    assert [f.outcome.value for f in lost.files] == ["已保存", "已保存"]
+    saved = office.files()
+
+    code, out = office.collect(capsys=capsys)
+    assert code == 0 and out["messages"] == 1  # 收件记录 never heard of it: read again
+    assert [(f["outcome"], f["path"]) for f in out["files"]] == [
+        ("重复", f"回收/{BATCH}/办公室-整改进展填报-{BATCH}.xlsx"),
+        ("重复", f"电子档案/{BATCH}/办公室/1-纪要.pdf"),
+    ]
+    assert office.files() == saved  # no second copy, no "（2）"
+    assert len(office.log()) == 2
