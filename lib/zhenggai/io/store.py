@@ -23,6 +23,7 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["MAX_NAME", "SameBytes", "file_name", "save_new", "sha256"]
@@ -53,12 +54,14 @@ def file_name(name: str, *, default: str = "附件") -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def _candidates(folder: Path, name: str) -> list[Path]:
+def _candidates(folder: Path, name: str) -> Iterator[Path]:
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem:
         stem, suffix = name, ""
     ext = f".{suffix}" if suffix else ""
-    return [folder / name] + [folder / f"{stem}（{n}）{ext}" for n in range(2, 1000)]
+    yield folder / name
+    for n in range(2, 1000):
+        yield folder / f"{stem}（{n}）{ext}"
 
 
 def save_new(folder: Path, name: str, data: bytes) -> Path:
