@@ -55,6 +55,7 @@ def test_plain_imap_is_not_offered():
         config.check()
 
 
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")  # the password typed on stdin
 def test_password_saved_in_the_keyring_is_used(office: Office, capsys, monkeypatch, file_keyring):  # noqa: F811
     monkeypatch.delenv("ZHENGGAI_IMAP_PASSWORD")
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO(f"{PASSWORD}\n{PASSWORD}\n"))
