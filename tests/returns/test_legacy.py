@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import write_book
-from tests.support.returns_kit import NOW
+from tests.support.returns_kit import NOW, SAVED, set_saved
 from zhenggai import read_ledger
 from zhenggai.cli import main
 from zhenggai.io.calamine import open_book
@@ -35,6 +35,8 @@ def _legacy(tmp_path, master, *, progress="已召开联席会议", extra_rows=()
 
 
 def _run(master, files, *, trust=False):
+    for f in files:  # saved before the run's clock (NOW), as a file returned by then would be
+        set_saved(f, SAVED)
     return update_master(
         master,
         op="汇总",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from ..core import clock
@@ -37,6 +37,7 @@ from ..core.spec import Field, Spec, default_spec
 from ..core.text import CANON_VERSION, Value, canonical
 from ..core.values import Rules, formula_notice
 from ..io.return_file import ReturnFile
+from ..io.sheetscan import SheetScan
 from ..template.meta import TemplateMeta, meta_signature_ok, parse_meta
 from .checked import CheckedReturn
 from .rowrules import check_row
@@ -48,13 +49,30 @@ _TEMPLATE_NAME = re.compile(r"([^\s:：_（(]+?)-整改进展填报-")
 
 
 def check_return(
-    ret: ReturnFile, *, ledger: Ledger | None = None, today: date | None = None
+    ret: ReturnFile,
+    *,
+    ledger: Ledger | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> CheckedReturn:
     """Check one returned file, against the master when *ledger* is given.
 
     Without a ledger, identity and locked cells cannot be verified (no key);
-    values are checked with the default field spec and settings.
+    values are checked with the default field spec and settings. The file's
+    save time is settled against its batch's issue time and *now* (the run's
+    clock, default :func:`zhenggai.core.clock.now`; see
+    :meth:`~zhenggai.io.return_file.ReturnFile.settle`).
     """
+    now = now or clock.now()
+    out = _check(ret, ledger, today or now.date())
+    problem = ret.settle(issued=out.meta.issued if out.identified and out.meta else None, now=now)
+    out.saved = ret.saved
+    if problem is not None:
+        out.problems.append(problem)
+    return out
+
+
+def _check(ret: ReturnFile, ledger: Ledger | None, today: date) -> CheckedReturn:
     out = CheckedReturn(ret.name, ret.path, ret.sha256, ret.saved, problems=list(ret.problems))
     book = ret.book
     if book is None:
@@ -82,7 +100,7 @@ def check_return(
                 f"找不到工作表“{meta.sheet}”（被改名或删除了）。请用下发的原模板填报。",
                 value=meta.sheet,
             )
-        _check_body(out, ret, book, meta, ledger, today or clock.today())
+        _check_body(out, ret, book, meta, ledger, today)
         # Signed text and locked-cell tags are checked: keep only what the merge needs
         # (hundreds of returns are held until every one is checked).
         out.meta = replace(meta, signed="", tags={})
@@ -287,7 +305,8 @@ def _check_body(
             )
             continue
         fields.append((f, columns[key]))
-    formulas, errors = ret.markers(meta.sheet)
+    marks = ret.marks(meta.sheet)
+    formulas, errors = marks.formulas, marks.errors | marks.unreadable.keys()
     special = blocked | errors | formulas.keys()  # cells that need more than the row model
     model = RowModel.of([f for f, _ in fields])
     rules = Rules(today=today, max_length=settings.max_text_length)
@@ -302,7 +321,7 @@ def _check_body(
         for f, c in fields:
             value = row[c - 1] if c <= width else None
             if special and (r, c) in special:
-                value = _special_cell(out, f, r, c, blocked, errors, formulas)
+                value = _special_cell(out, f, r, c, blocked, marks)
                 if value is None:
                     refused.append(f.key)
                     continue
@@ -326,21 +345,29 @@ def _special_cell(
     r: int,
     c: int,
     blocked: set[tuple[int, int]],
-    errors: set[tuple[int, int]],
-    formulas: dict[tuple[int, int], str],
+    marks: SheetScan,
 ) -> Value:
-    """The value to check for a merged, error or formula cell; None when it is not used."""
+    """The value to check for a merged, error, unreadable or formula cell; None when it is not used."""
     pos = (r, c)
     if pos in blocked:
         return None  # reported once for the whole merged range
-    if pos in errors:
+    if pos in marks.unreadable:
+        out.problem(
+            Code.CELL_UNREADABLE,
+            f"“{f.name}”的内容无法正确读取（文件中记录的文字编号“{marks.unreadable[pos]}”无效，"
+            "读出的会是别的文字），本次未采用。请重新输入后报送。",
+            cell=cell_name(r, c),
+            value=marks.unreadable[pos],
+        )
+        return None
+    if pos in marks.errors:
         out.problem(
             Code.CELL_ERROR,
             f"“{f.name}”是错误值（如 #N/A、#REF!），本次未采用。请改为正确内容。",
             cell=cell_name(r, c),
         )
         return None
-    text = formulas[pos]
+    text = marks.formulas[pos]
     if not text:  # a shared formula's follower holds no text of its own
         out.problem(
             Code.CELL_ERROR,
