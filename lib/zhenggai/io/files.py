@@ -17,12 +17,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
-from ..core.errors import WorkbookError
+from ..core.errors import SaveError, WorkbookError
 from ..core.problems import Code
 
-__all__ = ["MAX_FILE", "describe", "read_file", "unreadable"]
+__all__ = ["MAX_FILE", "check_writable", "describe", "read_file", "unreadable"]
 
 # A return is ~100 KB and a 100,000-row ledger ~30 MB: nothing legitimate comes near.
 MAX_FILE = 512 * 1024 * 1024
@@ -107,3 +108,43 @@ def _too_large(path: Path, size: int) -> WorkbookError:
         f"文件“{path.name}”有 {size / 1024 / 1024:.0f} MB，远大于正常的 Excel 文件，已拒绝读取。",
         code=Code.FILE_TOO_LARGE,
     )
+
+
+def check_writable(path: Path, *, what: str = "台账") -> None:
+    """Refuse a file its owner has made read-only, or that this user may not write.
+
+    The master is replaced, not written in place: a writable folder would
+    let a read-only master (or another user's) be swapped silently, so the
+    file's own permissions decide, whoever runs the tool (root included).
+
+    Raises:
+        SaveError: naming the owner when it is another user.
+    """
+    info = os.stat(path)
+    if sys.platform == "win32":  # pragma: no cover - the read-only attribute
+        writable = bool(info.st_mode & stat.S_IWRITE)
+        owner = ""
+    else:
+        uid = os.getuid()
+        if info.st_uid == uid or uid == 0:
+            writable = bool(info.st_mode & stat.S_IWUSR)
+        elif info.st_gid in os.getgroups() or info.st_gid == os.getgid():
+            writable = bool(info.st_mode & stat.S_IWGRP)
+        else:
+            writable = bool(info.st_mode & stat.S_IWOTH)
+        owner = _user(info.st_uid) if info.st_uid != uid else ""
+    if not writable:
+        whose = f"（属于用户 {owner}）" if owner else ""
+        raise SaveError(
+            f"{what}文件“{path.name}”{whose}是只读的，本工具不会修改它，{what}未改动。"
+            f"如需修改，请先取消文件的只读属性（或请文件的所有者授予写入权限）后重新运行。"
+        )
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
