@@ -33,7 +33,7 @@ import math
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import python_calamine
@@ -414,4 +414,8 @@ def _clean(value: object) -> Value:
         return value
     if isinstance(value, time):
         return value.strftime("%H:%M:%S")
+    if isinstance(value, timedelta):
+        # a number in a duration format ([h]:mm): the number the cell holds, in days,
+        # not Python's "3 days, 0:00:00"
+        return value.total_seconds() / 86400
     return str(value)
