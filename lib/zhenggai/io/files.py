@@ -111,33 +111,27 @@ def _too_large(path: Path, size: int) -> WorkbookError:
 
 
 def check_writable(path: Path, *, what: str = "台账") -> None:
-    """Refuse a file its owner has made read-only, or that this user may not write.
+    """Refuse a file its owner has made read-only, or that belongs to another user.
 
-    The master is replaced, not written in place: a writable folder would
-    let a read-only master (or another user's) be swapped silently, so the
-    file's own permissions decide, whoever runs the tool (root included).
+    The master is replaced, not written in place: a writable folder would let
+    a read-only master be swapped silently, and a replaced file becomes the
+    replacer's (its owner could no longer write it). So the file itself
+    decides, whoever runs the tool (root included).
 
     Raises:
-        SaveError: naming the owner when it is another user.
+        SaveError: saying why, naming the owner when it is another user.
     """
     info = os.stat(path)
     if sys.platform == "win32":  # pragma: no cover - the read-only attribute
-        writable = bool(info.st_mode & stat.S_IWRITE)
-        owner = ""
+        problem = "" if info.st_mode & stat.S_IWRITE else "是只读的"
+    elif info.st_uid != os.getuid():
+        problem = f"属于用户 {_user(info.st_uid)}（替换后会变成当前用户的文件）"
     else:
-        uid = os.getuid()
-        if info.st_uid == uid or uid == 0:
-            writable = bool(info.st_mode & stat.S_IWUSR)
-        elif info.st_gid in os.getgroups() or info.st_gid == os.getgid():
-            writable = bool(info.st_mode & stat.S_IWGRP)
-        else:
-            writable = bool(info.st_mode & stat.S_IWOTH)
-        owner = _user(info.st_uid) if info.st_uid != uid else ""
-    if not writable:
-        whose = f"（属于用户 {owner}）" if owner else ""
+        problem = "" if info.st_mode & stat.S_IWUSR else "是只读的"
+    if problem:
         raise SaveError(
-            f"{what}文件“{path.name}”{whose}是只读的，本工具不会修改它，{what}未改动。"
-            f"如需修改，请先取消文件的只读属性（或请文件的所有者授予写入权限）后重新运行。"
+            f"{what}文件“{path.name}”{problem}，本工具不会修改它，{what}未改动。"
+            f"如需修改，请由文件的所有者运行，或先取消文件的只读属性后重新运行。"
         )
 
 
