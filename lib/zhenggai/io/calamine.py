@@ -43,7 +43,7 @@ from ..core.grid import Grid
 from ..core.problems import Code, cell_name
 from ..core.text import Value
 from .biff import xls_extents
-from .failures import PACKAGE_ERRORS, is_panic, translated
+from .failures import PACKAGE_ERRORS, is_panic, quiet_rust, translated
 from .files import read_file
 from .formats import detect_format, refuse, zip_format
 from .ods import OdsCells, ods_sheets
@@ -192,7 +192,8 @@ class CalamineBook:
                 raise KeyError(name)
             sheet = self._sheet(name)
             try:
-                raw = sheet.to_python(skip_empty_area=False)
+                with quiet_rust():
+                    raw = sheet.to_python(skip_empty_area=False)
                 self._merged[name] = self._ranges(name, sheet)
             except BaseException as exc:
                 raise self._unreadable(exc, name) from exc
@@ -234,7 +235,8 @@ class CalamineBook:
             if self.trusted:
                 self._guard_trusted(name)
             try:
-                self._sheets[name] = self._workbook.get_sheet_by_name(name)
+                with quiet_rust():
+                    self._sheets[name] = self._workbook.get_sheet_by_name(name)
             except BaseException as exc:
                 raise self._unreadable(exc, name) from exc
         return self._sheets[name]
@@ -319,7 +321,8 @@ class CalamineBook:
         self, load: Callable[[], python_calamine.CalamineWorkbook]
     ) -> python_calamine.CalamineWorkbook:
         try:
-            return load()
+            with quiet_rust():
+                return load()
         except BaseException as exc:  # calamine raises its own error types, and panics
             raise self._unreadable(exc) from exc
 

@@ -17,7 +17,12 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import lzma
+import os
+import struct
+import sys
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -26,7 +31,7 @@ from contextlib import contextmanager
 from ..core.errors import WorkbookError
 from ..core.problems import Code
 
-__all__ = ["CORRUPT", "PACKAGE_ERRORS", "is_panic", "translated"]
+__all__ = ["CORRUPT", "PACKAGE_ERRORS", "is_panic", "quiet_rust", "translated"]
 
 CORRUPT = "文件已损坏（压缩包不完整），无法打开，请重新报送。"
 
@@ -37,6 +42,8 @@ PACKAGE_ERRORS: tuple[type[Exception], ...] = (
     zlib.error,
     lzma.LZMAError,
     ValueError,
+    NotImplementedError,  # zipfile: "zip file version 14.6", an unknown method in the directory
+    struct.error,
 )
 """What reading a damaged zip package can raise."""
 
@@ -60,3 +67,41 @@ def translated(message: str = CORRUPT, *, code: Code = Code.FILE_CORRUPT) -> Ite
         if is_panic(exc):
             raise WorkbookError(message, code=code) from exc
         raise
+
+
+_PANIC_LINE = b"panicked at"
+
+
+@contextmanager
+def quiet_rust() -> Iterator[None]:
+    """Keep a Rust panic's report (its message and backtrace) off the user's console.
+
+    A panic in calamine is caught and becomes one file's problem, but Rust's
+    panic hook first prints to file descriptor 2, which would look like a
+    crash in the middle of a run that goes on. Inside the block, descriptor 2
+    goes to a temporary file; whatever was written there before a panic's
+    report is passed on.
+    """
+    fd = 2  # where Rust writes, whatever Python's sys.stderr is
+    try:
+        saved = os.dup(fd)
+    except OSError:  # no descriptor 2 at all
+        yield
+        return
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+            tmp.seek(0)
+            text = tmp.read()
+            cut = text.find(_PANIC_LINE)
+            if cut >= 0:  # from the line "thread '…' panicked at …" (and its blank line) on
+                start = max(text.rfind(b"thread '", 0, cut), 0)
+                text = text[: start - 1 if text[start - 1 : start] == b"\n" else start]
+            if text:
+                os.write(fd, text)

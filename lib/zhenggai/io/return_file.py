@@ -25,7 +25,7 @@ from pathlib import Path
 import olefile
 
 from ..core.errors import WorkbookError
-from ..core.problems import Problem
+from ..core.problems import Code, Problem
 from .calamine import CalamineBook, open_package
 from .files import describe, read_file, unreadable
 from .package import Package
@@ -191,6 +191,14 @@ def read_return(path: Path, *, root: Path | None = None, now: datetime | None = 
         ret.book, ret._package, ret.fmt = open_package(path, data, accept=RETURN_FORMATS)
     except WorkbookError as exc:
         ret.problems.append(exc.problem(file=name))
+        ret.fmt = "unreadable"
+    except Exception as exc:  # unforeseen trouble with one file stays with that file
+        ret.problems.append(
+            WorkbookError(
+                f"文件无法读取（{type(exc).__name__}），可能已损坏。请让报送单位用 Excel 重新保存后报送。",
+                code=Code.FILE_CORRUPT,
+            ).problem(file=name)
+        )
         ret.fmt = "unreadable"
     if ret.fmt in ("xls", "et"):
         ret.claimed = _ole_saved(data)
