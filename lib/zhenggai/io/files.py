@@ -41,6 +41,7 @@ _WORDS = {
     errno.EBUSY: "文件正被占用",
     errno.ETXTBSY: "文件正被占用",
     errno.EISDIR: "这是文件夹，不是文件",
+    errno.EEXIST: "同名的文件或文件夹已经存在",
     errno.ENOTDIR: "路径中有一段不是文件夹",
     errno.ELOOP: "符号链接循环",
     errno.EMFILE: "打开的文件太多",
