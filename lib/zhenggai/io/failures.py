@@ -23,10 +23,12 @@ import os
 import struct
 import sys
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from ..core.errors import WorkbookError
 from ..core.problems import Code
@@ -83,14 +85,17 @@ def quiet_rust() -> Iterator[None]:
     report is passed on.
     """
     fd = 2  # where Rust writes, whatever Python's sys.stderr is
-    try:
-        saved = os.dup(fd)
-    except OSError:  # no descriptor 2 at all
-        yield
-        return
-    with contextlib.suppress(Exception):
-        sys.stderr.flush()
-    with tempfile.TemporaryFile() as tmp:
+    with _QUIET:
+        try:
+            saved = os.dup(fd)
+        except OSError:  # no descriptor 2 at all
+            yield
+            return
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()
+        tmp = _sink()
+        tmp.seek(0)
+        tmp.truncate()
         os.dup2(tmp.fileno(), fd)
         try:
             yield
@@ -105,3 +110,14 @@ def quiet_rust() -> Iterator[None]:
                 text = text[: start - 1 if text[start - 1 : start] == b"\n" else start]
             if text:
                 os.write(fd, text)
+
+
+_QUIET = threading.RLock()
+_SINK: list[IO[bytes]] = []
+
+
+def _sink() -> IO[bytes]:
+    """One temporary file per process for :func:`quiet_rust` (a new one per call costs more)."""
+    if not _SINK:
+        _SINK.append(tempfile.TemporaryFile())  # noqa: SIM115 - kept open for the process
+    return _SINK[0]

@@ -54,14 +54,17 @@ MAX_AREA = 30_000_000
 
 Pos = tuple[int, int]
 
-# Cells "<c r="A1"…" .. "Z999" and rows "<row r="1"…" .. "999": within A1:Z999 whatever they hold.
+# Every cell "<c r="A1"…" .. "Z999", none prefixed: within A1:Z999 whatever it holds and
+# wherever its row says it is (a cell's own reference places it). On a well-formed sheet
+# (no attribute twice, no DTD: checked by expat) these can only over-match.
 _ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="[A-Z]\d{1,3}"))')
-_ODD_ROW = re.compile(rb'<row(?:[\t\n\r/>]| (?!r="\d{1,3}"))')
-_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
-# Any formula element, any error or shared-string type however it is quoted or spaced ...
-_ANY_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
-_ANY_TYPE_E = re.compile(rb"\st\s*=\s*[\"']e[\"']")
-_ANY_TYPE_S = re.compile(rb"\st\s*=\s*[\"']s[\"']")
+_PREFIXED = re.compile(rb":c[\s/>]")
+# Any shared-string type however it is quoted or spaced (an attribute merely ending in
+# "t" matches too: more matches only send the sheet to the full scan) ...
+_ANY_TYPE_S = re.compile(rb"t\s*=\s*[\"']s[\"']")
+# Error cells as writers spell them: a stranger spelling can only make an error cell
+# read as empty, which a unit could do anyway by clearing it.
+_TYPE_E = (b't="e"', b"t='e'")
 # ... and a shared-string cell as Excel, WPS, LibreOffice and openpyxl write it.
 _PLAIN_S = re.compile(rb'<c r="[A-Z]{1,3}\d{1,7}"(?: s="\d{1,6}")? t="s"><v>(\d{1,9})</v></c>')
 _INDEX = re.compile(rb"<(?:[\w.-]+:)?v>(\d{1,9})$")
@@ -125,10 +128,16 @@ def scan_sheet(xml: bytes, *, part: str, strings: int | None, numbers: bool = Fa
 
 def _plain(xml: bytes, strings: int | None) -> bool:
     """True when byte patterns alone show the sheet is small, formula-free and readable as is."""
-    if _ODD_CELL.search(xml) or _ODD_ROW.search(xml) or _PREFIXED.search(xml):
+    if _ODD_CELL.search(xml) or _PREFIXED.search(xml):
         return False
-    if _ANY_FORMULA.search(xml) or _ANY_TYPE_E.search(xml):
+    if (
+        b"f>" in xml
+    ):  # a formula with text ("</f>", "</x:f>"): a shared one's followers come with one
         return False
+    if any(t in xml for t in _TYPE_E):
+        return False
+    if strings is None:
+        return True  # no shared strings: calamine fails on any index, it cannot misread one
     typed = _ANY_TYPE_S.findall(xml)
     if not typed:
         return True

@@ -69,6 +69,7 @@ class Members(Protocol):
 
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_SET = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 
 
 def escape_controls(data: bytes) -> bytes:
@@ -81,7 +82,7 @@ def escape_controls(data: bytes) -> bytes:
     >>> escape_controls(b"<t>a\x07b</t>")
     b'<t>a_x0007_b</t>'
     """
-    if not _CONTROL_BYTES.search(data):
+    if len(data.translate(None, _CONTROL_SET)) == len(data):  # one C pass; the usual case
         return data
     return _CONTROL_BYTES.sub(lambda m: b"_x%04X_" % m.group()[0], data)
 
