@@ -51,7 +51,7 @@ def _local(when: datetime) -> datetime:
 )
 def test_trusted_save_time(claimed, arrived, issued, saved, problem):
     got, found = trusted_save_time(
-        _local(claimed) if claimed else None, _local(arrived), issued=issued, now=NOW
+        _local(claimed) if claimed else None, _local(arrived), issued=issued, now=NOW, real_now=NOW
     )
     assert got == _local(saved)
     if problem is None:
@@ -68,24 +68,26 @@ def _arrived(path, when: datetime) -> None:
 
 
 def test_a_claim_later_than_the_arrival_does_not_outrank_a_genuine_later_return(demo_master):
-    templates = issue(demo_master)
+    """On the computer's own clock (the files' times on disk are compared only then)."""
+    now = datetime.now().replace(microsecond=0)
+    templates = issue(demo_master, now=now - timedelta(days=3))
     returns = demo_master.parent / "回收"
     forged = fill(
         templates["机关党委"],
         returns / "先到.xlsx",
         {("2", "progress"): "先到的文件"},
-        saved=NOW - timedelta(minutes=30),  # claims this morning ...
+        saved=now - timedelta(minutes=30),  # claims this morning ...
     )
-    _arrived(forged, NOW - timedelta(days=1))  # ... but reached the office yesterday
+    _arrived(forged, now - timedelta(days=1))  # ... but reached the office yesterday
     genuine = fill(
         templates["机关党委"],
         returns / "后到.xlsx",
         {("2", "progress"): "后到的文件"},
-        saved=NOW - timedelta(hours=1, minutes=5),
+        saved=now - timedelta(hours=1, minutes=5),
     )
-    _arrived(genuine, NOW - timedelta(hours=1))
+    _arrived(genuine, now - timedelta(hours=1))
     result, _ = update_master(
-        demo_master, op="汇总", plan=lambda ledger: consolidate_folder(ledger, now=NOW)
+        demo_master, op="汇总", plan=lambda ledger: consolidate_folder(ledger)
     )
     verdicts = {f.file: f.verdict for f in result.files}
     assert verdicts == {"后到.xlsx": Verdict.APPLIED, "先到.xlsx": Verdict.SUPERSEDED}

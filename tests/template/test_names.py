@@ -94,14 +94,31 @@ def test_tricky_unit_names_each_get_a_template_and_come_back(make_master, capsys
     assert {f.unit: f.verdict for f in result.files} == dict.fromkeys(TRICKY, Verdict.APPLIED)
 
 
-def test_a_write_failing_half_way_leaves_no_template_and_no_record(make_master, capsys):
+def test_a_template_that_cannot_be_written_is_neither_left_nor_registered(make_master, capsys):
     master = _master(make_master)
-    before = hashlib.sha256(master.read_bytes()).hexdigest()
     folder = master.parent / "下发" / "2026年11月"
     names = template_names(TRICKY, "2026年11月")
     (folder / names[TRICKY[3]]).mkdir(parents=True)  # the fourth file cannot be written
-    assert main(["templates", str(master), "--batch", "2026年11月"]) == 2
+    assert main(["templates", str(master), "--batch", "2026年11月"]) == 1
+    log = read_ledger(master).grid("回收情况")
+    registered = {r[list(log[0]).index("单位名称")] for r in log[1:]}
+    assert registered == set(TRICKY) - {TRICKY[3]}
+    written = {p.name for p in folder.iterdir() if p.is_file()}
+    assert written == {names[u] for u in registered}
+
+
+def test_templates_written_before_a_failed_save_are_removed(make_master, tmp_path, capsys):
+    """The issue is recorded in the master last: if that save fails, no template stays behind."""
+    from tests.support.fsfaults import read_only
+
+    master = _master(make_master)
+    before = hashlib.sha256(master.read_bytes()).hexdigest()
+    out = tmp_path / "模板"
+    backups = master.parent / "备份"
+    backups.mkdir()
+    with read_only(backups):  # the master's backup, taken before it changes, cannot be written
+        assert main(["templates", str(master), "--batch", "2026年11月", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "模板未能全部生成" in err and "台账未改动" in err
-    assert [p.name for p in folder.iterdir()] == [names[TRICKY[3]]]  # only the obstacle
+    assert "台账未改动" in err and f"本次生成的 {len(TRICKY)} 个模板已删除" in err
+    assert not out.exists() or not any(out.iterdir())
     assert hashlib.sha256(master.read_bytes()).hexdigest() == before

@@ -12,14 +12,17 @@ possible — not before the batch was issued (the issue time is in the
 template's signed ``_meta``), not after the file reached this disk (its
 mtime), not after the run's clock (:func:`zhenggai.core.clock.now`) — with a
 small tolerance for clocks that disagree. Otherwise it uses when the file
-reached this disk, clamped into the same window, and says so.
+reached this disk, clamped into the same window, and says so. A run whose
+clock is set to another day (``--today``, a demo, a re-run of last week) is
+not on the disk's clock: the files' times on disk are then not compared, and
+"the future" starts after the later of the run's day and the computer's clock.
 
 Example:
     >>> from datetime import datetime, UTC
     >>> now, issued = datetime(2026, 11, 28, 10), datetime(2026, 11, 20, 9)
     >>> claimed = datetime(2099, 1, 1, tzinfo=UTC)
     >>> mtime = datetime(2026, 11, 27, 8, tzinfo=UTC)
-    >>> saved, problem = trusted_save_time(claimed, mtime, issued=issued, now=now)
+    >>> saved, problem = trusted_save_time(claimed, mtime, issued=issued, now=now, real_now=now)
     >>> saved == mtime, problem.code
     (True, <Code.SAVE_TIME_INVALID: 'save-time-invalid'>)
 """
@@ -52,6 +55,7 @@ def trusted_save_time(
     issued: datetime | None,
     now: datetime,
     file: str = "",
+    real_now: datetime | None = None,
 ) -> tuple[datetime, Problem | None]:
     """The save time to use (aware UTC) and, when *claimed* is impossible, why it was not.
 
@@ -61,18 +65,24 @@ def trusted_save_time(
         issued: when the batch was issued (None when the file is not a known template).
         now: the run's clock.
         file: the file's name, for the problem.
+        real_now: the computer's clock (default: now); when *now* is far from it the
+            run's clock is set to another day and *mtime* is not on it.
     """
-    high = _utc(now)
-    if mtime is not None:
-        high = min(high, _utc(mtime))
+    run = _utc(now)
+    real = _utc(real_now) if real_now is not None else datetime.now(UTC)
+    on_disk_clock = mtime is not None and abs(run - real) <= TOLERANCE
+    high = max(run, real)  # nothing is saved after the computer's clock, nor after the run's day
+    if on_disk_clock:
+        assert mtime is not None
+        high = min(run, _utc(mtime))
     low = _utc(issued) if issued is not None else None
-    arrived = _utc(mtime) if mtime is not None else high
+    arrived = _utc(mtime) if on_disk_clock and mtime is not None else run
     fallback = max(min(arrived, high), low) if low is not None else min(arrived, high)
     if claimed is None:
         return fallback, None
     when = _utc(claimed)
     if when > high + TOLERANCE:
-        why = f"晚于{'收到文件的时间' if high < _utc(now) else '现在'}（{_shown(high)}）"
+        why = f"晚于{'收到文件的时间' if high < run else '现在'}（{_shown(high)}）"
     elif low is not None and when < low - TOLERANCE:
         why = f"早于本批模板的下发时间（{_shown(low)}）"
     else:
