@@ -2,9 +2,10 @@
 
 The audit's instances: a file claiming 2099 blocked every later genuine
 return; a time before the batch was issued was accepted. New instances here:
-a file claiming a time after it reached this disk (still before the run's
-clock) no longer outranks a genuine later return, and a pre-issue claim never
-becomes the unit's 回收时间.
+a file claiming a time two days ahead (not 2099) no longer outranks the
+genuine return sent after it, and a claim hours before the issue never
+becomes the unit's 回收时间. A file's time on disk stands in for an
+impossible claim but bounds none (unpacking a zip can set it to 1980).
 """
 
 from __future__ import annotations
@@ -31,20 +32,23 @@ def _local(when: datetime) -> datetime:
     [
         # possible: kept
         (NOW - timedelta(days=1), NOW, ISSUED, NOW - timedelta(days=1), None),
-        # a clock a little fast: kept, never past the arrival
+        # a clock a little fast: kept, never past the run's clock
         (NOW + TOLERANCE / 2, NOW, ISSUED, NOW, None),
         # the future: the arrival instead
         (datetime(2099, 1, 1), NOW - timedelta(hours=3), ISSUED, NOW - timedelta(hours=3), "晚于"),
-        # after the file reached this disk (but not the future): the arrival
+        # after the file's time on disk (which copying and unpacking set freely): kept
+        (NOW - timedelta(hours=1), NOW - timedelta(days=1), ISSUED, NOW - timedelta(hours=1), None),
+        # two days ahead: the arrival instead
         (
-            NOW - timedelta(hours=1),
-            NOW - timedelta(days=1),
+            NOW + timedelta(days=2),
+            NOW - timedelta(hours=2),
             ISSUED,
-            NOW - timedelta(days=1),
-            "收到文件",
+            NOW - timedelta(hours=2),
+            "晚于",
         ),
         # before the batch was issued: the arrival, never before the issue
         (ISSUED - timedelta(days=2), ISSUED - timedelta(days=1), ISSUED, ISSUED, "下发时间"),
+        (ISSUED - timedelta(hours=3), NOW, ISSUED, NOW, "下发时间"),
         # nothing claimed: the arrival, no problem
         (None, NOW - timedelta(hours=5), ISSUED, NOW - timedelta(hours=5), None),
     ],
@@ -67,8 +71,8 @@ def _arrived(path, when: datetime) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def test_a_claim_later_than_the_arrival_does_not_outrank_a_genuine_later_return(demo_master):
-    """On the computer's own clock (the files' times on disk are compared only then)."""
+def test_a_claim_two_days_ahead_does_not_outrank_the_return_sent_after_it(demo_master):
+    """On the computer's own clock: the forged file's time on disk stands in for its claim."""
     now = datetime.now().replace(microsecond=0)
     templates = issue(demo_master, now=now - timedelta(days=3))
     returns = demo_master.parent / "回收"
@@ -76,9 +80,9 @@ def test_a_claim_later_than_the_arrival_does_not_outrank_a_genuine_later_return(
         templates["机关党委"],
         returns / "先到.xlsx",
         {("2", "progress"): "先到的文件"},
-        saved=now - timedelta(minutes=30),  # claims this morning ...
+        saved=now + timedelta(days=2),  # claims the day after tomorrow ...
     )
-    _arrived(forged, now - timedelta(days=1))  # ... but reached the office yesterday
+    _arrived(forged, now - timedelta(days=1))  # ... and reached the office yesterday
     genuine = fill(
         templates["机关党委"],
         returns / "后到.xlsx",

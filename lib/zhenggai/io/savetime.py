@@ -9,13 +9,13 @@ was issued would look punctual.
 
 :func:`trusted_save_time` keeps the claimed time only within what is
 possible — not before the batch was issued (the issue time is in the
-template's signed ``_meta``), not after the file reached this disk (its
-mtime), not after the run's clock (:func:`zhenggai.core.clock.now`) — with a
-small tolerance for clocks that disagree. Otherwise it uses when the file
-reached this disk, clamped into the same window, and says so. A run whose
-clock is set to another day (``--today``, a demo, a re-run of last week) is
-not on the disk's clock: the files' times on disk are then not compared, and
-"the future" starts after the later of the run's day and the computer's clock.
+template's signed ``_meta``), not after the run's clock
+(:func:`zhenggai.core.clock.now`; for a run set to another day, not after
+the later of that day and the computer's clock) — with a small tolerance
+for clocks that disagree. An impossible claim is replaced by when the file
+reached this disk (its mtime), clamped into the same window, and reported.
+The mtime only stands in: it is no bound on a claim, because copying and
+unpacking set it to anything (a zip's entries can say 1980).
 
 Example:
     >>> from datetime import datetime, UTC
@@ -66,23 +66,20 @@ def trusted_save_time(
         now: the run's clock.
         file: the file's name, for the problem.
         real_now: the computer's clock (default: now); when *now* is far from it the
-            run's clock is set to another day and *mtime* is not on it.
+            run's clock is set to another day, and *mtime* (on the computer's) is not used.
     """
     run = _utc(now)
     real = _utc(real_now) if real_now is not None else datetime.now(UTC)
-    on_disk_clock = mtime is not None and abs(run - real) <= TOLERANCE
-    high = max(run, real)  # nothing is saved after the computer's clock, nor after the run's day
-    if on_disk_clock:
-        assert mtime is not None
-        high = min(run, _utc(mtime))
+    own_clock = abs(run - real) <= TOLERANCE  # the run is on the computer's (and disk's) clock
+    high = run if own_clock else max(run, real)
     low = _utc(issued) if issued is not None else None
-    arrived = _utc(mtime) if on_disk_clock and mtime is not None else run
+    arrived = _utc(mtime) if own_clock and mtime is not None else run
     fallback = max(min(arrived, high), low) if low is not None else min(arrived, high)
     if claimed is None:
         return fallback, None
     when = _utc(claimed)
     if when > high + TOLERANCE:
-        why = f"晚于{'收到文件的时间' if high < run else '现在'}（{_shown(high)}）"
+        why = f"晚于现在（{_shown(high)}）"
     elif low is not None and when < low - TOLERANCE:
         why = f"早于本批模板的下发时间（{_shown(low)}）"
     else:
