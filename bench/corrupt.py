@@ -20,6 +20,7 @@ import argparse
 import collections
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -125,6 +126,7 @@ def main() -> int:
     print(f"abnormal ends: {len(abnormal)}")
     for line in abnormal:
         print("  ", line)
+    shutil.rmtree(work, ignore_errors=True)
     return 1 if abnormal else 0
 
 
