@@ -27,6 +27,7 @@ __all__ = ["Kill", "KillReport", "Killable", "kill_at_random", "master_state"]
 SHEETS = (LEDGER, CHANGES.name, RETURNS.name, PROBLEMS.name, CONFLICTS.name)
 State = dict[str, list[list[object]]]
 _STAMPED = re.compile(r"^\d{4}-\d{2}-\d{2} \S")  # 最后更新: "2026-11-28 办公室"
+_BACKUP_STAMP = re.compile(r"\d{8}-\d{6}-\d{6}")  # the time in a backup's name (变更记录)
 
 
 def master_state(path: Path, *, since: datetime) -> State:
@@ -46,6 +47,8 @@ def _stable(value: object, since: datetime) -> object:
         return "运行时间"
     if isinstance(value, str) and _STAMPED.match(value):
         return value.split(" ", 1)[1]
+    if isinstance(value, str) and _BACKUP_STAMP.search(value):
+        return _BACKUP_STAMP.sub("备份时间", value)
     return value
 
 
@@ -106,6 +109,8 @@ def kill_at_random(
     skip: float = 0.0,
     seed: int = 20261128,
     progress: Callable[[int, Kill], None] | None = None,
+    reset: Callable[[], None] | None = None,
+    then: Callable[[str], str] | None = None,
 ) -> KillReport:
     """Restore *master* to *pristine*, start a run, SIGKILL it after a random delay; *kills* times.
 
@@ -113,13 +118,21 @@ def kill_at_random(
     interpreter starting): one in each of *kills* equal slices of the rest
     (stretched by 5 %), at a random point of it, so the kills hit reading,
     checking, writing the temp file, verifying and replacing.
+
+    *reset* (instead of writing *pristine*) restores whatever else a run
+    leaves (the backups folder …); *then*, given "before" or "after", checks
+    what comes next after a kill (an ``undo`` …) and returns the outcome to
+    record ("before"/"after" when it went right, else what went wrong).
     """
     rng = random.Random(seed)
     report = KillReport(duration)
     span = max(duration - skip, 0.0) * 1.05
     for i in range(kills):
         delay = skip + span * (i + rng.random()) / kills
-        master.write_bytes(pristine)
+        if reset is not None:
+            reset()
+        else:
+            master.write_bytes(pristine)
         proc = start()
         time.sleep(delay)
         proc.kill()
@@ -130,6 +143,8 @@ def kill_at_random(
             outcome = "before" if state == before else "after" if state == after else "changed"
         except Exception as exc:  # whatever stops it opening: that is the finding
             outcome = f"does not open: {type(exc).__name__}: {exc}"
+        if then is not None and outcome in ("before", "after"):
+            outcome = then(outcome)
         kill = Kill(delay, saving, outcome)
         report.kills.append(kill)
         if progress is not None:

@@ -75,3 +75,35 @@ def test_an_escaped_lone_surrogate_is_a_control_character():
     _, findings = check_value(f, "表情_xD83D_", Rules(today=TODAY, max_length=2000))
     assert [p.code for p in findings] == ["text-control-chars"]
     assert check_value(f, "编号_x1234_", Rules(today=TODAY, max_length=2000))[1] == []
+
+
+# Silent coercions (hostile round two, class 12): each becomes a problem, never a value.
+# The audit's were 1e999/NaN in text becoming "inf"/"nan", U+FFFE becoming U+FFFD and a
+# right-to-left override in a name; these are other members of the same classes.
+RULES = Rules(today=TODAY, max_length=2000)
+
+
+@given(
+    field=st.sampled_from([SPEC.field(k) for k in ("person", "status", "progress", "remark")]),
+    raw=st.sampled_from([float("-inf"), float("inf"), float("nan")]),
+)
+def test_a_number_that_is_no_number_is_refused_never_written_as_text(field, raw):
+    value, problems = check_value(field, raw, RULES)
+    assert value is None and [p.code for p in problems] == ["number-invalid"]
+    assert "inf" not in str(value) and "nan" not in str(value)
+
+
+@given(
+    char=st.sampled_from(
+        [
+            *("\u2066", "\u2067", "\u2068", "\u2069", "\u202d", "\u200f", "\u061c", "\uffff"),
+            *("_x2066_", "_xFFFF_", "_x202D_"),
+        ]
+    ),
+    at=st.integers(0, 2),
+)
+def test_characters_that_disguise_text_are_refused(char, at):
+    name = "张伟平"
+    raw = name[:at] + char + name[at:]
+    _, problems = check_value(SPEC.field("person"), raw, RULES)
+    assert [p.code for p in problems] == ["text-control-chars"]

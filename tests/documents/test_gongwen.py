@@ -174,7 +174,9 @@ def test_refuses_a_file_open_in_word(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE)
     try:
         assert proc.stdout.readline().strip() == b"locked"
-        with pytest.raises(ZhenggaiError, match="正被 张三 在 Excel/WPS/Word 中打开"):
+        with pytest.raises(
+            ZhenggaiError, match="正被 张三（电脑 pc 上的 LibreOffice） 在 Excel/WPS/Word 中打开"
+        ):
             write_docx(sample(), path)
     finally:
         proc.kill()

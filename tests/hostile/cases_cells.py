@@ -423,13 +423,6 @@ HARMLESS = [
         sheet_edit=_formatted_rows(closed=False),
     ),
     CellCase(
-        "unused DTD",
-        _progress("声明了DTD"),
-        sheet_edit=lambda meta: (
-            lambda xml: b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY unused "x">]>' + xml
-        ),
-    ),
-    CellCase(
         "rich text",
         cells={
             (0, "progress"): lambda ref: (

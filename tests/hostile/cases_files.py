@@ -293,6 +293,16 @@ def external_entity(w: World, unit: str, folder: Path) -> Case:
     return _at(_file("external entity (file:///etc/passwd)", "file-unsafe"), path)
 
 
+def unused_dtd(w: World, unit: str, folder: Path) -> Case:
+    """A DTD nobody uses: harmless to calamine, but Excel never writes one and the guard's
+    parser refuses every DTD (no entity can then be expanded by either reader)."""
+    path = _filled(w, unit, folder)
+    edit_sheet(
+        path, lambda xml: b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY unused "x">]>' + xml
+    )
+    return _at(_file("unused DTD", "file-unsafe", says="DOCTYPE"), path)
+
+
 def _named_member(name: str, label: str):  # type: ignore[no-untyped-def]
     def build(w: World, unit: str, folder: Path) -> Case:
         path = _filled(w, unit, folder)
@@ -498,6 +508,7 @@ CASES = (
     billion_laughs_shared_strings,
     billion_laughs_sheet,
     external_entity,
+    unused_dtd,
     _named_member("../../evil.sh", "member named ../../evil.sh"),
     _named_member("/etc/cron.d/evil", "member with an absolute path"),
     _named_member("xl\\..\\..\\evil.bat", "member with a backslash path"),

@@ -10,9 +10,10 @@ file into the returns folder and gives back the expectations:
 * ``applies``: the cells it must change in 台账 (the good files and the files
   whose only findings are notices); every other cell must stay as it was.
 
-Cases live in :mod:`.cases_files` (packages, formats, identity) and
-:mod:`.cases_cells` (structure, values); each is a function of the world, the
-unit it may use and the returns folder.
+Cases live in :mod:`.cases_files` (packages, formats, identity),
+:mod:`.cases_cells` (structure, values) and :mod:`.cases_round2` (the second
+audit's classes, new instances); each is a function of the world, the unit
+it may use and the returns folder.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from zhenggai.returns.consolidate import Verdict
 from zhenggai.template.meta import TemplateMeta
 
 ISSUED_OLD = datetime(2026, 10, 20, 9, 0)
-UNITS = 110  # more than the cases, so every case has a unit of its own
+UNITS = 130  # more than the cases, so every case has a unit of its own
 OLD_BATCH = "2026年10月"
 
 Expected = tuple[str, str, str]
@@ -103,12 +104,12 @@ def cell(meta: TemplateMeta, rid: str, key: str) -> str:
 
 def build_corpus(world: World) -> list[Case]:
     """Write every case into the world's returns folder; their expectations, in order."""
-    from tests.hostile import cases_cells, cases_files
+    from tests.hostile import cases_cells, cases_files, cases_round2
 
     folder = world.returns()
     folder.mkdir(parents=True, exist_ok=True)
     cases: list[Case] = []
-    for build in (*cases_files.CASES, *cases_cells.CASES):
+    for build in (*cases_files.CASES, *cases_cells.CASES, *cases_round2.CASES):
         made = build(world, world.take(), folder)
         cases.extend(made if isinstance(made, list) else [made])
     return cases

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tests.support.synthetic import rewrite_zip
-from zhenggai.io.zipguard import sheet_parts
+from zhenggai.io.xmlparts import sheet_parts
 
 MB = 1024 * 1024
 

@@ -64,7 +64,8 @@ def test_formulas_and_errors_are_found_in_the_sheet_xml(tmp_path):
         tmp_path / "f.xlsx",
         {"B2": "=SUM(1,2)", "C3": "=cmd|' /C calc'!A0", "D4": "#REF!", "E5": "plain <f> text"},
     )
-    formulas, errors = read_return(path).markers("填报")
+    marks = read_return(path).marks("填报")
+    formulas, errors = marks.formulas, marks.errors
     assert formulas == {(2, 2): "=SUM(1,2)", (3, 3): "=cmd|' /C calc'!A0"}
     assert errors == {(4, 4)}
     # other writers use a namespace prefix and shared formulas
@@ -81,7 +82,7 @@ def test_formulas_and_errors_are_found_in_the_sheet_xml(tmp_path):
             )
         },
     )
-    formulas, _ = read_return(path).markers("填报")
+    formulas = read_return(path).marks("填报").formulas
     assert formulas[(2, 2)] == ""  # a shared formula's follower: no text of its own
     assert formulas[(3, 3)] == "=cmd|' /C calc'!A0"
 
@@ -96,7 +97,7 @@ def test_unreadable_file_becomes_a_problem_not_an_exception(tmp_path):
 def test_formula_text_with_chinese_is_read_as_written(tmp_path):
     # openpyxl writes the formula's "详见" as "&#35814;&#35265;" in the sheet XML
     path = _book(tmp_path / "f.xlsx", {"B2": '=HYPERLINK("http://example.com/x","详见")'})
-    formulas, _ = read_return(path).markers("填报")
+    formulas = read_return(path).marks("填报").formulas
     assert formulas == {(2, 2): '=HYPERLINK("http://example.com/x","详见")'}
 
 

@@ -31,7 +31,7 @@ from zhenggai.core.text import canonical
 from zhenggai.demo.returns import fill_demo_returns
 from zhenggai.io.calamine import CalamineBook, open_book
 from zhenggai.io.master import OpenpyxlMaster, SaveResult, update_master
-from zhenggai.io.zipguard import sheet_parts
+from zhenggai.io.xmlparts import sheet_parts
 from zhenggai.overdue.run import OverdueResult, flag_overdue
 from zhenggai.returns.consolidate import consolidate_folder
 from zhenggai.template.make import make_templates

@@ -1,4 +1,4 @@
-"""Hostile packages are refused from the zip directory and raw bytes, before any XML is parsed."""
+"""Hostile packages are refused from the zip directory, and far values before calamine reads a sheet."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ import pytest
 from tests.conftest import write_book
 from zhenggai.core.errors import WorkbookError
 from zhenggai.io.calamine import open_book, open_package
-from zhenggai.io.zipguard import (
-    check_extent,
-    check_members,
-    dimension_area,
-    entry_count,
-    measure_extent,
-    sheet_parts,
-    xml_unescape,
-)
+from zhenggai.io.package import Package
+from zhenggai.io.sheetscan import check_extent, scan_sheet
+from zhenggai.io.xmlparts import book_map
+from zhenggai.io.zipguard import check_members, dimension_area, entry_count
+
+
+def measure(xml: bytes, *, sheet: str = "填报"):
+    return check_extent(scan_sheet(xml, part=sheet, strings=1).extent, sheet=sheet)
 
 
 def _zip(items, *, level=6):
@@ -104,8 +103,7 @@ def _sheet(rows: bytes) -> bytes:
 
 def test_extent_of_an_ordinary_sheet_is_cheap_and_small():
     xml = _sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C3"><v>1</v></c></row>')
-    assert measure_extent(xml).area <= 999 * 26
-    check_extent(xml, sheet="填报")
+    assert measure(xml).area <= 999 * 26
 
 
 @pytest.mark.parametrize(
@@ -124,7 +122,7 @@ def test_extent_of_an_ordinary_sheet_is_cheap_and_small():
 )
 def test_a_value_far_away_is_refused_naming_its_cell(rows, far):
     with pytest.raises(WorkbookError) as info:
-        check_extent(_sheet(rows), sheet="填报")
+        measure(_sheet(rows))
     assert (info.value.code, info.value.sheet, info.value.cell) == ("file-too-large", "填报", far)
 
 
@@ -133,7 +131,7 @@ def test_formatted_empty_cells_do_not_count():
         b'<row r="%d" s="3" customFormat="1"><c r="A%d" s="3"/><c r="P%d" s="3"/></row>' % (r, r, r)
         for r in range(1, 200_000)
     )
-    extent = check_extent(_sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>' + rows), sheet="填报")
+    extent = measure(_sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>' + rows))
     assert (extent.rows, extent.cols) == (1, 1)
 
 
@@ -143,22 +141,28 @@ def test_dimension_area():
     assert dimension_area(b"<sheetData/>") is None
 
 
-def test_sheet_parts_and_references_in_xml_text():
+def test_book_map_and_references_in_xml_text():
     wb = (
         b'<workbook><sheets><sheet name="&#22635;&#25253;" sheetId="1" r:id="rId1"/>'
         b'<sheet name="A &amp; B" sheetId="2" r:id="rId2"/></sheets></workbook>'
     )
+    ws = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
     rels = (
-        b'<Relationships><Relationship Id="rId1" Target="worksheets/../worksheets/sheet1.xml"/>'
-        b'<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>'
+        b'<Relationships><Relationship Id="rId1" Type="%s" Target="worksheets/../worksheets/sheet1.xml"/>'
+        b'<Relationship Id="rId2" Type="%s" Target="/xl/worksheets/sheet2.xml"/></Relationships>'
+    ) % (ws, ws)
+    data = _zip(
+        [
+            ("xl/workbook.xml", wb),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("xl/worksheets/sheet1.xml", b"<worksheet/>"),
+            ("xl/worksheets/sheet2.xml", b"<worksheet/>"),
+        ]
     )
-    data = _zip([("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels)])
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        assert sheet_parts(zf) == {
-            "填报": "xl/worksheets/sheet1.xml",
-            "A & B": "xl/worksheets/sheet2.xml",
-        }
-    assert xml_unescape("&#35814;&#x89C1; &lt;&amp;&gt; &quot;&apos;") == "详见 <&> \"'"
+    assert {s.name: s.member for s in book_map(Package(data)).sheets} == {
+        "填报": "xl/worksheets/sheet1.xml",
+        "A & B": "xl/worksheets/sheet2.xml",
+    }
 
 
 def test_a_far_value_never_reaches_calamine(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -186,3 +187,86 @@ def _copy(master: Path, data: bytes) -> Path:
     path = master.with_name("原样.xlsx")
     path.write_bytes(data)
     return path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+def _restore(folder: Path, files: dict[str, bytes]) -> None:
+    if folder.is_dir():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+
+def _ledger_sheets(master: Path) -> dict[str, list[list[object]]]:
+    """台账 and 回收情况 as read: what an undo must bring back exactly."""
+    state = master_state(master, since=STARTED)
+    return {name: state[name] for name in ("台账", "回收情况")}
+
+
+def test_undo_after_a_killed_consolidation_undoes_the_last_real_one(demo_master, tmp_path):
+    """A kill at any moment of a second consolidation, then ``zhenggai undo``.
+
+    If the second run was killed before it replaced the master, its backup (if
+    any) names no run of the master: undo must restore the state before the
+    first consolidation, not "succeed" undoing nothing. If it completed, undo
+    restores the state before it. Either way undo never fails on a backup cut
+    short by the kill.
+    """
+    templates = issue(demo_master)
+    first, second = tmp_path / "第一批", tmp_path / "第二批"
+    fill(templates["人事科"], first / "a.xlsx", {("4", "progress"): "第一次汇总"})
+    fill(templates["机关党委"], second / "c.xlsx", {("2", "remark"): "第二次汇总"})
+    fill(templates["人事科"], second / "a2.xlsx", {("4", "remark"): "第二次补充"})
+    backups = demo_master.parent / "备份"
+    issued = _ledger_sheets(demo_master)
+    assert main(["consolidate", str(demo_master), str(first)]) == 0
+    one = demo_master.read_bytes()
+    saved_backups = _snapshot(backups)
+    after_one = _ledger_sheets(demo_master)
+    before = master_state(demo_master, since=STARTED)
+
+    def reset() -> None:
+        demo_master.write_bytes(one)
+        _restore(backups, saved_backups)
+        for leftover in demo_master.parent.glob(".~*"):
+            leftover.unlink()
+
+    def start() -> subprocess.Popen[bytes]:
+        return _cli(demo_master, second)
+
+    reset()
+    duration, code = _full_run(start, demo_master, one)
+    assert code == 0
+    after = master_state(demo_master, since=STARTED)
+
+    def undo(outcome: str) -> str:
+        proc = subprocess.run(
+            [str(ZHENGGAI), "undo", str(demo_master)], capture_output=True, text=True, timeout=120
+        )
+        if proc.returncode != 0:
+            return f"undo failed after a kill ({outcome}): {proc.stderr.strip()}"
+        want = after_one if outcome == "after" else issued
+        got = _ledger_sheets(demo_master)
+        return outcome if got == want else f"undo after a kill ({outcome}) restored the wrong state"
+
+    report = kill_at_random(
+        start,
+        demo_master,
+        one,
+        before=before,
+        after=after,
+        kills=10,
+        duration=duration,
+        since=STARTED,
+        skip=duration * 0.4,  # start-up and reading: the kills that matter hit the save
+        seed=18,
+        reset=reset,
+        then=undo,
+    )
+    print(report.summary())
+    assert report.broken == []
+    assert report.count("before") and report.count("after")

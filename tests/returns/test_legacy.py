@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import write_book
-from tests.support.returns_kit import NOW
+from tests.support.returns_kit import NOW, SAVED, set_saved
 from zhenggai import read_ledger
 from zhenggai.cli import main
 from zhenggai.io.calamine import open_book
@@ -35,6 +35,8 @@ def _legacy(tmp_path, master, *, progress="已召开联席会议", extra_rows=()
 
 
 def _run(master, files, *, trust=False):
+    for f in files:  # saved before the run's clock (NOW), as a file returned by then would be
+        set_saved(f, SAVED)
     return update_master(
         master,
         op="汇总",
@@ -97,3 +99,42 @@ def test_cli_trust_legacy(demo_master, tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["files"][0]["changes"] == 1
     assert read_ledger(demo_master).table.by_id()[first.text("id")]["progress"] == "已召开联席会议"
+
+
+def _mixed(tmp_path, master, name):
+    """An old-style table holding rows of 机关党委 and of 人事科, each with a new 整改进展."""
+    ledger = read_ledger(master)
+    rows = [r for r in ledger.table if r.text("unit") in ("机关党委", "人事科")]
+    grid = [["编号", "整改进展"]] + [[r.text("id"), f"{r.text('unit')}的新进展"] for r in rows]
+    (tmp_path / "回收").mkdir(exist_ok=True)
+    return write_book(tmp_path / "回收" / name, {"进展": grid}), rows
+
+
+def test_a_trusted_legacy_file_changes_only_its_own_units_rows(demo_master, tmp_path):
+    """The audit's file overwrote 15 cells of four other units; this one names its unit."""
+    path, rows = _mixed(tmp_path, demo_master, "机关党委整改台账（旧表）.xlsx")
+    before = read_ledger(demo_master).table.by_id()
+    result, _ = _run(demo_master, [path], trust=True)
+    [f] = result.files
+    assert f.unit == "机关党委"
+    after = read_ledger(demo_master).table.by_id()
+    for row in rows:
+        rid = row.text("id")
+        if row.text("unit") == "机关党委":
+            assert after[rid]["progress"] == "机关党委的新进展"
+        else:
+            assert after[rid]["progress"] == before[rid]["progress"]
+    others = [p for p in f.problems if p.code == "legacy-other-unit"]
+    assert len(others) == sum(r.text("unit") == "人事科" for r in rows) > 0
+    assert all("人事科" in p.message and p.sheet == "进展" for p in others)
+
+
+def test_a_legacy_file_of_several_units_naming_none_changes_nothing(demo_master, tmp_path):
+    path, rows = _mixed(tmp_path, demo_master, "汇总表.xlsx")
+    before = read_ledger(demo_master).table.by_id()
+    result, _ = _run(demo_master, [path], trust=True)
+    [f] = result.files
+    assert f.changes == [] and f.conflicts == []
+    assert sum(p.code == "legacy-other-unit" for p in f.problems) == len(rows)
+    after = read_ledger(demo_master).table.by_id()
+    assert all(after[r.text("id")]["progress"] == before[r.text("id")]["progress"] for r in rows)

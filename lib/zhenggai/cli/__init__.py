@@ -14,6 +14,7 @@ import click
 from .._version import __version__
 from ..core import clock
 from ..core.errors import ZhenggaiError
+from ..io.files import describe
 from ._base import (
     EXIT_CANNOT_RUN,
     EXIT_CODES,
@@ -114,6 +115,16 @@ def _run(argv: list[str] | None) -> int:
     except ZhenggaiError as exc:
         err.print(styled(("错误：", "red"), str(exc)))
         return exc.exit_code
+    except OSError as exc:  # a file operation no command foresaw: say which, in words
+        where = f"：{exc.filename}" if exc.filename else ""
+        err.print(
+            styled(
+                ("错误：", "red"),
+                f"文件操作失败（{describe(exc)}）{where}。请检查磁盘空间和文件夹的写入权限后重新运行"
+                "（台账的保存另有检查：未显示“台账已更新”就没有改动）。",
+            )
+        )
+        return EXIT_CANNOT_RUN
     except Exception as exc:  # last resort: never a bare traceback without explanation
         err.print(traceback.format_exc())
         err.print(

@@ -82,6 +82,7 @@ def consolidate_command(
                 ledger, returns, progress=progress, trust_legacy=trust_legacy
             ),
             dry_run=dry_run,
+            note_backup=True,
         )
     written: list[Path] = []
     not_written: OutputError | None = None
@@ -156,6 +157,8 @@ def _summary(result: ConsolidateResult) -> None:
     )
     if result.not_returned:
         out.print(f"{result.batch} 尚未报送：{'、'.join(result.not_returned)}")
+    for path, why in result.unread:
+        out.print(styled(("未读取：", "yellow"), f"{path}（{why}）"))
 
 
 def print_conflicts(files: list[FileResult]) -> None:

@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..core.errors import SaveError, ZhenggaiError
+from ..core.ledger import Ledger
 from ..io.master import update_master
-from ..template.make import TemplatesResult, make_templates
+from ..template.make import TemplatesResult, discard_templates, make_templates
 from ._base import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -49,14 +51,23 @@ def templates_command(
 
     例：zhenggai templates 整改台账.xlsx --batch 2026年11月
     """
-    with progress_bar("生成模板") as progress:
-        result, saved = update_master(
-            master,
-            op="下发",
-            plan=lambda ledger: make_templates(
-                ledger, out=out_dir, units=units or None, batch=batch, progress=progress
-            ),
+    made: list[TemplatesResult] = []
+
+    def plan(ledger: Ledger) -> TemplatesResult:
+        made.append(
+            make_templates(ledger, out=out_dir, units=units or None, batch=batch, progress=progress)
         )
+        return made[-1]
+
+    with progress_bar("生成模板") as progress:
+        try:
+            result, saved = update_master(master, op="下发", plan=plan)
+        except ZhenggaiError as exc:
+            # written but not registered: a half-done issue is worse than none
+            removed = sum(discard_templates(r) for r in made)
+            if not removed:
+                raise
+            raise SaveError(f"{exc} 本次生成的 {removed} 个模板已删除（未登记下发）。") from exc
     if as_json:
         echo_json(
             {

@@ -13,6 +13,7 @@ Chinese sentence the user sees::
     ├── MasterBusyError      the master is open in Excel/WPS or locked by another run
     ├── OutputError          a file written beside the master cannot be written
     ├── PartlyDoneError      the command changed something, then could not finish
+    ├── SaveError            the master (or its backup) cannot be written: the master is unchanged
     ├── MailError            the mail server cannot be reached or refuses the login
     ├── UsageError           the command's arguments do not fit together
     ├── EmptyLedgerError     the ledger has no items to count or report on
@@ -34,6 +35,7 @@ __all__ = [
     "NotAMasterError",
     "OutputError",
     "PartlyDoneError",
+    "SaveError",
     "SettingsError",
     "SpecError",
     "TemplateError",
@@ -137,6 +139,14 @@ def after(done: str) -> Iterator[None]:
         raise PartlyDoneError(f"{done}；但{exc}", problems=exc.problems) from exc
     except OSError as exc:
         raise PartlyDoneError(f"{done}；但后续步骤失败：{exc.strerror or exc}。") from exc
+
+
+class SaveError(ZhenggaiError):
+    """The master, its lock or its backup cannot be written (disk full, read-only, another
+    user's file …), or the master may not be replaced; nothing has changed.
+
+    The message says why and that the master is unchanged ("台账未改动").
+    """
 
 
 class MailError(ZhenggaiError):

@@ -132,6 +132,10 @@ class Code(StrEnum):
     ATTACHMENT_REFUSED = "attachment-refused"
     # hostile and odd returned files (issue 10, tests/hostile)
     FILE_UNSAFE = "file-unsafe"
+    FILE_UNREADABLE = "file-unreadable"
+    CELL_UNREADABLE = "cell-unreadable"
+    SAVE_TIME_INVALID = "save-time-invalid"
+    LEGACY_OTHER_UNIT = "legacy-other-unit"
     BATCH_OUTDATED = "batch-outdated"
     # issuing templates, rounds of returns (issue 15)
     RETURN_DEADLINE_PASSED = "return-deadline-passed"
@@ -152,6 +156,7 @@ _NOTICES = frozenset(
         Code.BATCH_OUTDATED,
         Code.SETTING_PLACEHOLDER,
         Code.ANSWER_NOT_IN_TEMPLATE,
+        Code.SAVE_TIME_INVALID,
     }
 )
 

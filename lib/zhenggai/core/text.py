@@ -47,6 +47,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Excel writes a lone surrogate as "_xD83D_"; calamine leaves that escape as text.
 _ESCAPED_SURROGATE = re.compile(r"_x[dD][89abAB][0-9a-fA-F]{2}_")
+# Characters no reader shows but that change what is shown: direction overrides and
+# isolates (a name "abc‮txt.exe" displays as "abcexe.txt"), and the non-characters
+# U+FFFE/U+FFFF, which XML cannot carry (a writer would silently make them U+FFFD).
+_INVISIBLE = re.compile(r"[؜‎‏‪-‮⁦-⁩￾￿]")
+_ESCAPED_INVISIBLE = re.compile(r"_x(?:061[cC]|200[eEfF]|202[a-eA-E]|206[6-9]|[fF]{3}[eEfF])_")
 _TRAILING = re.compile(r"[ \t]+\n")
 _LIST_SEP = re.compile(r"[、，,；;/／\n]+")
 # What Excel (or a CSV reader) would run: formulas, DDE and their tab/CR tricks.
@@ -91,11 +96,18 @@ is_clean = _is_clean
 
 
 def has_control_chars(text: str) -> bool:
-    """True when *text* holds characters a workbook cannot keep (or their ``_xD800_`` escape)."""
+    r"""True when *text* holds characters a workbook cannot keep or that disguise what is shown
+    (control characters, lone surrogates, direction overrides, U+FFFE/U+FFFF, or their
+    ``_xD800_`` escapes).
+
+    >>> has_control_chars("张伟"), has_control_chars("张‮伟"), has_control_chars("a￾")
+    (False, True, True)
+    """
     return bool(
         _CONTROL.search(text)
         or _SURROGATE.search(text)
-        or ("_x" in text and _ESCAPED_SURROGATE.search(text))
+        or _INVISIBLE.search(text)
+        or ("_x" in text and (_ESCAPED_SURROGATE.search(text) or _ESCAPED_INVISIBLE.search(text)))
     )
 
 

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -115,6 +116,16 @@ def _check_value_full(f: Field, raw: Value, rules: Rules) -> tuple[Value, list[P
                 f"“{f.name}”含有不可见的控制字符，{verdict}。请删除后重新输入（可先粘贴到记事本再复制）。",
             )
         )
+    if isinstance(raw, float) and not math.isfinite(raw) and f.type is not FieldType.DATE:
+        # typed as text this would become "inf" or "nan": a value nobody typed
+        findings.append(
+            Problem(
+                Code.NUMBER_INVALID,
+                f"“{f.name}”读到的是无效的数值（{'非数字' if math.isnan(raw) else '无穷大'}，"
+                f"文件中写作“{show_value(raw)}”），{verdict}。请重新填写。",
+            )
+        )
+        return None, findings
     value = typed_value(f, raw)
     if value is None:
         if f.required:

@@ -4,7 +4,7 @@ calamine parses every sheet of an .xls as it opens the file and lays each
 out as a full grid: one value in IV65536 of a 30-row return costs about
 0.5 GB before any check runs (1 GB once read). :func:`xls_extents` walks the
 BIFF8 records of the ``Workbook`` stream once — only each cell record's row
-and column — so :func:`zhenggai.io.zipguard.check_area` can refuse such a
+and column — so :func:`zhenggai.io.sheetscan.check_extent` can refuse such a
 sheet first, as it does for .xlsx and .ods.
 """
 
@@ -16,7 +16,7 @@ import struct
 import olefile
 
 from ..core.problems import cell_name
-from .zipguard import Extent
+from .sheetscan import Extent
 
 __all__ = ["xls_extents"]
 

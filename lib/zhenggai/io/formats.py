@@ -18,6 +18,7 @@ import olefile
 from ..core.errors import WorkbookError
 from ..core.problems import Code
 from .failures import CORRUPT, PACKAGE_ERRORS
+from .package import Package
 
 __all__ = ["FORMAT_MESSAGES", "detect_format", "refuse", "zip_format"]
 
@@ -82,18 +83,27 @@ def detect_format(path: Path, *, data: bytes | None = None) -> str:
         return "corrupt"
 
 
-def zip_format(zf: zipfile.ZipFile) -> str:
+def zip_format(zf: zipfile.ZipFile | Package) -> str:
     """The format of an open zip package (reads at most a few bytes of it)."""
-    names = set(zf.namelist())
+    names = {i.filename for i in zf.infos} if isinstance(zf, Package) else set(zf.namelist())
     if "mimetype" in names:
-        with zf.open("mimetype") as fh:
-            kind = fh.read(200)  # bounded: the member may be a bomb
-        return "ods" if b"opendocument" in kind else "other"
+        return "ods" if b"opendocument" in _mimetype(zf) else "other"
     if "xl/workbook.bin" in names:
         return "xlsb"
     if "xl/workbook.xml" in names:
         return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
     return "other"
+
+
+def _mimetype(zf: zipfile.ZipFile | Package) -> bytes:
+    """The first bytes of an ODF package's mimetype member, never inflating more."""
+    if isinstance(zf, Package):
+        return zf.read("mimetype", limit=200)
+    info = zf.getinfo("mimetype")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return b""  # zipfile bounds neither bzip2 nor LZMA; ODF stores it anyway
+    with zf.open(info) as fh:
+        return fh.read(200)
 
 
 def _ole_format(path: Path, data: bytes | None = None) -> str:

@@ -3,6 +3,18 @@
 A command that changes the master first refuses while an office program has
 it open (:func:`check_not_open`, naming the holder), then takes
 :class:`MasterLock` so two zhenggai runs never interleave.
+
+An owner file alone does not prove the file is open: a crash leaves it
+behind. What counts as evidence:
+
+* Excel/WPS (``~$name``): the owner file *and* a lock on the master we cannot
+  take (on Windows Excel opens the file deny-write);
+* LibreOffice (``.~lock.name#``, ``,user,host,date,profile;``) holds no lock
+  on the document at all, so the owner file is taken as live when it names
+  another computer (its processes cannot be seen from here: a shared folder),
+  or this computer while a LibreOffice process runs here, or when the master
+  cannot be locked. Only a lock file of this computer with no LibreOffice
+  running is a crash's leftover.
 """
 
 from __future__ import annotations
@@ -20,7 +32,7 @@ from typing import IO
 
 from ..core.errors import MasterBusyError
 
-__all__ = ["MasterLock", "check_not_open", "holder", "owner_files"]
+__all__ = ["MasterLock", "check_not_open", "holder", "libreoffice_running", "owner_files"]
 
 
 def owner_files(path: Path) -> list[Path]:
@@ -79,13 +91,65 @@ def _in_use(path: Path) -> bool:
         os.close(fd)
 
 
+def _libreoffice_owner(owner: Path) -> tuple[str, str] | None:
+    """(who, host) from a LibreOffice lock file, or None when it cannot be read."""
+    try:
+        text = owner.read_bytes()[:4096].decode("utf-8", "replace")
+    except OSError:
+        return None
+    parts = text.split(",")
+    if len(parts) < 3:
+        return None
+    who = (parts[0] or parts[1]).strip() or "未知用户"
+    return who, parts[2].strip()
+
+
+_LIBREOFFICE = frozenset({"soffice.bin", "soffice", "oosplash", "soffice.exe", "libreoffice"})
+
+
+def libreoffice_running() -> bool:
+    """Whether a LibreOffice process runs on this computer (True when that cannot be told)."""
+    proc = Path("/proc")
+    if sys.platform.startswith("linux") and proc.is_dir():
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                name = (entry / "comm").read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                continue  # the process ended
+            if name.lower() in _LIBREOFFICE:
+                return True
+        return False
+    return True  # elsewhere: cannot tell, so never take the file for abandoned
+
+
+def _libreoffice_holder(path: Path, owner: Path) -> str | None:
+    found = _libreoffice_owner(owner)
+    if found is None:
+        return "未知用户（LibreOffice）" if _in_use(path) else None
+    who, host = found
+    here = socket.gethostname()
+    if host and host.lower() != here.lower():
+        return f"{who}（电脑 {host} 上的 LibreOffice）"
+    if libreoffice_running() or _in_use(path):
+        return f"{who}（本机的 LibreOffice）"
+    return None  # this computer, and no LibreOffice runs here: left behind by a crash
+
+
 def holder(path: Path) -> str | None:
     """The user holding *path* open in Excel/WPS/LibreOffice, or None.
 
-    An owner file left behind by a crash (the file can be locked) is ignored.
+    An owner file left behind by a crash is ignored (see the module's rules).
     """
     for owner in owner_files(path):
-        if owner.exists() and _in_use(path):
+        if not owner.exists():
+            continue
+        if owner.name.startswith(".~lock."):
+            who = _libreoffice_holder(path, owner)
+            if who is not None:
+                return who
+        elif _in_use(path):
             return _read_owner(owner)
     return None
 
@@ -94,8 +158,11 @@ def check_not_open(path: Path) -> None:
     """Raise :class:`MasterBusyError` naming the holder when *path* is open elsewhere."""
     who = holder(path)
     if who is not None:
+        lock = path.with_name(f".~lock.{path.name}#")
+        stale = f"若确认没有人打开它，可删除锁文件“{lock.name}”后再运行。" if lock.exists() else ""
         raise MasterBusyError(
-            f"台账“{path.name}”正被 {who} 打开，请先关闭 Excel/WPS 中的台账再运行。"
+            f"台账“{path.name}”正被 {who} 打开，请先关闭 Excel/WPS/LibreOffice 中的台账再运行。"
+            + stale
         )
 
 

@@ -27,14 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
 import stat
-import sys
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,15 +37,21 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core import clock
 from ..core.changes import ChangeSet, Planned
-from ..core.errors import WorkbookError
+from ..core.errors import SaveError, WorkbookError
+from ..core.grid import Grid
 from ..core.ledger import Ledger, load_ledger, plan_and_write, settings_of
+from ..core.logs import LogSheet, Record
 from ..core.settings import Settings
-from ..core.sheets import SHEETS
+from ..core.sheets import CHANGES, SHEETS
 from ..core.text import Value, canonical
+from .backups import Taken, fsync_dir, glob_escape, take_backup
 from .calamine import CalamineBook, open_book
+from .files import check_writable, describe
 from .lock import MasterLock, check_not_open
 from .output import writing
+from .parts import inventory, lost_parts
 from .style import add_column, fill, storable, style_header, write_table, write_value
 from .xlsx_patch import Patched, Unsupported, patch, without_blank_tail
 
@@ -59,7 +60,8 @@ P = TypeVar("P", bound=Planned)
 __all__ = [
     "OpenpyxlMaster",
     "SaveResult",
-    "backup",
+    "backup_op",
+    "glob_escape",
     "inventory",
     "last_used_row",
     "read_ledger",
@@ -113,84 +115,6 @@ class SaveResult:
 # --- backup, inventory, save ---------------------------------------------------
 
 
-def backup(path: Path, folder: Path, *, op: str, keep: int = 20) -> Path:
-    """Copy *path* into *folder* as ``<stem>.<time>.<op><suffix>``, keeping the newest *keep*."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}.{stamp}.{op}{path.suffix}"
-    shutil.copy2(path, target)
-    ours = sorted(folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}"), key=lambda p: p.name)
-    for old in ours[: max(len(ours) - keep, 0)]:
-        with contextlib.suppress(OSError):
-            old.unlink()
-    return target
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-_PARTS = {
-    "图片": re.compile(r"^xl/media/"),
-    "图表": re.compile(r"^xl/charts/chart\d+\.xml$"),
-    "宏（VBA）": re.compile(r"^xl/vbaProject\.bin$"),
-    "嵌入对象": re.compile(r"^xl/embeddings/"),
-    "控件": re.compile(r"^xl/(ctrlProps|activeX)/"),
-    "切片器": re.compile(r"^xl/slicer"),
-    "数据透视表": re.compile(r"^xl/pivotTables/"),
-    "批注": re.compile(r"^xl/comments"),
-}
-_MARKS = {
-    "形状或文本框": (re.compile(r"^xl/drawings/drawing\d+\.xml$"), b"<xdr:sp>"),
-    "Excel 2010 扩展格式（迷你图、新式数据条、扩展数据验证等）": (
-        re.compile(r"^xl/worksheets/sheet\d+\.xml$"),
-        b"<x14:",
-    ),
-}
-
-
-def inventory(path: Path) -> dict[str, int]:
-    """Counts of the workbook parts a load+save could lose, by Chinese label."""
-    counts: dict[str, int] = {}
-    with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-        for label, pattern in _PARTS.items():
-            counts[label] = sum(1 for n in names if pattern.match(n))
-        for label, (pattern, mark) in _MARKS.items():
-            counts[label] = sum(_count(zf, n, mark) for n in names if pattern.match(n))
-    return counts
-
-
-def _count(zf: zipfile.ZipFile, name: str, mark: bytes) -> int:
-    """Occurrences of *mark* in member *name*, read 1 MB at a time (a sheet can be 100 MB)."""
-    count, carry = 0, b""
-    with zf.open(name) as fh:
-        while chunk := fh.read(1 << 20):
-            data = carry + chunk
-            count += data.count(mark)
-            # keep a tail too short to hold the mark: no occurrence is counted twice
-            carry = data[-(len(mark) - 1) :] if len(mark) > 1 else b""
-    return count
-
-
-def _lost(before: dict[str, int], after: dict[str, int]) -> list[str]:
-    return [
-        f"{k}（原有 {v} 处，保存后 {after.get(k, 0)} 处）"
-        for k, v in before.items()
-        if v > after.get(k, 0)
-    ]
-
-
-def _fsync_dir(folder: Path) -> None:
-    if sys.platform == "win32":  # pragma: no cover - directories cannot be opened there
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class OpenpyxlMaster:
     """The master on disk, opened for one command (the CLI's workbook adapter).
 
@@ -205,12 +129,20 @@ class OpenpyxlMaster:
     """
 
     def __init__(
-        self, path: Path, *, op: str, settings: Settings | None = None, engine: str = "auto"
+        self,
+        path: Path,
+        *,
+        op: str,
+        settings: Settings | None = None,
+        engine: str = "auto",
+        note_backup: bool = False,
     ) -> None:
         if engine not in ("auto", "xml", "openpyxl"):
             raise ValueError(f"unknown save engine {engine!r}")
         self.path = path
         self.op = op
+        self.note_backup = note_backup
+        self._log_header: Grid = []
         self.settings = settings or Settings()
         self._settings_given = settings is not None
         self.engine = engine
@@ -228,8 +160,11 @@ class OpenpyxlMaster:
 
     def write(self, changes: ChangeSet) -> SaveResult:
         """Apply *changes* and save: :meth:`apply`, then :meth:`save`."""
-        if self._book is not None and not self._settings_given:
-            self.settings = settings_of(self._book)
+        if self._book is not None:
+            if not self._settings_given:
+                self.settings = settings_of(self._book)
+            if CHANGES.name in self._book.sheet_names:
+                self._log_header = self._book.grid(CHANGES.name)[:1]
         self._book = None  # a big master's grids are ~200 MB: free them before saving
         self.apply(changes)
         return self.save()
@@ -237,21 +172,39 @@ class OpenpyxlMaster:
     @classmethod
     @contextlib.contextmanager
     def open(
-        cls, path: str | Path, *, op: str, settings: Settings | None = None, engine: str = "auto"
+        cls,
+        path: str | Path,
+        *,
+        op: str,
+        settings: Settings | None = None,
+        engine: str = "auto",
+        note_backup: bool = False,
     ) -> Iterator[OpenpyxlMaster]:
         """Check, lock and yield the master at *path* for command *op* (e.g. "汇总").
 
+        With *note_backup*, the save records the backup it takes (name and
+        sha256) in 变更记录, so ``undo`` knows which run it undoes.
+
         Raises:
             WorkbookError: the file does not exist.
+            SaveError: the file is read-only, or the lock file cannot be created.
             MasterBusyError: Excel/WPS/LibreOffice or another zhenggai run holds it.
         """
         path = Path(path).resolve()
         if not path.is_file():
             raise WorkbookError(f"找不到台账文件：{path}")
+        check_writable(path)
         check_not_open(path)
-        with MasterLock(path, command=op):
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(MasterLock(path, command=op))
+            except OSError as exc:
+                raise SaveError(
+                    f"无法在台账所在文件夹“{path.parent}”创建锁文件（{describe(exc)}），台账未改动。"
+                    "请检查文件夹的写入权限和磁盘空间。"
+                ) from exc
             _remove_stale_temps(path)
-            yield cls(path, op=op, settings=settings, engine=engine)
+            yield cls(path, op=op, settings=settings, engine=engine, note_backup=note_backup)
 
     @property
     def workbook(self) -> Workbook:
@@ -312,54 +265,103 @@ class OpenpyxlMaster:
         return appended
 
     def save(self) -> SaveResult:
-        """Back up, write a verified temp file, then replace the master (or write beside it)."""
+        """Back up (verified), write a verified temp file, then replace the master.
+
+        If saving would lose parts of the workbook, the result is written
+        beside the master instead. Every filesystem error becomes a
+        :class:`~zhenggai.core.errors.SaveError` saying the master is unchanged.
+        """
         s = self.settings
-        folder = self.path.parent
-        tmp = folder / f".~{self.path.stem}.{os.getpid()}.tmp{self.path.suffix}"
-        source = self.base or self.path
-        engine, fallback = "openpyxl", ""
+        tmp = self.path.parent / f".~{self.path.stem}.{os.getpid()}.tmp{self.path.suffix}"
+        changes, self._changes = self._changes, ChangeSet()
+        taken = take_backup(
+            self.path, self.path.parent / s.backup_folder, op=self.op, keep=s.backups_kept
+        )
+        done = False
         try:
-            changes, self._changes = self._changes, ChangeSet()
-            patched: Patched | None = None
-            if self.engine != "openpyxl" and self._wb is None:
-                try:
-                    patched = patch(source, tmp, changes)
-                    engine = "xml"
-                except Unsupported as exc:
-                    if self.engine == "xml":
-                        raise WorkbookError(f"无法只改写变动的部分：{exc}。") from exc
-                    fallback = str(exc)
-            if patched is not None:
-                names, appended = patched.sheets, patched.appended
-            else:
-                appended = self._apply_openpyxl(changes)
-                self.workbook.save(tmp)
-                names = self.workbook.sheetnames
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            _verify(tmp, names, _expected(changes, appended))
-            lost = _lost(inventory(source), inventory(tmp))
+            if self.note_backup:
+                changes.extend(self._backup_record(taken))
+            engine, fallback = self._write_temp(tmp, changes)
+            lost = lost_parts(inventory(self.base or self.path), inventory(tmp))
             if lost:
-                beside = self.path.with_name(f"{self.path.stem}.{self.op}结果{self.path.suffix}")
-                os.replace(tmp, beside)
-                return SaveResult(
-                    beside,
-                    False,
-                    None,
-                    "台账含有本工具保存时会丢失的内容："
-                    + "；".join(lost)
-                    + f"。为免丢失，台账未改动，结果另存为“{beside.name}”。",
-                    engine,
-                    fallback,
-                )
-            saved = backup(self.path, folder / s.backup_folder, op=self.op, keep=s.backups_kept)
-            os.chmod(tmp, stat.S_IMODE(os.stat(self.path).st_mode))
-            os.replace(tmp, self.path)
-            _fsync_dir(folder)
-            return SaveResult(self.path, True, saved, "", engine, fallback)
+                return self._beside(tmp, lost, engine, fallback)
+            self._replace(tmp)
+            done = True
+            return SaveResult(self.path, True, taken.path, "", engine, fallback)
+        except OSError as exc:
+            raise SaveError(
+                f"写入台账时出错（{describe(exc)}），台账未改动。请检查磁盘空间和写入权限后重新运行。"
+            ) from exc
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+            if not done:  # the master did not change: the copy taken for it is not a backup
+                with contextlib.suppress(OSError):
+                    taken.path.unlink()
+
+    def _write_temp(self, tmp: Path, changes: ChangeSet) -> tuple[str, str]:
+        """Write the new master to *tmp*, fsynced and read back; (engine, why openpyxl)."""
+        engine, fallback = "openpyxl", ""
+        patched: Patched | None = None
+        if self.engine != "openpyxl" and self._wb is None:
+            try:
+                patched = patch(self.base or self.path, tmp, changes)
+                engine = "xml"
+            except Unsupported as exc:
+                if self.engine == "xml":
+                    raise WorkbookError(f"无法只改写变动的部分：{exc}。") from exc
+                fallback = str(exc)
+        if patched is not None:
+            names, appended = patched.sheets, patched.appended
+        else:
+            appended = self._apply_openpyxl(changes)
+            self.workbook.save(tmp)
+            names = self.workbook.sheetnames
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        _verify(tmp, names, _expected(changes, appended))
+        return engine, fallback
+
+    def _beside(self, tmp: Path, lost: list[str], engine: str, fallback: str) -> SaveResult:
+        beside = self.path.with_name(f"{self.path.stem}.{self.op}结果{self.path.suffix}")
+        os.replace(tmp, beside)
+        return SaveResult(
+            beside,
+            False,
+            None,
+            "台账含有本工具保存时会丢失的内容："
+            + "；".join(lost)
+            + f"。为免丢失，台账未改动，结果另存为“{beside.name}”。",
+            engine,
+            fallback,
+        )
+
+    def _replace(self, tmp: Path) -> None:
+        check_writable(self.path)  # made read-only while we worked: still never swapped
+        os.chmod(tmp, stat.S_IMODE(os.stat(self.path).st_mode))
+        os.replace(tmp, self.path)
+        with contextlib.suppress(OSError):  # the replace is done; syncing the folder is a bonus
+            fsync_dir(self.path.parent)
+
+    def _backup_record(self, taken: Taken) -> ChangeSet:
+        """The 变更记录 row naming the backup this save took (read by ``undo``)."""
+        if not self._log_header:
+            book = open_book(self.base or self.path, trusted=True)
+            if CHANGES.name in book.sheet_names:
+                self._log_header = book.grid(CHANGES.name)[:1]
+        record: Record = {
+            "时间": clock.now(),
+            "操作": backup_op(self.op),
+            "文件": taken.path.name,
+            "文件SHA256": taken.sha256,
+            "新值": f"{self.op}前的台账已备份为“{taken.path.name}”（撤销时恢复）",
+        }
+        return LogSheet.from_grid(self._log_header, CHANGES).append([record])
+
+
+def backup_op(op: str) -> str:
+    """变更记录 操作 of the row naming the backup taken before *op*: "汇总" -> "汇总前备份"."""
+    return f"{op}前备份"
 
 
 def _verify(tmp: Path, sheet_names: list[str], expected: dict[tuple[str, int, int], str]) -> None:
@@ -453,6 +455,7 @@ def update_master(
     plan: Callable[[Ledger], P],
     dry_run: bool = False,
     step: Callable[[str], None] | None = None,
+    note_backup: bool = False,
 ) -> tuple[P, SaveResult | None]:
     """Run one command against the master file: lock, read, plan, apply, save.
 
@@ -463,7 +466,7 @@ def update_master(
     Returns:
         The plan's result and the :class:`SaveResult` (None when nothing was saved).
     """
-    with OpenpyxlMaster.open(path, op=op) as master:
+    with OpenpyxlMaster.open(path, op=op, note_backup=note_backup) as master:
         return plan_and_write(master, plan, dry_run=dry_run, step=step)
 
 

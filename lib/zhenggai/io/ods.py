@@ -2,19 +2,21 @@
 
 A unit that saves its return in LibreOffice or WPS as .ods sends the same
 cells, but python-calamine reports no merged ranges for .ods and gives a
-formula's cached value. :func:`ods_cells` reads the sheet's part of
-``content.xml`` once (through defusedxml: no entity expansion) and returns
+formula's cached value. :func:`ods_sheets` reads ``content.xml`` once
+(through defusedxml: no entity expansion; the bytes read with a bound by
+:class:`~zhenggai.io.package.Package`, and the very bytes calamine then reads:
+:func:`zhenggai.io.rebuild.ods_package`) and returns
 both, in 1-based (row, column) like the .xlsx scan, so the checks treat an
 .ods return exactly like an .xlsx one. Repeated rows and columns
 (``number-rows-repeated``) are counted, never expanded; the farthest cell
 holding a value is measured too, so a sheet whose values reach far beyond
 what it holds is refused before calamine expands it
-(:func:`zhenggai.io.zipguard.check_area`, as for .xlsx).
+(:func:`zhenggai.io.sheetscan.check_extent`, as for .xlsx).
 """
 
 from __future__ import annotations
 
-import zipfile
+import io
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
@@ -22,9 +24,9 @@ from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]  # 
 
 from ..core.errors import WorkbookError
 from ..core.problems import Code, cell_name
-from .zipguard import Extent
+from .sheetscan import Extent
 
-__all__ = ["OdsCells", "ods_cells", "ods_sheets"]
+__all__ = ["OdsCells", "ods_sheets"]
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _NAME = f"{_TABLE}name"
@@ -60,16 +62,14 @@ def _count(value: str | None) -> int:
         return 1
 
 
-def ods_sheets(zf: zipfile.ZipFile) -> dict[str, OdsCells]:
-    """Merged ranges, formulas and reach of every sheet of the .ods package *zf*, in one pass.
+def ods_sheets(content: bytes) -> dict[str, OdsCells]:
+    """Merged ranges, formulas and reach of every sheet of an .ods's ``content.xml``, in one pass.
 
     calamine parses every sheet of an .ods when it opens the file, so this runs
     first and its extents are checked before calamine sees the file.
     """
     try:
-        return _parse(zf)
-    except KeyError as exc:  # no content.xml
-        raise _damaged("缺少 content.xml") from exc
+        return _parse(content)
     except ParseError as exc:
         raise _damaged(f"content.xml 无法解析：{exc}") from exc
     except ValueError as exc:  # defusedxml: a DTD or entity declaration
@@ -86,11 +86,11 @@ def _damaged(why: str) -> WorkbookError:
     )
 
 
-def _parse(zf: zipfile.ZipFile) -> dict[str, OdsCells]:
+def _parse(content: bytes) -> dict[str, OdsCells]:
     sheets: dict[str, OdsCells] = {}
     out: OdsCells | None = None
     row = 0
-    with zf.open("content.xml") as fh:
+    with io.BytesIO(content) as fh:
         for event, elem in iterparse(fh, events=("start", "end")):
             tag = elem.tag
             if tag == f"{_TABLE}table":
@@ -109,11 +109,6 @@ def _parse(zf: zipfile.ZipFile) -> dict[str, OdsCells]:
             row += repeat
             elem.clear()
     return sheets
-
-
-def ods_cells(zf: zipfile.ZipFile, sheet: str) -> OdsCells:
-    """Merged ranges and formulas of *sheet* in the .ods package *zf* (empty when not found)."""
-    return ods_sheets(zf).get(sheet, OdsCells())
 
 
 def _row(out: OdsCells, elem: object, r: int, rows_repeated: int) -> None:

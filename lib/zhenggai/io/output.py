@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import OutputError
+from .files import describe
 from .lock import holder
 
 __all__ = ["not_written", "write_bytes", "writing"]
@@ -37,7 +38,7 @@ def not_written(path: Path, exc: OSError) -> OutputError:
     elif isinstance(exc, IsADirectoryError):
         reason = "同名的文件夹已存在"
     else:
-        reason = exc.strerror or str(exc)
+        reason = describe(exc)
     return OutputError(f"“{path}”未能写出：{reason}。", path=path)
 
 

@@ -1,28 +1,23 @@
 """Returned files on disk: find them, read each once, and note what calamine cannot say.
 
-A returned file is read into memory once; its sha256, save time, formula and
-error cells and its calamine workbook all come from those bytes. calamine
-reports a formula's cached value and an error cell as '', so the sheet XML
-is scanned for ``<f>`` and ``t="e"`` cells: a formula must be kept as text
-and an error must never look like a cleared cell.
+A returned file is read into memory once; its sha256, save time and calamine
+workbook all come from those bytes, and the guard's one reading of each sheet
+(:mod:`zhenggai.io.sheetscan`) gives its formula, error and unreadable cells:
+calamine reports a formula's cached value and an error cell as '', so a
+formula must be kept as text and an error must never look like a cleared cell.
 
-Returns saved as .xls, WPS .et or .ods are read the same way (calamine reads
-them; the ``_meta`` sheet's values carry the signature): their save time comes
-from the OLE summary or ``meta.xml``, an .ods's formulas and merged cells from
-``content.xml`` (:mod:`zhenggai.io.ods`). An .xls/.et's formulas are read as
-the values Excel computed (BIFF keeps no formula text calamine shows).
-
-A file that cannot be read does not raise: its :class:`ReturnFile` carries
-the problem, so one bad file never stops a consolidation.
+Nothing about one file stops a run: a file that cannot be read (damaged,
+permission denied, a disk error, deleted since the scan, a FIFO) does not
+raise; its :class:`ReturnFile` carries the problem. Folders that cannot be
+read, and links leading out of the returns folder, are counted and listed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,10 +25,13 @@ from pathlib import Path
 import olefile
 
 from ..core.errors import WorkbookError
-from ..core.problems import Problem
+from ..core.problems import Code, Problem
 from .calamine import CalamineBook, open_package
-from .failures import PACKAGE_ERRORS
-from .zipguard import HEAD, xml_unescape
+from .files import describe, read_file, unreadable
+from .package import Package
+from .savetime import trusted_save_time
+from .sheetscan import SheetScan
+from .zipguard import HEAD
 
 __all__ = ["RETURN_FORMATS", "ReturnFile", "Scan", "read_return", "scan_returns"]
 
@@ -45,38 +43,80 @@ RETURN_FORMATS = ("xlsx", "xlsm", "xls", "et", "ods")
 WORKBOOK_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
 )
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]+)</dcterms:modified>")
 _ODS_MODIFIED = re.compile(rb"<dc:date>([^<]+)</dc:date>")
 
 
 @dataclass(frozen=True)
 class Scan:
-    """The files of a returns folder: workbooks to read and files ignored."""
+    """The files of a returns folder.
+
+    Attributes:
+        folder: the returns folder.
+        files: workbooks to read, in name order.
+        ignored: files skipped on purpose (owner files, hidden files, not workbooks).
+        unread: folders and links not read, with why (no permission, a link out of the folder …).
+    """
 
     folder: Path
     files: list[Path]
     ignored: list[Path]
+    unread: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def scan_returns(folder: Path) -> Scan:
     """Workbooks under *folder* (recursively), in name order.
 
     Owner files of open workbooks (``~$*``, ``.~lock.*``), hidden files and
-    files that are not workbooks by name are ignored and counted.
+    files that are not workbooks by name are ignored and counted. Symbolic
+    links are followed only when they stay inside *folder*; a folder that
+    cannot be listed is listed in :attr:`Scan.unread`, never silently skipped.
     """
+    root = folder.resolve()
     files: list[Path] = []
     ignored: list[Path] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.name
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if name.startswith("~$") or hidden or path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            ignored.append(path)
-        else:
-            files.append(path)
-    return Scan(folder, files, ignored)
+    unread: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        unread.append((where, f"文件夹无法读取：{describe(exc)}"))
+
+    for top, dirs, names in os.walk(folder, onerror=failed):
+        here = Path(top)
+        for d in list(dirs):
+            if (here / d).is_symlink():
+                dirs.remove(d)
+                unread.append((here / d, "是指向其他位置的快捷方式（符号链接），未读取"))
+        dirs.sort()
+        for name in names:
+            _sort_file(here / name, folder, root, files, ignored, unread)
+    files.sort()
+    ignored.sort()
+    return Scan(folder, files, ignored, sorted(unread))
+
+
+def _sort_file(
+    path: Path,
+    folder: Path,
+    root: Path,
+    files: list[Path],
+    ignored: list[Path],
+    unread: list[tuple[Path, str]],
+) -> None:
+    name = path.name
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+    if name.startswith("~$") or hidden or path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        ignored.append(path)
+        return
+    if path.is_symlink():
+        try:
+            inside = path.resolve(strict=True).is_relative_to(root)
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:
+            unread.append((path, "是指向回收文件夹之外的快捷方式（符号链接），未读取"))
+            return
+    files.append(path)  # read_return names any other trouble (FIFO, no permission …)
 
 
 @dataclass
@@ -86,11 +126,14 @@ class ReturnFile:
     Attributes:
         path: where it is.
         name: its name as shown to users (relative to the returns folder).
-        sha256: hash of its bytes (the same file twice is skipped).
-        saved: when it was last saved (docProps ``modified``, else mtime), UTC.
+        sha256: hash of its bytes ("" when it could not be read).
+        saved: when it was last saved, as far as it can be trusted (UTC): see
+            :func:`zhenggai.io.savetime.trusted_save_time`.
         fmt: its real format (see :func:`zhenggai.io.formats.detect_format`).
         book: the workbook, or None when it could not be opened.
-        problems: why it could not be opened.
+        problems: why it could not be opened; an impossible save time.
+        claimed: the save time its document properties claim (unsigned), if any.
+        mtime: when the file on this disk was last written (UTC).
     """
 
     path: Path
@@ -100,45 +143,69 @@ class ReturnFile:
     fmt: str = ""
     book: CalamineBook | None = None
     problems: list[Problem] = field(default_factory=list)
-    _zip: zipfile.ZipFile | None = None
-    _markers: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = field(
-        default_factory=dict
-    )
+    claimed: datetime | None = None
+    mtime: datetime | None = None
+    _package: Package | None = None
 
-    def markers(self, sheet: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
-        """Formula cells (1-based (row, col) -> formula text with "=") and error cells of *sheet*."""
-        if sheet not in self._markers:
-            if self.fmt == "ods" and self.book is not None:
-                self._markers[sheet] = (self.book.ods(sheet).formulas, set())
-                return self._markers[sheet]
-            # the sheet's XML as checked before calamine read it: no second inflate
-            xml = self.book.sheet_xml(sheet) if self.book is not None else None
-            self._markers[sheet] = _scan_cells(xml) if xml else ({}, set())
-        return self._markers[sheet]
+    def marks(self, sheet: str) -> SheetScan:
+        """Formula, error and unreadable cells of *sheet*, from the guard's reading of it."""
+        if self.book is None:
+            return SheetScan()
+        if self.fmt == "ods":
+            return SheetScan(formulas=self.book.ods(sheet).formulas)
+        return self.book.scan(sheet)
+
+    def settle(self, *, issued: datetime | None, now: datetime) -> Problem | None:
+        """Fix :attr:`saved` against the batch's issue time and the run's clock.
+
+        Returns the problem (a notice) when the claimed time is impossible.
+        """
+        self.saved, problem = trusted_save_time(
+            self.claimed, self.mtime, issued=issued, now=now, file=self.name
+        )
+        return problem
 
     def release(self) -> None:
         """Drop the file's bytes and parsed sheets once checked (many files, bounded memory)."""
-        self._zip = None
+        self._package = None
         self.book = None
 
 
-def read_return(path: Path, *, root: Path | None = None) -> ReturnFile:
-    """Read one returned file; problems are recorded, never raised."""
+def read_return(path: Path, *, root: Path | None = None, now: datetime | None = None) -> ReturnFile:
+    """Read one returned file; problems are recorded, never raised.
+
+    *now* (the run's clock, naive local) bounds the save time the file claims.
+    """
     name = path.relative_to(root).as_posix() if root is not None else path.name
-    data = path.read_bytes()
-    stat = path.stat()
-    mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
-    ret = ReturnFile(path, name, hashlib.sha256(data).hexdigest(), mtime)
+    ret = ReturnFile(path, name, "", datetime.now(UTC).replace(microsecond=0))
     try:
-        ret.book, ret._zip, ret.fmt = open_package(path, data, accept=RETURN_FORMATS)
+        ret.mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        data = read_file(path)
+    except (WorkbookError, OSError) as exc:
+        error = exc if isinstance(exc, WorkbookError) else unreadable(path, exc)
+        ret.problems.append(error.problem(file=name))
+        ret.fmt = "unreadable"
+        return ret
+    ret.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        ret.book, ret._package, ret.fmt = open_package(path, data, accept=RETURN_FORMATS)
     except WorkbookError as exc:
         ret.problems.append(exc.problem(file=name))
         ret.fmt = "unreadable"
-        return ret
+    except Exception as exc:  # unforeseen trouble with one file stays with that file
+        ret.problems.append(
+            WorkbookError(
+                f"文件无法读取（{type(exc).__name__}），可能已损坏。请让报送单位用 Excel 重新保存后报送。",
+                code=Code.FILE_CORRUPT,
+            ).problem(file=name)
+        )
+        ret.fmt = "unreadable"
     if ret.fmt in ("xls", "et"):
-        ret.saved = _ole_saved(data) or mtime
-    elif ret._zip is not None:
-        ret.saved = (_ods_modified if ret.fmt == "ods" else _core_modified)(ret._zip) or mtime
+        ret.claimed = _ole_saved(data)
+    elif ret._package is not None:
+        ret.claimed = (_ods_modified if ret.fmt == "ods" else _core_modified)(ret._package)
+    # provisional until the batch's issue time is known (see ReturnFile.settle)
+    ret.saved, _ = trusted_save_time(ret.claimed, ret.mtime, issued=None, now=now or datetime.now())
     return ret
 
 
@@ -152,14 +219,11 @@ def _ole_saved(data: bytes) -> datetime | None:
     return when.replace(tzinfo=UTC) if isinstance(when, datetime) else None
 
 
-def _ods_modified(zf: zipfile.ZipFile) -> datetime | None:
+def _ods_modified(package: Package) -> datetime | None:
     """The modification date in an .ods's ``meta.xml`` (local time when it names no zone)."""
     try:
-        with zf.open("meta.xml") as fh:
-            xml = fh.read(HEAD)  # bounded: the part is not checked further
-    except KeyError:
-        return None
-    except PACKAGE_ERRORS:
+        xml = package.read("meta.xml", limit=HEAD)
+    except (KeyError, WorkbookError):
         return None
     m = _ODS_MODIFIED.search(xml)
     if not m:
@@ -173,62 +237,17 @@ def _ods_modified(zf: zipfile.ZipFile) -> datetime | None:
     return when if when.tzinfo else when.astimezone()
 
 
-def _core_modified(zf: zipfile.ZipFile) -> datetime | None:
+def _core_modified(package: Package) -> datetime | None:
+    """docProps ``modified``: read bounded, never trusted beyond :func:`trusted_save_time`."""
     try:
-        with zf.open("docProps/core.xml") as fh:
-            xml = fh.read(HEAD)  # bounded: the part is not checked further
-    except KeyError:  # no document properties
-        return None
-    except PACKAGE_ERRORS:
+        xml = package.read("docProps/core.xml", limit=HEAD)
+    except (KeyError, WorkbookError):  # no document properties, or damaged ones
         return None
     m = _MODIFIED.search(xml)
     if not m:
         return None
     try:
-        when = datetime.fromisoformat(m.group(1).decode().strip())
+        when = datetime.fromisoformat(m.group(1).decode("utf-8", "replace").strip())
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _scan_cells(xml: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
-    formulas: dict[tuple[int, int], str] = {}
-    errors: set[tuple[int, int]] = set()
-    if not _has_formula(xml) and b't="e"' not in xml:
-        return formulas, errors  # the usual case: no cell-by-cell scan
-    for attrs, inner in _iter_cells(xml):
-        ref = _REF.search(attrs)
-        if ref is None:
-            continue
-        pos = (int(ref.group(2)), _column(ref.group(1)))
-        if b't="e"' in attrs:
-            errors.add(pos)
-        if inner and b"<" in inner:
-            f = _FORMULA.search(inner)
-            if f is not None:
-                text = xml_unescape((f.group(1) or b"").decode("utf-8", "replace"))
-                formulas[pos] = "=" + text if text else ""
-    return formulas, errors
-
-
-def _has_formula(xml: bytes) -> bool:
-    """Whether the sheet may hold a formula: one byte scan, no regex.
-
-    Every formula with text ends "</f>" (or "</x:f>"); a shared formula's
-    followers ("<f t="shared" si="0"/>") always come with such a first cell.
-    A data validation's <formula1> does not match. A false alarm only costs
-    the cell-by-cell scan.
-    """
-    return b"f>" in xml
-
-
-def _iter_cells(xml: bytes) -> Iterator[tuple[bytes, bytes]]:
-    for m in _CELL.finditer(xml):
-        yield m.group(1), m.group(2) or b""
-
-
-def _column(letters: bytes) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ch - 64
-    return col

@@ -34,7 +34,7 @@ from ..core.settings import Settings
 from ..core.sheets import MAIL_LOG, UNITS
 from ..core.text import Value
 from ..io.output import write_bytes
-from ..template.names import issue_folder, safe_name
+from ..template.names import issue_folder, label
 from .compose import plan_mail
 from .message import Attachment, build_message, eml_bytes
 from .plan import (
@@ -52,7 +52,7 @@ def eml_name(outgoing: Outgoing) -> str:
     what = {MailKind.ISSUE: "整改进展填报", MailKind.REMINDER: "催报"}.get(
         outgoing.kind, str(outgoing.kind)
     )
-    return f"{safe_name(outgoing.unit)}-{what}-{safe_name(outgoing.batch)}.eml"
+    return f"{label(outgoing.unit)}-{what}-{label(outgoing.batch)}.eml"
 
 
 def message_for(

@@ -34,6 +34,7 @@ from ..core.closing import check_closing
 from ..core.errors import UsageError
 from ..core.ledger import Ledger, records
 from ..core.logs import ReturnsLog
+from ..core.problems import Code
 from ..core.sheets import CHANGES, RETURNS
 from ..facts.punctuality import counted_batch, latest_batch_name
 from ..io.return_file import ReturnFile, read_return, scan_returns
@@ -89,7 +90,7 @@ def consolidate_folder(
             path.resolve().is_relative_to(d.resolve()) for d in ours
         )
         (ignored if mine else files).append(path)
-    return consolidate(
+    result = consolidate(
         ledger,
         files,
         root=folder,
@@ -98,6 +99,8 @@ def consolidate_folder(
         progress=progress,
         trust_legacy=trust_legacy,
     )
+    result.unread = list(scan.unread)
+    return result
 
 
 def consolidate(
@@ -132,14 +135,15 @@ def consolidate(
     checked: list[CheckedReturn] = []
     hashes: dict[str, str] = {}
     for i, item in enumerate(files, start=1):
-        ret = item if isinstance(item, ReturnFile) else read_return(item, root=root)
-        if ret.sha256 in seen or ret.sha256 in hashes:
+        ret = item if isinstance(item, ReturnFile) else read_return(item, root=root, now=now)
+        if ret.sha256 and (ret.sha256 in seen or ret.sha256 in hashes):
             first = hashes.get(ret.sha256, "")
             note = f"与“{first}”内容相同" if first else "这个文件以前已经汇总过"
             results.append(_skipped(ret, Verdict.DUPLICATE, note))
         else:
-            hashes[ret.sha256] = ret.name
-            checked.append(outdated(check_return(ret, ledger=ledger, today=today), log))
+            if ret.sha256:
+                hashes[ret.sha256] = ret.name
+            checked.append(outdated(_check_safely(ret, ledger, today, now), log))
         ret.release()
         if progress is not None:
             progress(i, len(files), ret.name)
@@ -209,8 +213,9 @@ def check_file(
     The verdict is what consolidating it alone would give (duplicates and
     later returns are not looked at).
     """
-    ret = read_return(path)
-    checked = check_return(ret, ledger=ledger, today=today or clock.today())
+    now = clock.now()
+    ret = read_return(path, now=now)
+    checked = _check_safely(ret, ledger, today or now.date(), now)
     if ledger is None:
         result = FileResult(
             checked.file,
@@ -228,6 +233,25 @@ def check_file(
         return result
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
     return _merge(outdated(checked, log), MasterState.read(ledger), log=log)
+
+
+def _check_safely(
+    ret: ReturnFile, ledger: Ledger | None, today: date, now: datetime
+) -> CheckedReturn:
+    """:func:`check_return`, with anything unforeseen it raises on a strange file kept to that file.
+
+    Expected trouble is already a problem of the file; this is the last line that
+    keeps one file from ending a run, and names the file.
+    """
+    try:
+        return check_return(ret, ledger=ledger, today=today, now=now)
+    except Exception as exc:  # any error of one file stays with that file
+        out = CheckedReturn(ret.name, ret.path, ret.sha256, ret.saved, problems=list(ret.problems))
+        return out.reject(
+            Code.FILE_CORRUPT,
+            f"读取这个文件时程序出错（{type(exc).__name__}），文件未汇总。"
+            "请让报送单位用 Excel 重新保存后报送；如仍出错，请把文件发给维护人员。",
+        )
 
 
 def _skipped(

@@ -22,7 +22,7 @@ from ..core.problems import Problem
 from ..core.sheets import PROBLEMS
 from ..core.text import Value, cell_text
 from ..io.books import write_sheets
-from ..template.names import safe_name
+from ..template.names import label
 from .consolidate import ConsolidateResult, FileResult, Verdict
 
 __all__ = ["feedback_path", "feedback_sheet", "write_feedback"]
@@ -33,7 +33,7 @@ _WIDTHS = (6, 14, 70, 30, 18, 36, 12, 12)
 
 def feedback_path(folder: Path, unit: str, batch: str) -> Path:
     """``<folder>/<批次>/<单位>-问题清单.xlsx``."""
-    return folder / safe_name(batch) / f"{safe_name(unit)}-问题清单.xlsx"
+    return folder / label(batch) / f"{label(unit)}-问题清单.xlsx"
 
 
 def write_feedback(result: ConsolidateResult) -> list[Path]:

@@ -133,6 +133,7 @@ class ConsolidateResult:
             failed on values units left as issued), also in 校验问题.
         open_problems: unit -> its open (待处理) problems in 校验问题 after the run,
             every batch and run, as records by header (the units' 问题清单).
+        unread: folders and links under the returns folder that were not read, and why.
     """
 
     folder: Path
@@ -145,6 +146,7 @@ class ConsolidateResult:
     feedback_folder: Path
     ledger_problems: list[Problem] = field(default_factory=list)
     open_problems: dict[str, list[dict[str, Value]]] = field(default_factory=dict)
+    unread: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def n_changes(self) -> int:

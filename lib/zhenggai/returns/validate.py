@@ -22,22 +22,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from ..core import clock
 from ..core.errors import WorkbookError
-from ..core.grid import HeaderMatch, MergedSource, find_header
+from ..core.grid import Grid, HeaderMatch, MergedSource, find_header
 from ..core.ledger import Ledger
 from ..core.problems import Code, cell_name
 from ..core.rowmodel import RowModel
 from ..core.settings import Settings
 from ..core.sheets import META
 from ..core.spec import Field, Spec, default_spec
-from ..core.text import CANON_VERSION, Value, canonical
+from ..core.text import CANON_VERSION, Value, canonical, normalise_text
 from ..core.values import Rules, formula_notice
 from ..io.return_file import ReturnFile
+from ..io.sheetscan import SheetScan
 from ..template.meta import TemplateMeta, meta_signature_ok, parse_meta
+from ..template.names import label_forms
 from .checked import CheckedReturn
 from .rowrules import check_row
 from .shape import locked_changes, map_columns, match_rows, merged_cells
@@ -48,13 +50,30 @@ _TEMPLATE_NAME = re.compile(r"([^\s:：_（(]+?)-整改进展填报-")
 
 
 def check_return(
-    ret: ReturnFile, *, ledger: Ledger | None = None, today: date | None = None
+    ret: ReturnFile,
+    *,
+    ledger: Ledger | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> CheckedReturn:
     """Check one returned file, against the master when *ledger* is given.
 
     Without a ledger, identity and locked cells cannot be verified (no key);
-    values are checked with the default field spec and settings.
+    values are checked with the default field spec and settings. The file's
+    save time is settled against its batch's issue time and *now* (the run's
+    clock, default :func:`zhenggai.core.clock.now`; see
+    :meth:`~zhenggai.io.return_file.ReturnFile.settle`).
     """
+    now = now or clock.now()
+    out = _check(ret, ledger, today or now.date())
+    problem = ret.settle(issued=out.meta.issued if out.identified and out.meta else None, now=now)
+    out.saved = ret.saved
+    if problem is not None:
+        out.problems.append(problem)
+    return out
+
+
+def _check(ret: ReturnFile, ledger: Ledger | None, today: date) -> CheckedReturn:
     out = CheckedReturn(ret.name, ret.path, ret.sha256, ret.saved, problems=list(ret.problems))
     book = ret.book
     if book is None:
@@ -82,7 +101,7 @@ def check_return(
                 f"找不到工作表“{meta.sheet}”（被改名或删除了）。请用下发的原模板填报。",
                 value=meta.sheet,
             )
-        _check_body(out, ret, book, meta, ledger, today or clock.today())
+        _check_body(out, ret, book, meta, ledger, today)
         # Signed text and locked-cell tags are checked: keep only what the merge needs
         # (hundreds of returns are held until every one is checked).
         out.meta = replace(meta, signed="", tags={})
@@ -130,6 +149,7 @@ def _check_legacy(
 
     There is no template base: the merge lists every value that differs from
     the master as a proposed change, unless the office trusts legacy returns.
+    Only the rows of the file's own unit are read (:func:`_legacy_rows`).
     """
     out.legacy, out.legacy_sheet = True, sheet
     out.problem(
@@ -146,32 +166,9 @@ def _check_legacy(
     model = RowModel.of([f for f, _ in fields])
     rules = Rules(today=today, max_length=settings.max_text_length)
     master = ledger.table.by_id()
-    id_col = columns["id"]
-    units: set[str] = set()
-    for r in range(header.last_row + 1, len(grid) + 1):
+    for rid, r in _legacy_rows(out, grid, header, ledger).items():
         row = grid[r - 1]
-        rid = canonical(row[id_col - 1]) if id_col <= len(row) else ""
-        if not rid:
-            continue
-        where = cell_name(r, id_col)
-        if rid in out.rows:
-            out.problem(
-                Code.ID_DUPLICATE,
-                f"编号“{rid}”与第{out.rows[rid]}行重复，本行未汇总。",
-                cell=where,
-                value=rid,
-            )
-            continue
-        if rid not in master:
-            out.problem(
-                Code.ID_UNKNOWN,
-                f"台账中没有编号“{rid}”，本行未汇总。请核对编号。",
-                cell=where,
-                value=rid,
-            )
-            continue
         out.rows[rid] = r
-        units.add(master[rid].text("unit"))
         raw = {f.key: row[c - 1] if c <= len(row) else None for f, c in fields}
         # no template base: a value equal to the master's is what the unit left alone
         base = {f.key: canonical(master[rid].values.get(f.key)) for f, _ in fields}
@@ -181,8 +178,74 @@ def _check_legacy(
         if checked.ledger:
             out.ledger_rows.add(rid)
         out.values[rid] = checked.values
-    out.legacy_unit = units.pop() if len(units) == 1 else ""
     return out
+
+
+def _legacy_rows(
+    out: CheckedReturn, grid: Grid, header: HeaderMatch, ledger: Ledger
+) -> dict[str, int]:
+    """编号 -> row of the legacy return's rows that belong to its own unit.
+
+    A legacy file has no signed identity, so it speaks only for one unit: the
+    unit its file name names, else the one unit all its rows belong to. Rows
+    of other units (or of several, with no unit named) are problems, never
+    proposals and never applied, even with ``--trust-legacy``.
+    """
+    master = ledger.table.by_id()
+    id_col = header.columns["id"]
+    found: dict[str, int] = {}
+    for r in range(header.last_row + 1, len(grid) + 1):
+        row = grid[r - 1]
+        rid = canonical(row[id_col - 1]) if id_col <= len(row) else ""
+        if not rid:
+            continue
+        where = cell_name(r, id_col)
+        if rid in found:
+            out.problem(
+                Code.ID_DUPLICATE,
+                f"编号“{rid}”与第{found[rid]}行重复，本行未汇总。",
+                cell=where,
+                value=rid,
+            )
+        elif rid not in master:
+            out.problem(
+                Code.ID_UNKNOWN,
+                f"台账中没有编号“{rid}”，本行未汇总。请核对编号。",
+                cell=where,
+                value=rid,
+            )
+        else:
+            found[rid] = r
+    units = {master[rid].text("unit") for rid in found}
+    named = _unit_in_name(out.path, [u.name for u in ledger.units] or sorted(units))
+    own = named or (next(iter(units)) if len(units) == 1 else "")
+    out.legacy_unit = own
+    mine: dict[str, int] = {}
+    for rid, r in found.items():
+        unit = master[rid].text("unit")
+        if unit == own:
+            mine[rid] = r
+            continue
+        whose = (
+            f"本文件是“{own}”的报送"
+            if own
+            else "文件含有多个单位的事项，文件名也没有写明是哪个单位"
+        )
+        out.problem(
+            Code.LEGACY_OTHER_UNIT,
+            f"编号“{rid}”是“{unit}”的事项，{whose}；旧式报送只能改本单位的事项，本行未汇总。"
+            "请由该单位用下发的模板报送。",
+            cell=cell_name(r, id_col),
+            value=rid,
+        )
+    return mine
+
+
+def _unit_in_name(path: Path, units: Sequence[str]) -> str:
+    """The (longest) unit the file's name names, or ""."""
+    stem = normalise_text(path.stem)
+    named = [u for u in units if u and u in stem]
+    return max(named, key=len) if named else ""
 
 
 def legacy_header(book: MergedSource, spec: Spec) -> tuple[str, HeaderMatch] | None:
@@ -240,14 +303,17 @@ def _named_unit(path: Path, unit: str, units: Sequence[str] | None) -> str | Non
     name naming another known unit (and not *unit* as a whole) is a question.
     Without the master (*units* None) the units are not known: a name in the
     template's own pattern ("人事科-整改进展填报-…") not holding *unit* is the question.
+    *unit* counts as named in the form its template's name gives it too (made
+    safe and short, with a code: :func:`~zhenggai.template.names.label`).
     """
     stem = path.stem
+    ours = [x for x in (unit, *label_forms(unit)) if x and x in stem]
     if units is None:
         m = _TEMPLATE_NAME.search(stem)
-        return m.group(1) if m and unit not in stem else None
+        return m.group(1) if m and not ours else None
     others = [u for u in units if u and u != unit and u in stem]
-    # a shorter name inside ours ("办公室" in "党委办公室") is ours when ours is there
-    asked = [u for u in others if not (unit and u in unit and unit in stem)]
+    # a shorter name inside ours ("办公室" in "党委办公室", "A_B" in "A_B～3f9a2c") is ours
+    asked = [u for u in others if not any(u in x for x in ours)]
     return max(asked, key=len) if asked else None
 
 
@@ -287,7 +353,8 @@ def _check_body(
             )
             continue
         fields.append((f, columns[key]))
-    formulas, errors = ret.markers(meta.sheet)
+    marks = ret.marks(meta.sheet)
+    formulas, errors = marks.formulas, marks.errors | marks.unreadable.keys()
     special = blocked | errors | formulas.keys()  # cells that need more than the row model
     model = RowModel.of([f for f, _ in fields])
     rules = Rules(today=today, max_length=settings.max_text_length)
@@ -302,7 +369,7 @@ def _check_body(
         for f, c in fields:
             value = row[c - 1] if c <= width else None
             if special and (r, c) in special:
-                value = _special_cell(out, f, r, c, blocked, errors, formulas)
+                value = _special_cell(out, f, r, c, blocked, marks)
                 if value is None:
                     refused.append(f.key)
                     continue
@@ -326,21 +393,29 @@ def _special_cell(
     r: int,
     c: int,
     blocked: set[tuple[int, int]],
-    errors: set[tuple[int, int]],
-    formulas: dict[tuple[int, int], str],
+    marks: SheetScan,
 ) -> Value:
-    """The value to check for a merged, error or formula cell; None when it is not used."""
+    """The value to check for a merged, error, unreadable or formula cell; None when it is not used."""
     pos = (r, c)
     if pos in blocked:
         return None  # reported once for the whole merged range
-    if pos in errors:
+    if pos in marks.unreadable:
+        out.problem(
+            Code.CELL_UNREADABLE,
+            f"“{f.name}”的内容无法正确读取（文件中记录的文字编号“{marks.unreadable[pos]}”无效，"
+            "读出的会是别的文字），本次未采用。请重新输入后报送。",
+            cell=cell_name(r, c),
+            value=marks.unreadable[pos],
+        )
+        return None
+    if pos in marks.errors:
         out.problem(
             Code.CELL_ERROR,
             f"“{f.name}”是错误值（如 #N/A、#REF!），本次未采用。请改为正确内容。",
             cell=cell_name(r, c),
         )
         return None
-    text = formulas[pos]
+    text = marks.formulas[pos]
     if not text:  # a shared formula's follower holds no text of its own
         out.problem(
             Code.CELL_ERROR,

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,11 +36,12 @@ from ..core.text import cn_date, split_list
 from ..facts.punctuality import return_due
 from ..io.books import write_template
 from .meta import TemplateMeta, build_meta, meta_grid
-from .names import TEMPLATE_SHEET, default_batch, issue_folder, template_name
+from .names import TEMPLATE_SHEET, default_batch, issue_folder, template_names
 
 __all__ = [
     "IssuedTemplate",
     "TemplatesResult",
+    "discard_templates",
     "make_templates",
     "template_layout",
 ]
@@ -173,11 +175,12 @@ def make_templates(
     todo = [n for n in wanted if n in known and by_unit.get(n)]
     result.no_rows = [n for n in wanted if n in known and not by_unit.get(n)]
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
+    names = template_names(todo, batch)  # all chosen before any is written: distinct, short
     for i, name in enumerate(todo, start=1):
         rows = by_unit[name]
         layout, _ = template_layout(ledger, name, rows, batch=batch, issued=now)
         try:
-            path = write_template(folder / template_name(name, batch), layout)
+            path = write_template(folder / names[name], layout)
         except OutputError as exc:
             # One file that cannot be written (open in Excel, read-only folder)
             # does not stop the others; the unit is not recorded as issued.
@@ -219,6 +222,17 @@ def _deadline_passed(ledger: Ledger, batch: str, today: date) -> list[Problem]:
             value=text,
         )
     ]
+
+
+def discard_templates(result: TemplatesResult) -> int:
+    """Delete the templates *result* wrote (their issue was not recorded); how many were."""
+    removed = 0
+    for t in result.issued:
+        with contextlib.suppress(OSError):
+            t.path.unlink()
+            removed += 1
+    result.issued.clear()
+    return removed
 
 
 def _instructions(spec: Spec, s: Settings) -> list[str]:

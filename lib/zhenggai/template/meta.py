@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -221,12 +221,49 @@ def _cells(row: Sequence[Value]) -> list[str]:
 
 
 def _serialise(grid: Sequence[Sequence[Value]]) -> str:
-    """Every row but the signature's, blank rows and trailing blanks dropped."""
-    return _join_signed(_cells(row) for row in grid)
+    """The text the signature covers: every non-blank row but the signature's own."""
+    return _read_rows(grid).signed
 
 
-def _join_signed(rows: Iterable[list[str]]) -> str:
-    return _ROW_SEP.join(_SEP.join(cells) for cells in rows if cells and cells[0] != "signature")
+@dataclass(frozen=True)
+class _Rows:
+    """A ``_meta`` sheet split once, for both signing and parsing (they must agree)."""
+
+    pairs: dict[str, str]
+    table: list[list[str]]
+    signed: str
+
+
+def _read_rows(grid: Sequence[Sequence[Value]]) -> _Rows:
+    """Split *grid* into key/value pairs, the ``[rows]`` table and the signed text.
+
+    Exactly one row is left out of the signed text: the ``signature`` pair
+    above ``[rows]``. Every row the parser uses is signed (a table row whose
+    编号 happens to be "signature" too), and a second ``signature`` pair is refused.
+
+    Raises:
+        WorkbookError: meta-invalid (two signature rows).
+    """
+    pairs: dict[str, str] = {}
+    table: list[list[str]] = []
+    signed: list[str] = []
+    signature_seen = False
+    for row in grid:
+        cells = _cells(row)
+        if not cells:
+            continue
+        if table or cells[0] == _ROWS_MARK:
+            table.append(cells)
+        elif cells[0] == "signature":
+            if signature_seen:
+                raise _invalid("签名行出现了不止一次")
+            signature_seen = True
+            pairs["signature"] = cells[1] if len(cells) > 1 else ""
+            continue  # the one row the signature cannot cover: itself
+        elif len(cells) >= 2:
+            pairs[cells[0]] = cells[1]
+        signed.append(_SEP.join(cells))
+    return _Rows(pairs, table, _ROW_SEP.join(signed))
 
 
 def meta_signature_ok(hmac_key: str, meta: TemplateMeta) -> bool:
@@ -272,22 +309,8 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
     Raises:
         WorkbookError: with code ``meta-invalid`` when the sheet is not a template's meta.
     """
-    pairs: dict[str, str] = {}
-    table: list[list[str]] = []
-    in_rows = False
-    every: list[list[str]] = []
-    for row in grid:
-        cells = _cells(row)
-        if not cells:
-            continue
-        every.append(cells)
-        if in_rows:
-            table.append(cells)
-        elif cells[0] == _ROWS_MARK:
-            in_rows = True
-            table.append(cells)
-        elif len(cells) >= 2:
-            pairs[cells[0]] = cells[1]
+    rows = _read_rows(grid)
+    pairs, table = rows.pairs, rows.table
     if pairs.get("kind") != META_KIND or not table:
         raise _invalid("不是本工具下发的模板信息")
     try:
@@ -331,7 +354,7 @@ def parse_meta(grid: Sequence[Sequence[Value]]) -> TemplateMeta:
             tags=tags,
             locked_mac=pairs["locked_mac"],
             signature=pairs["signature"],
-            signed=_join_signed(every),
+            signed=rows.signed,
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise _invalid(f"缺少或无法识别 {exc}") from exc

@@ -48,7 +48,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from ...core.changes import CellEdit, ChangeSet, Fill, SheetTable
 from ...core.text import Value
 from ..style import column_widths
-from ..zipguard import sheet_parts
+from ..xmlparts import sheet_parts
 from .charts import redraw
 from .links import hyperlinks_xml, place_hyperlinks, relinked
 from .styles import Styles, Unsupported, cell_xml, edited_cell, set_attr
