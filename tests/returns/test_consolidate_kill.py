@@ -146,40 +146,40 @@ def _lock_holder(lock: Path, pids: set[int]) -> int | None:
 
 
 def test_two_consolidations_started_together_one_runs_the_other_exits_2(run):
+    """A second run started while the first holds the lock exits 2 naming it; the first completes.
+
+    The first run is frozen (SIGSTOP) once it holds the lock, so the second surely finds it
+    taken however the machine schedules them. A first run so quick that it finished before it
+    was seen holding the lock is started again (a loaded machine can starve the poll).
+    """
     pristine, master, returns = run
-    master.write_bytes(pristine)
     lock = master.with_name(f"~zhenggai.{master.name}.lock")
-    procs = [
-        subprocess.Popen(
-            [str(ZHENGGAI), "consolidate", str(master), str(returns)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    by_pid = {p.pid: p for p in procs}
-    # Freeze whichever takes the lock, so the other surely finds it taken, however the
-    # machine schedules them; then let it finish.
-    holder = None
-    deadline = time.monotonic() + 120
-    while holder is None and time.monotonic() < deadline:
-        holder = _lock_holder(lock, set(by_pid))
+    command = [str(ZHENGGAI), "consolidate", str(master), str(returns)]
+    for _ in range(5):
+        master.write_bytes(pristine)
+        first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        holder = None
+        while holder is None and first.poll() is None:
+            holder = _lock_holder(lock, {first.pid})
+            if holder is None:
+                time.sleep(0.002)
         if holder is None:
-            time.sleep(0.005)
-    assert holder is not None, "neither run took the lock"
-    os.kill(holder, signal.SIGSTOP)
-    try:
-        [other] = [p for p in procs if p.pid != holder]
-        _, err = other.communicate(timeout=120)
-    finally:
-        os.kill(holder, signal.SIGCONT)
-    winner = by_pid[holder]
-    out, _ = winner.communicate(timeout=300)
-    assert other.returncode == 2
-    assert "另一个 zhenggai 正在修改这个台账" in err and lock.name in err and str(holder) in err
-    assert winner.returncode == 1 and "台账已更新" in out
-    after = master_state(master, since=STARTED)  # the winner's save is whole
+            first.communicate(timeout=300)
+            continue
+        os.kill(first.pid, signal.SIGSTOP)
+        try:
+            second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        finally:
+            os.kill(first.pid, signal.SIGCONT)
+        out, _ = first.communicate(timeout=300)
+        break
+    else:
+        pytest.fail("the first run was never seen holding the lock")
+    assert second.returncode == 2
+    err = second.stderr
+    assert "另一个 zhenggai 正在修改这个台账" in err and lock.name in err and str(first.pid) in err
+    assert first.returncode == 1 and "台账已更新" in out
+    after = master_state(master, since=STARTED)  # the first run's save is whole
     assert after != master_state(_copy(master, pristine), since=STARTED)
 
 
