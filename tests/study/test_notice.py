@@ -1,9 +1,9 @@
-"""Reminders per unit and the bulletin paragraph, read back from 学习积分."""
+"""Reminders per unit and the bulletin's 学习强国 section, read back from 学习积分."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import openpyxl
 
@@ -12,7 +12,8 @@ from zhenggai import read_ledger
 from zhenggai.io.master import update_master
 from zhenggai.study.export import read_export_file
 from zhenggai.study.history import Period
-from zhenggai.study.notice import study_paragraph, study_reminders
+from zhenggai.documents.bulletin import draft_bulletin
+from zhenggai.study.notice import study_reminders
 from zhenggai.study.run import plan_study
 
 OCT = [("办公室", "张三", 300), ("人事科", "王五", 50), ("人事科", "赵六", 150)]
@@ -33,6 +34,13 @@ def _import(master, path, period):
         op="学习积分",
         plan=lambda ledger: plan_study(ledger, exports, period=period, now=datetime(2026, 11, 28)),
     )
+
+
+def study_paragraph(ledger) -> str | None:
+    """The 学习强国 section of the bulletin drafted on 2026-12-06 (None when it has none)."""
+    paras = [p.text for p in draft_bulletin(ledger, today=date(2026, 12, 6)).document.paras]
+    heading = next((i for i, t in enumerate(paras) if t.endswith("学习强国学习情况")), None)
+    return None if heading is None else paras[heading + 1]
 
 
 def _two_periods(make_master, tmp_path):
@@ -98,8 +106,8 @@ def test_a_flag_cleared_by_staff_is_not_reminded(make_master, tmp_path):
 def test_the_bulletin_paragraph(make_master, tmp_path):
     text = study_paragraph(read_ledger(_two_periods(make_master, tmp_path)))
     assert text == (
-        "2026年11月，学习强国平台共统计学员6人，人均积分115分，较2026年10月下降51.67分。"
-        "各单位平均积分依次为：宣传科（200分）、办公室（160分）、人事科（56.67分）。"
+        "2026年11月，学习强国平台共统计学员6人，人均积分115.00分，较2026年10月下降51.67分。"
+        "各单位平均积分依次为：宣传科（200.00分）、办公室（160.00分）、人事科（56.67分）。"
         "本期未参加学习的2人（办公室：李四；人事科：王五），"
         "积分低于100分的2人（人事科：赵六、吴十）。"
         "对上述活跃度不高、学习不深入的人员予以提醒通报，请所在单位督促其按要求参加学习，"
@@ -111,7 +119,7 @@ def test_the_paragraph_when_everyone_studied(make_master, tmp_path):
     master = make_master()
     _import(master, layout_b(tmp_path / "x.xlsx", [("办公室", "张三", 300)]), Period(2026, 11))
     assert study_paragraph(read_ledger(master)) == (
-        "2026年11月，学习强国平台共统计学员1人，人均积分300分。本期所有人员积分均不低于100分，请各单位继续保持。"
+        "2026年11月，学习强国平台共统计学员1人，人均积分300.00分。本期所有人员积分均不低于100分，请各单位继续保持。"
     )
 
 

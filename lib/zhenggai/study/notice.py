@@ -6,12 +6,10 @@ the bulletin never recompute a different list from the one the office saw.
 
 - :func:`study_reminders` feeds ``zhenggai mail --reminder``: one message per
   unit listing its inactive and low people.
-- :func:`study_paragraph` is the 学习强国 paragraph of the 督查通报.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,12 +25,8 @@ from .history import (
     read_history,
     rows_of,
 )
-from .stats import round_half_up, study_stats, unit_averages
 
-__all__ = ["StudyReminder", "latest_study", "study_paragraph", "study_reminders"]
-
-# Beyond this many names a bulletin lists counts per unit instead of names.
-_MAX_NAMED = 20
+__all__ = ["StudyReminder", "latest_study", "study_reminders"]
 
 
 def _points(value: float) -> str:
@@ -129,73 +123,3 @@ def study_reminders(ledger: Ledger) -> list[StudyReminder]:
             )
         )
     return reminders
-
-
-def _names(rows: Sequence[HistoryRow]) -> str:
-    """ "办公室：张三、李四；人事科：王五", or counts per unit when the list is long."""
-    groups: dict[str, list[str]] = {}
-    for r in rows:
-        groups.setdefault(r.unit, []).append(r.name)
-    if len(rows) > _MAX_NAMED:
-        return "、".join(f"{u}{len(n)}人" for u, n in groups.items())
-    return "；".join(f"{u}：{'、'.join(n)}" for u, n in groups.items())
-
-
-def study_paragraph(ledger: Ledger, *, until: date | None = None) -> str | None:
-    """The bulletin's 学习强国 paragraph for the latest period, or None when none was imported.
-
-    *until*: the bulletin's day; periods after its month are not reported.
-
-    Example (shape only)::
-
-        2026年11月，学习强国平台共统计学员24人，人均积分236.5分，较2026年10月上升12.3分。
-        按单位平均积分排名，靠前的是……；靠后的是……。本期未参加学习的2人（……），
-        积分低于100分的3人（……）。对上述活跃度不高、学习不深入的人员予以提醒通报，……
-    """
-    latest = latest_study(ledger, until=until)
-    if latest is None:
-        return None
-    period, rows, before = latest
-    threshold = next((r.threshold for r in rows if r.threshold is not None), None)
-    if threshold is None:
-        threshold = ledger.settings.study_threshold
-    _, units = study_stats(
-        [(r.name, r.unit, r.points) for r in rows],
-        threshold=threshold,
-        previous=unit_averages(before),
-    )
-    avg = round_half_up(sum(r.points for r in rows) / len(rows))
-    parts = [f"{period}，学习强国平台共统计学员{len(rows)}人，人均积分{_points(avg)}分"]
-    if before:
-        diff = round_half_up(avg - sum(r.points for r in before) / len(before))
-        prev = before[0].period
-        parts.append(
-            f"，较{prev}{'上升' if diff > 0 else '下降'}{_points(abs(diff))}分"
-            if diff
-            else f"，与{prev}持平"
-        )
-    parts.append("。")
-    ranked = [f"{u.unit}（{_points(u.avg)}分）" for u in units]
-    if len(units) > 4:
-        parts.append(
-            f"按单位平均积分排名，靠前的是{'、'.join(ranked[:3])}；靠后的是{'、'.join(ranked[-2:])}。"
-        )
-    elif len(units) > 1:
-        parts.append(f"各单位平均积分依次为：{'、'.join(ranked)}。")
-    inactive = [r for r in rows if r.flag == "inactive"]
-    low = [r for r in rows if r.flag == "low"]
-    limit = _points(threshold)
-    if not inactive and not low:
-        parts.append(f"本期所有人员积分均不低于{limit}分，请各单位继续保持。")
-        return "".join(parts)
-    found = []
-    if inactive:
-        found.append(f"未参加学习的{len(inactive)}人（{_names(inactive)}）")
-    if low:
-        found.append(f"积分低于{limit}分的{len(low)}人（{_names(low)}）")
-    parts.append(f"本期{'，'.join(found)}。")
-    parts.append(
-        "对上述活跃度不高、学习不深入的人员予以提醒通报，请所在单位督促其按要求参加学习，"
-        "切实提升学习平台活跃度和平均积分，确保学习平台各项指标有监督、有落实、有解决。"
-    )
-    return "".join(parts)
