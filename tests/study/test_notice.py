@@ -9,10 +9,10 @@ import openpyxl
 
 from tests.support.study_books import layout_a, layout_b
 from zhenggai import read_ledger
+from zhenggai.documents.bulletin import draft_bulletin
 from zhenggai.io.master import update_master
 from zhenggai.study.export import read_export_file
 from zhenggai.study.history import Period
-from zhenggai.documents.bulletin import draft_bulletin
 from zhenggai.study.notice import study_reminders
 from zhenggai.study.run import plan_study
 
