@@ -54,6 +54,15 @@ __all__ = ["consolidate_command", "print_changes", "print_conflicts"]
     is_flag=True,
     help="先从邮箱收取各单位的回复（同 zhenggai collect），再汇总。",
 )
+@option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="同时用几个处理器核校验报送文件（默认全部；也可设环境变量 ZHENGGAI_JOBS）。"
+    "结果与单核完全相同。",
+)
 @today_option()
 def consolidate_command(
     master: Path,
@@ -62,6 +71,7 @@ def consolidate_command(
     as_json: bool,
     trust_legacy: bool,
     collect: bool,
+    jobs: int | None,
 ) -> int:
     """一键汇总：逐个校验各单位报回的模板，三方合并进台账，全部留痕。
 
@@ -79,7 +89,7 @@ def consolidate_command(
             master,
             op="汇总",
             plan=lambda ledger: consolidate_and_index(
-                ledger, returns, progress=progress, trust_legacy=trust_legacy
+                ledger, returns, progress=progress, trust_legacy=trust_legacy, jobs=jobs
             ),
             dry_run=dry_run,
             note_backup=True,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Protocol, runtime_checkable
 
 from .errors import WorkbookError
@@ -223,11 +224,18 @@ class Table:
         return self.header.columns
 
     def by_id(self) -> dict[str, Row]:
-        """Rows by 编号 (the first one when an id repeats)."""
-        key = "id"
+        """Rows by 编号 (the first one when an id repeats).
+
+        Built once per table (a check asks for it once per returned file, and a
+        province's master has 100,000 rows): read it, do not change it.
+        """
+        return self._by_id
+
+    @cached_property
+    def _by_id(self) -> dict[str, Row]:
         index: dict[str, Row] = {}
         for row in self.rows:
-            index.setdefault(row.text(key), row)
+            index.setdefault(row.text("id"), row)
         return index
 
 

@@ -26,7 +26,7 @@ def consolidate_and_index(
 ) -> ConsolidateResult:
     """:func:`~zhenggai.returns.consolidate.consolidate_folder`, plus the 佐证材料 sheet refreshed.
 
-    *options* are passed on (``progress``, ``trust_legacy``, ``now``).
+    *options* are passed on (``progress``, ``trust_legacy``, ``now``, ``jobs``).
     """
     result = consolidate_folder(ledger, folder, **options)
     texts = {c.id: cell_text(c.new) for f in result.files for c in f.changes if c.key == "evidence"}

@@ -34,17 +34,16 @@ from ..core.closing import check_closing
 from ..core.errors import UsageError
 from ..core.ledger import Ledger, records
 from ..core.logs import ReturnsLog
-from ..core.problems import Code
 from ..core.sheets import CHANGES, RETURNS
 from ..facts.punctuality import counted_batch, latest_batch_name
 from ..io.return_file import ReturnFile, read_return, scan_returns
 from .checked import CheckedReturn
 from .merge import MasterState, merge_return
 from .plan import plan_changes
+from .pool import check_files, check_safely
 from .result import ConsolidateResult, FileResult, Verdict, local
 from .rounds import arrange, outdated
 from .tracking import Tracking, merged_view, track
-from .validate import check_return
 
 __all__ = [
     "ConsolidateResult",
@@ -71,6 +70,7 @@ def consolidate_folder(
     now: datetime | None = None,
     progress: Progress | None = None,
     trust_legacy: bool = False,
+    jobs: int | None = None,
 ) -> ConsolidateResult:
     """Consolidate every workbook under *folder* (default :func:`returns_folder`) into *ledger*."""
     folder = folder if folder is not None else returns_folder(ledger)
@@ -98,6 +98,7 @@ def consolidate_folder(
         now=now,
         progress=progress,
         trust_legacy=trust_legacy,
+        jobs=jobs,
     )
     result.unread = list(scan.unread)
     return result
@@ -112,6 +113,7 @@ def consolidate(
     now: datetime | None = None,
     progress: Progress | None = None,
     trust_legacy: bool = False,
+    jobs: int | None = None,
 ) -> ConsolidateResult:
     """Check, merge and log the returned *files* against *ledger*.
 
@@ -125,28 +127,40 @@ def consolidate(
         trust_legacy: apply the values of legacy returns (files without a
             template's ``_meta``, read by 编号) that differ from the master;
             otherwise they are listed in 冲突 as proposed changes.
+        jobs: processes reading and checking files (None: every core, for
+            many files; see :func:`.pool.check_files`). The results do not
+            depend on it.
     """
     now = local(now or clock.now())
-    today = now.date()
     state = MasterState.read(ledger)
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
     seen = _seen_hashes(ledger, log)
     results: list[FileResult] = []
     checked: list[CheckedReturn] = []
     hashes: dict[str, str] = {}
-    for i, item in enumerate(files, start=1):
-        ret = item if isinstance(item, ReturnFile) else read_return(item, root=root, now=now)
-        if ret.sha256 and (ret.sha256 in seen or ret.sha256 in hashes):
-            first = hashes.get(ret.sha256, "")
+    outcomes = check_files(
+        files, ledger=ledger, root=root, now=now, skip=seen, jobs=jobs, progress=progress
+    )
+    for o in outcomes:
+        if o.checked is None or (o.sha256 and (o.sha256 in seen or o.sha256 in hashes)):
+            first = hashes.get(o.sha256, "")
             note = f"与“{first}”内容相同" if first else "这个文件以前已经汇总过"
-            results.append(_skipped(ret, Verdict.DUPLICATE, note))
+            results.append(
+                FileResult(
+                    o.name,
+                    o.path,
+                    o.sha256,
+                    local(o.saved),
+                    None,
+                    None,
+                    Verdict.DUPLICATE,
+                    note=note,
+                )
+            )
         else:
-            if ret.sha256:
-                hashes[ret.sha256] = ret.name
-            checked.append(outdated(_check_safely(ret, ledger, today, now), log))
-        ret.release()
-        if progress is not None:
-            progress(i, len(files), ret.name)
+            if o.sha256:
+                hashes[o.sha256] = o.name
+            checked.append(outdated(o.checked, log))
     changes, tracking = _record(ledger, state, log, results, checked, now, trust_legacy)
     batch, not_returned = _not_returned(log)
     order = {name: i for i, name in enumerate(_name(f, root) for f in files)}
@@ -215,7 +229,7 @@ def check_file(
     """
     now = clock.now()
     ret = read_return(path, now=now)
-    checked = _check_safely(ret, ledger, today or now.date(), now)
+    checked = check_safely(ret, ledger, now, today=today)
     if ledger is None:
         result = FileResult(
             checked.file,
@@ -233,45 +247,6 @@ def check_file(
         return result
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
     return _merge(outdated(checked, log), MasterState.read(ledger), log=log)
-
-
-def _check_safely(
-    ret: ReturnFile, ledger: Ledger | None, today: date, now: datetime
-) -> CheckedReturn:
-    """:func:`check_return`, with anything unforeseen it raises on a strange file kept to that file.
-
-    Expected trouble is already a problem of the file; this is the last line that
-    keeps one file from ending a run, and names the file.
-    """
-    try:
-        return check_return(ret, ledger=ledger, today=today, now=now)
-    except Exception as exc:  # any error of one file stays with that file
-        out = CheckedReturn(ret.name, ret.path, ret.sha256, ret.saved, problems=list(ret.problems))
-        return out.reject(
-            Code.FILE_CORRUPT,
-            f"读取这个文件时程序出错（{type(exc).__name__}），文件未汇总。"
-            "请让报送单位用 Excel 重新保存后报送；如仍出错，请把文件发给维护人员。",
-        )
-
-
-def _skipped(
-    ret: ReturnFile | CheckedReturn,
-    verdict: Verdict,
-    note: str,
-    *,
-    unit: str | None = None,
-    batch: str | None = None,
-) -> FileResult:
-    return FileResult(
-        ret.name if isinstance(ret, ReturnFile) else ret.file,
-        ret.path,
-        ret.sha256,
-        local(ret.saved),
-        unit,
-        batch,
-        verdict,
-        note=note,
-    )
 
 
 def _seen_hashes(ledger: Ledger, log: ReturnsLog) -> set[str]:

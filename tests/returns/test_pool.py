@@ -1,0 +1,118 @@
+"""Returns checked on every core give exactly the single-core result.
+
+The folder is the hostile corpus (damaged, tampered, legacy, foreign, formula,
+renamed … files beside good ones) plus byte-identical copies (duplicates in
+the same run) and a second, later-saved return of one unit: every verdict
+and every path through the check, the ones the workers hand back to the
+calling process included (legacy returns, changed locked cells).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.corpus import build_corpus, build_world
+from zhenggai import read_ledger
+from zhenggai.core.errors import UsageError
+from zhenggai.returns import pool
+from zhenggai.returns.consolidate import ConsolidateResult, Verdict, consolidate_folder
+from zhenggai.returns.pool import check_files, worker_count
+
+pytestmark = pytest.mark.slow
+
+NOW = datetime(2026, 11, 28, 10, 0)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    w = build_world(tmp_path_factory.mktemp("pool"))
+    build_corpus(w)
+    returns = w.returns()
+    files = sorted(p for p in returns.rglob("*") if p.is_file())
+    copies = returns / "转发"
+    copies.mkdir()
+    for path in files[:: max(1, len(files) // 6)]:  # the same bytes sent twice
+        shutil.copy2(path, copies / path.name)
+    return w.master, returns
+
+
+def _run(master: Path, returns: Path, jobs: int) -> ConsolidateResult:
+    return consolidate_folder(read_ledger(master), returns, now=NOW, jobs=jobs)
+
+
+def _same(one: ConsolidateResult, many: ConsolidateResult) -> None:
+    assert many.to_json() == one.to_json()
+    assert many.changes == one.changes
+    assert many.ledger_problems == one.ledger_problems
+    assert many.open_problems == one.open_problems
+
+
+def test_every_core_gives_the_single_core_result(world):
+    master, returns = world
+    one = _run(master, returns, jobs=1)
+    many = _run(master, returns, jobs=2)
+    _same(one, many)
+    verdicts = {f.verdict for f in one.files}
+    assert {Verdict.APPLIED, Verdict.PARTLY, Verdict.REJECTED, Verdict.DUPLICATE} <= verdicts
+    assert any(f.legacy for f in one.files)
+    assert len(one.files) >= 80
+
+
+def test_workers_hand_back_what_needs_the_master_rows(world):
+    master, returns = world
+    ledger = read_ledger(master)
+    files = sorted(p for p in returns.rglob("*") if p.is_file())
+    local = check_files(files, ledger=ledger, root=returns, now=NOW, skip=set(), jobs=1)
+    pooled = check_files(files, ledger=ledger, root=returns, now=NOW, skip=set(), jobs=2)
+    assert [o.name for o in pooled] == [o.name for o in local]
+    assert not any(o.recheck for o in pooled)  # settled by the caller before returning
+    # what a worker alone would have said of a legacy return differs: it lacks the rows
+    legacy = [o for o in local if o.checked is not None and o.checked.legacy]
+    assert legacy
+    assert all(pool._needs_rows(o.checked) for o in legacy)
+    for a, b in zip(local, pooled, strict=True):
+        if a.checked is None or b.checked is None:
+            assert (a.checked is None) == (b.checked is None) or a.sha256 == b.sha256
+            continue
+        assert b.checked.problems == a.checked.problems, a.name
+        assert b.checked.values == a.checked.values, a.name
+
+
+def test_a_worker_killed_mid_run_costs_only_time(world):
+    """The system (or an antivirus) kills a worker: its files are read again, nothing is lost."""
+    master, returns = world
+    one = _run(master, returns, jobs=1)
+    killed: list[int] = []
+
+    def kill_one(done: int, total: int, name: str) -> None:
+        if not killed:
+            children = multiprocessing.active_children()
+            assert children, "no worker processes"
+            killed.append(children[0].pid or 0)
+            os.kill(killed[0], signal.SIGKILL)
+
+    many = consolidate_folder(
+        read_ledger(master), returns, now=NOW, jobs=2, progress=kill_one
+    )
+    assert killed
+    _same(one, many)
+
+
+def test_worker_count_from_the_option_the_environment_or_the_cores(monkeypatch):
+    monkeypatch.delenv("ZHENGGAI_JOBS", raising=False)
+    assert worker_count(3) == 3
+    assert worker_count() >= 1
+    monkeypatch.setenv("ZHENGGAI_JOBS", "1")
+    assert worker_count() == 1
+    monkeypatch.setenv("ZHENGGAI_JOBS", "全部")
+    with pytest.raises(UsageError, match="ZHENGGAI_JOBS"):
+        worker_count()
+    with pytest.raises(UsageError, match="正整数"):
+        worker_count(0)
