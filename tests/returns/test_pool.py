@@ -98,9 +98,7 @@ def test_a_worker_killed_mid_run_costs_only_time(world):
             killed.append(children[0].pid or 0)
             os.kill(killed[0], signal.SIGKILL)
 
-    many = consolidate_folder(
-        read_ledger(master), returns, now=NOW, jobs=2, progress=kill_one
-    )
+    many = consolidate_folder(read_ledger(master), returns, now=NOW, jobs=2, progress=kill_one)
     assert killed
     _same(one, many)
 
