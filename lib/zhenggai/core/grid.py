@@ -16,10 +16,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import cached_property
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from .errors import WorkbookError
@@ -175,6 +176,9 @@ def find_header(
     return best
 
 
+_SAME: Mapping[str, Value] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row: values typed by the spec, keyed by field key.
@@ -182,14 +186,21 @@ class Row:
     Attributes:
         number: 1-based Excel row.
         values: field key -> typed value (None for empty).
-        raw: field key -> the cell value as read, for messages.
+        differs: field key -> the cell value as read, only where it is not the
+            typed value itself (a date written as text, a number in a text
+            column): a 100,000-row ledger keeps one dict per row, not two.
         columns: field key -> 1-based column (shared with the table).
     """
 
     number: int
     values: dict[str, Value]
-    raw: dict[str, Value]
+    differs: Mapping[str, Value]
     columns: dict[str, int]
+
+    @property
+    def raw(self) -> Mapping[str, Value]:
+        """field key -> the cell value as read, for messages."""
+        return {**self.values, **self.differs} if self.differs else self.values
 
     def __getitem__(self, key: str) -> Value:
         return self.values.get(key)
@@ -282,7 +293,8 @@ def read_table(
         values = {k: convert(raw[k]) for k, _, convert in plan}
         if all(v is None for v in values.values()):
             continue
-        rows.append(Row(r + 1, values, raw, header.columns))
+        differs = {k: v for k, v in raw.items() if v is not values[k]} or _SAME
+        rows.append(Row(r + 1, values, differs, header.columns))
     return Table(sheet, header, rows, problems)
 
 

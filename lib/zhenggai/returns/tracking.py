@@ -256,5 +256,6 @@ def merged_view(ledger: Ledger, state: MasterState) -> Ledger:
     for rid, values in by_id.items():
         r = state.rows.get(rid)  # the row the values were written to (the first of its 编号)
         if r is not None and id(r) in where:
-            rows[where[id(r)]] = Row(r.number, r.values | values, r.raw | values, r.columns)
+            differs = {k: v for k, v in r.differs.items() if k not in values}
+            rows[where[id(r)]] = Row(r.number, r.values | values, differs, r.columns)
     return replace(ledger, table=replace(ledger.table, rows=rows))
