@@ -13,7 +13,7 @@ from ..core.problems import show_value
 from ..core.sheets import EVIDENCE
 from ..evidence.refresh import consolidate_and_index
 from ..io.master import SaveResult, update_master
-from ..returns.consolidate import ConsolidateResult, FileResult
+from ..returns.consolidate import ConsolidateResult, FileResult, Verdict
 from ..returns.feedback import write_feedback
 from ._base import (
     EXIT_OK,
@@ -143,11 +143,24 @@ def _collect(master: Path, *, dry_run: bool, as_json: bool) -> CollectResult:
     return result
 
 
+SHOWN = 50
+"""Beyond this many files the summary table leaves out the files merged without a remark."""
+
+
 def _summary(result: ConsolidateResult) -> None:
+    """Every file's verdict; at province scale only the files that need a look.
+
+    A table of 1,000 rows helps nobody and takes seconds to draw: past
+    :data:`SHOWN` files, those merged in full without a problem or note are
+    counted in one line (each is in 回收情况 and in ``--json``).
+    """
     table = Table(title=f"汇总结果（{result.folder}）")
     for col in ("文件", "单位", "批次", "结论", "修改", "冲突", "问题", "说明"):
         table.add_column(col, overflow="fold")
-    for f in result.files:
+    files = result.files
+    if len(files) > SHOWN:
+        files = [f for f in files if not _plain(f)]
+    for f in files:
         table.add_row(
             f.file,
             f.unit or "",
@@ -158,8 +171,13 @@ def _summary(result: ConsolidateResult) -> None:
             str(len(f.problems)),
             f.note,
         )
-    if result.files:
+    if files:
         out.print(table)
+    if len(files) < len(result.files):
+        out.print(
+            f"另有 {len(result.files) - len(files)} 个文件已汇总、没有问题，未逐个列出"
+            "（每个文件的结论见台账“回收情况”表）。"
+        )
     out.print(
         f"共 {len(result.files)} 个文件，修改 {result.n_changes} 处，冲突 {result.n_conflicts} 处"
         + (f"；忽略非工作簿文件 {len(result.ignored)} 个" if result.ignored else "")
@@ -169,6 +187,11 @@ def _summary(result: ConsolidateResult) -> None:
         out.print(f"{result.batch} 尚未报送：{'、'.join(result.not_returned)}")
     for path, why in result.unread:
         out.print(styled(("未读取：", "yellow"), f"{path}（{why}）"))
+
+
+def _plain(f: FileResult) -> bool:
+    """Merged in full, with nothing to say about it."""
+    return f.verdict is Verdict.APPLIED and not f.problems and not f.conflicts and not f.note
 
 
 def print_conflicts(files: list[FileResult]) -> None:
