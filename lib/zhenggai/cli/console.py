@@ -230,6 +230,6 @@ def progress_bar(label: str, first: str = "") -> Iterator[Callable[[int, int, st
         task = bar.add_task(first, total=None)
 
         def update(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total or None, description=name)
 
         yield update

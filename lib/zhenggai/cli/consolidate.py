@@ -85,14 +85,21 @@ def consolidate_command(
     """
     collected = _collect(master, dry_run=dry_run, as_json=as_json) if collect else None
     with progress_bar("汇总", "读取台账") as progress:
+        counted = [0, 0]  # files done, of: kept while the master is merged and saved
+
+        def files(done: int, total: int, name: str) -> None:
+            counted[:] = done, total
+            progress(done, total, name)
+
         result, saved = update_master(
             master,
             op="汇总",
             plan=lambda ledger: consolidate_and_index(
-                ledger, returns, progress=progress, trust_legacy=trust_legacy, jobs=jobs
+                ledger, returns, progress=files, trust_legacy=trust_legacy, jobs=jobs
             ),
             dry_run=dry_run,
             note_backup=True,
+            step=lambda what: progress(counted[0], counted[1], what),
         )
     written: list[Path] = []
     not_written: OutputError | None = None

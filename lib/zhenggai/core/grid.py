@@ -186,8 +186,8 @@ class Row:
     Attributes:
         number: 1-based Excel row.
         values: field key -> typed value (None for empty).
-        differs: field key -> the cell value as read, only where it is not the
-            typed value itself (a date written as text, a number in a text
+        differs: field key -> the cell value as read, only where it differs
+            from the typed value (a date written as text, a number in a text
             column): a 100,000-row ledger keeps one dict per row, not two.
         columns: field key -> 1-based column (shared with the table).
     """
@@ -293,7 +293,11 @@ def read_table(
         values = {k: convert(raw[k]) for k, _, convert in plan}
         if all(v is None for v in values.values()):
             continue
-        differs = {k: v for k, v in raw.items() if v is not values[k]} or _SAME
+        differs = {
+            k: v
+            for k, v in raw.items()
+            if v is not (t := values[k]) and (type(v) is not type(t) or v != t)
+        } or _SAME
         rows.append(Row(r + 1, values, differs, header.columns))
     return Table(sheet, header, rows, problems)
 

@@ -123,7 +123,8 @@ def consolidate(
         root: names are shown relative to it.
         ignored: files the scan skipped, for the summary.
         now: the run's time (default now); 完成时间 after its date is refused.
-        progress: called as ``progress(done, total, file name)`` after each file.
+        progress: called as ``progress(done, total, file name)`` after each file
+            (as it finishes), then once with "合并进台账".
         trust_legacy: apply the values of legacy returns (files without a
             template's ``_meta``, read by 编号) that differ from the master;
             otherwise they are listed in 冲突 as proposed changes.
@@ -161,6 +162,8 @@ def consolidate(
             if o.sha256:
                 hashes[o.sha256] = o.name
             checked.append(outdated(o.checked, log))
+    if progress is not None and files:
+        progress(len(files), len(files), "合并进台账")
     changes, tracking = _record(ledger, state, log, results, checked, now, trust_legacy)
     batch, not_returned = _not_returned(log)
     order = {name: i for i, name in enumerate(_name(f, root) for f in files)}
