@@ -9,10 +9,14 @@ calling process included (legacy returns, changed locked cells).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -114,3 +118,53 @@ def test_worker_count_from_the_option_the_environment_or_the_cores(monkeypatch):
         worker_count()
     with pytest.raises(UsageError, match="正整数"):
         worker_count(0)
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_end_when_the_run_is_killed(world, tmp_path):
+    """Killed from the task manager (or Excel closed): no worker is left behind."""
+    master, returns = world
+    copy = Path(shutil.copy2(master, tmp_path / master.name))
+    zhenggai = Path(sys.executable).with_name("zhenggai")
+    proc = subprocess.Popen(
+        [str(zhenggai), "consolidate", str(copy), str(returns), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+        if len(workers) >= 2:
+            break
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the run ended before its workers were seen"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

@@ -19,7 +19,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from importlib.machinery import ModuleSpec
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from ..core.errors import UsageError
@@ -228,6 +231,21 @@ _job: _Job | None = None
 def _start_worker(sent: bytes) -> None:
     global _job
     _job = pickle.loads(sent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the calling process's to handle
+    threading.Thread(target=_end_with_parent, name="zhenggai-parent-watch", daemon=True).start()
+
+
+def _end_with_parent() -> None:
+    """End this worker as soon as the process that started it is gone.
+
+    A worker holds its own copy of the pipe it waits on, so it would wait for
+    ever when the run is killed (the task manager, a closed Excel, SIGKILL):
+    the parent's sentinel becomes ready when it exits, on Windows as on POSIX.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os._exit(1)
 
 
 def _work(path: Path) -> Outcome:
