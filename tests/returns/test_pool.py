@@ -168,3 +168,34 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_ctrl_c_while_workers_check_cancels_cleanly(world, tmp_path):
+    """Ctrl+C: "已取消。", the master untouched, no worker and no temp file left."""
+    master, returns = world
+    copy = Path(shutil.copy2(master, tmp_path / master.name))
+    before = copy.read_bytes()
+    zhenggai = Path(sys.executable).with_name("zhenggai")
+    proc = subprocess.Popen(
+        [str(zhenggai), "consolidate", str(copy), str(returns), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the run ended before its workers were seen"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert "已取消" in err.decode()
+    assert "Traceback" not in err.decode()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)]
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [copy.name]
