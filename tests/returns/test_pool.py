@@ -89,21 +89,26 @@ def test_workers_hand_back_what_needs_the_master_rows(world):
         assert b.checked.values == a.checked.values, a.name
 
 
-def test_a_worker_killed_mid_run_costs_only_time(world):
-    """The system (or an antivirus) kills a worker: its files are read again, nothing is lost."""
+@pytest.mark.parametrize("kills", [1, 2])
+def test_a_worker_killed_mid_run_costs_only_time(world, kills):
+    """The system (or an antivirus) kills a worker: its files are read again, nothing is lost.
+
+    One kill: the files not answered go to a new pool. Two (the new pool is
+    killed too): the rest are read one at a time in a worker of their own.
+    """
     master, returns = world
     one = _run(master, returns, jobs=1)
     killed: list[int] = []
 
-    def kill_one(done: int, total: int, name: str) -> None:
-        if not killed:
-            children = multiprocessing.active_children()
-            assert children, "no worker processes"
-            killed.append(children[0].pid or 0)
-            os.kill(killed[0], signal.SIGKILL)
+    def kill(done: int, total: int, name: str) -> None:
+        if len(killed) < kills:
+            alive = [p.pid for p in multiprocessing.active_children() if p.pid not in killed]
+            if alive and alive[0] is not None:
+                killed.append(alive[0])
+                os.kill(alive[0], signal.SIGKILL)
 
-    many = consolidate_folder(read_ledger(master), returns, now=NOW, jobs=2, progress=kill_one)
-    assert killed
+    many = consolidate_folder(read_ledger(master), returns, now=NOW, jobs=2, progress=kill)
+    assert len(killed) == kills
     _same(one, many)
 
 

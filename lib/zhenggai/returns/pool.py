@@ -191,11 +191,11 @@ def check_safely(
     try:
         return check_return(ret, ledger=ledger, today=today or now.date(), now=now)
     except Exception as exc:  # any error of one file stays with that file
-        return _refused(ret.name, ret.path, ret.sha256, ret.saved, type(exc).__name__)
+        out = CheckedReturn(ret.name, ret.path, ret.sha256, ret.saved, problems=list(ret.problems))
+        return _refuse(out, type(exc).__name__)
 
 
-def _refused(name: str, path: Path, sha256: str, saved: datetime, why: str) -> CheckedReturn:
-    out = CheckedReturn(name, path, sha256, saved)
+def _refuse(out: CheckedReturn, why: str) -> CheckedReturn:
     return out.reject(
         Code.FILE_CORRUPT,
         f"读取这个文件时程序出错（{why}），文件未汇总。"
@@ -264,7 +264,7 @@ def _in_workers(
     paths: list[Path], job: _Job, workers: int, progress: Progress | None
 ) -> list[Outcome]:
     """Every file's outcome, in order. A broken pool's unanswered files go to a new pool;
-    when that breaks too, to a worker each (:func:`_alone`)."""
+    when that breaks too, one at a time (:func:`_one_by_one`)."""
     sent = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
     done: dict[int, Outcome] = {}
 
@@ -278,9 +278,8 @@ def _in_workers(
         if _pooled([(i, paths[i]) for i in todo], sent, workers, finished):
             break
         todo = [i for i in todo if i not in done]
-    else:
-        for i in todo:  # one at a time, so a file that kills its worker is known by name
-            finished(i, _alone(paths[i], job, sent))
+    else:  # one at a time, so a file that kills its worker is known by name
+        _one_by_one([(i, paths[i]) for i in todo], job, sent, finished)
     return [done[i] for i in range(len(paths))]
 
 
@@ -309,17 +308,41 @@ def _pooled(
     return not broke
 
 
-def _alone(path: Path, job: _Job, sent: bytes) -> Outcome:
-    """Read and check one file in a worker of its own; rejected by name when it dies."""
+def _one_by_one(
+    items: list[tuple[int, Path]],
+    job: _Job,
+    sent: bytes,
+    finished: Callable[[int, Outcome], None],
+) -> None:
+    """Each file alone in one worker; a file whose worker dies is rejected by name.
+
+    A new worker is started only after one died, so a run whose pool broke
+    twice still costs one start per death, not one per file.
+    """
+    pool: ProcessPoolExecutor | None = None
     try:
-        with _pool(1, sent) as pool:
-            with _main_not_rerun():
-                future = pool.submit(_work, path)
-            return future.result()
-    except BrokenProcessPool:
-        name = path.relative_to(job.root).as_posix() if job.root is not None else path.name
-        now = datetime.now(UTC).replace(microsecond=0)
-        return Outcome(name, path, "", now, _refused(name, path, "", now, "读取进程意外退出"))
+        for i, path in items:
+            pool = pool or _pool(1, sent)
+            try:
+                with _main_not_rerun():
+                    future = pool.submit(_work, path)
+                outcome = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=False)
+                pool = None
+                outcome = _died(path, job)
+            finished(i, outcome)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _died(path: Path, job: _Job) -> Outcome:
+    """The outcome of a file whose worker died while reading or checking it."""
+    name = path.relative_to(job.root).as_posix() if job.root is not None else path.name
+    now = datetime.now(UTC).replace(microsecond=0)
+    checked = _refuse(CheckedReturn(name, path, "", now), "读取进程意外退出")
+    return Outcome(name, path, "", now, checked)
 
 
 def _pool(workers: int, sent: bytes) -> ProcessPoolExecutor:
