@@ -141,33 +141,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_workers_end_when_the_run_is_killed(world, tmp_path):
-    """Killed from the task manager (or Excel closed): no worker is left behind."""
-    master, returns = world
-    copy = Path(shutil.copy2(master, tmp_path / master.name))
-    zhenggai = Path(sys.executable).with_name("zhenggai")
-    proc = subprocess.Popen(
-        [str(zhenggai), "consolidate", str(copy), str(returns), "--jobs", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    workers: set[int] = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
-        if len(workers) >= 2:
-            break
-        time.sleep(0.01)
-    assert len(workers) >= 2, "the run ended before its workers were seen"
-    proc.kill()
-    proc.wait()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
-        time.sleep(0.05)
-    assert not [w for w in workers if _alive(w)]
-
-
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -175,12 +148,11 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_ctrl_c_while_workers_check_cancels_cleanly(world, tmp_path):
-    """Ctrl+C: "已取消。", the master untouched, no worker and no temp file left."""
-    master, returns = world
-    copy = Path(shutil.copy2(master, tmp_path / master.name))
-    before = copy.read_bytes()
+def _started(
+    master: Path, returns: Path, copy_to: Path
+) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """The real command on a copy of *master*, once its two workers are running."""
+    copy = Path(shutil.copy2(master, copy_to / master.name))
     zhenggai = Path(sys.executable).with_name("zhenggai")
     proc = subprocess.Popen(
         [str(zhenggai), "consolidate", str(copy), str(returns), "--jobs", "2"],
@@ -193,14 +165,41 @@ def test_ctrl_c_while_workers_check_cancels_cleanly(world, tmp_path):
         workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
         time.sleep(0.01)
     assert len(workers) >= 2, "the run ended before its workers were seen"
+    return proc, workers
+
+
+def _left(workers: set[int]) -> list[int]:
+    """The workers still alive after waiting up to 15 s for them to end."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    return [w for w in workers if _alive(w)]
+
+
+LINUX = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+
+
+@LINUX
+def test_workers_end_when_the_run_is_killed(world, tmp_path):
+    """Killed from the task manager (or Excel closed): no worker is left behind."""
+    master, returns = world
+    proc, workers = _started(master, returns, tmp_path)
+    proc.kill()
+    proc.communicate()
+    assert _left(workers) == []
+
+
+@LINUX
+def test_ctrl_c_while_workers_check_cancels_cleanly(world, tmp_path):
+    """Ctrl+C: "已取消。", the master untouched, no worker and no temp file left."""
+    master, returns = world
+    before = master.read_bytes()
+    proc, workers = _started(master, returns, tmp_path)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()
     assert "已取消" in err.decode()
     assert "Traceback" not in err.decode()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
-        time.sleep(0.05)
-    assert not [w for w in workers if _alive(w)]
-    assert copy.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [copy.name]
+    assert _left(workers) == []
+    assert (tmp_path / master.name).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [master.name]
