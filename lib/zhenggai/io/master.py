@@ -6,16 +6,22 @@ A save never leaves a half-written master. In order:
    ``~$name`` / ``.~lock.name#`` exist *and* the file cannot be locked), naming
    the holder;
 2. take our own lock file beside the master, so two runs never interleave;
-3. back the master up into 备份/ (keeping the newest N);
-4. write a temp file in the same folder, fsync, re-read it with calamine and
-   check every changed cell. The temp file is written by patching only the
-   sheet XML that changes (:mod:`zhenggai.io.xlsx_patch`: seconds and little memory
-   on a 50,000-row master, nothing else in the file touched); what the patch
-   cannot do (new sheets or columns, charts …) goes through openpyxl;
+3. back the master up into 备份/ (keeping the newest N), copied in the
+   background while the command works (:class:`~zhenggai.io.backups.PendingBackup`);
+4. write a temp file in the same folder, fsync, and check it. The temp file
+   is written by patching only the sheet XML that changes
+   (:mod:`zhenggai.io.xlsx_patch`: seconds and little memory on a 100,000-row
+   master, nothing else in the file touched) and checked by streaming only
+   the parts the patch rewrote (:func:`~zhenggai.io.verify.verify_patched`);
+   what the patch cannot do (new sheets or columns, charts …) goes through
+   openpyxl and is re-read with calamine;
 5. compare the parts of the old and new file: if openpyxl would drop pictures,
    shapes, VBA or x14 extensions, keep the master and write the result beside
-   it instead, saying why;
+   it instead, saying why (members the patch copied are not read again);
 6. ``os.replace`` the master with the temp file, keeping its file mode.
+
+The temp file and a backup not needed are removed on every way out,
+KeyboardInterrupt included; what a killed run left is removed by the next.
 
 Example:
     >>> with OpenpyxlMaster.open(path, op="汇总") as master:      # doctest: +SKIP
@@ -31,7 +37,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
@@ -39,21 +45,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import clock
 from ..core.changes import ChangeSet, Planned
-from ..core.errors import SaveError, WorkbookError
+from ..core.errors import SaveError, WorkbookError, ZhenggaiError
 from ..core.grid import Grid
 from ..core.ledger import Ledger, load_ledger, plan_and_write, settings_of
 from ..core.logs import LogSheet, Record
 from ..core.settings import Settings
 from ..core.sheets import CHANGES, SHEETS
-from ..core.text import Value, canonical
-from .backups import Taken, fsync_dir, glob_escape, take_backup
+from .backups import PendingBackup, Taken, fsync_dir, glob_escape, remove_stale
 from .calamine import CalamineBook, open_book
 from .files import check_writable, describe
 from .lock import MasterLock, check_not_open
 from .output import writing
-from .parts import inventory, lost_parts
-from .style import add_column, fill, storable, style_header, write_table, write_value
-from .xlsx_patch import Patched, Unsupported, patch, without_blank_tail
+from .parts import Census, inventory, lost_parts
+from .style import add_column, fill, style_header, write_table, write_value
+from .verify import expected_cells, verify_patched, verify_read_back
+from .xlsx_patch import Patched, Unsupported, patch
 
 P = TypeVar("P", bound=Planned)
 
@@ -150,6 +156,8 @@ class OpenpyxlMaster:
         self._wb: Workbook | None = None
         self._book: CalamineBook | None = None
         self._changes = ChangeSet()
+        self._pending: PendingBackup | None = None
+        self._census: Census | None = None  # the parts of the master, counted with its backup
 
     @property
     def source(self) -> CalamineBook:
@@ -203,8 +211,45 @@ class OpenpyxlMaster:
                     f"无法在台账所在文件夹“{path.parent}”创建锁文件（{describe(exc)}），台账未改动。"
                     "请检查文件夹的写入权限和磁盘空间。"
                 ) from exc
-            _remove_stale_temps(path)
-            yield cls(path, op=op, settings=settings, engine=engine, note_backup=note_backup)
+            master = cls(path, op=op, settings=settings, engine=engine, note_backup=note_backup)
+            stack.callback(master._discard_backup)
+            master._start_backup()
+            yield master
+
+    def _start_backup(self) -> None:
+        """Start copying the backup in the background, after removing what killed runs left.
+
+        The folder comes from the master's 设置; when they cannot be read here
+        (the command will say why), the save backs up synchronously.
+        """
+        remove_stale(self.path)
+        try:
+            s = self.settings if self._settings_given else settings_of(self.source)
+        except ZhenggaiError:
+            return
+        folder = self.path.parent / s.backup_folder
+        remove_stale(self.path, folder)
+        self._pending = PendingBackup(self.path, folder, op=self.op, keep=s.backups_kept)
+
+    def _discard_backup(self) -> None:
+        if self._pending is not None:
+            self._pending.discard()
+            self._pending = None
+
+    def _take_backup(self) -> Taken:
+        """The backup of the master as it was when locked, in the folder the settings name."""
+        s = self.settings
+        folder = self.path.parent / s.backup_folder
+        pending, self._pending = self._pending, None
+        if pending is None or pending.folder != folder:
+            if pending is not None:
+                pending.discard()
+            pending = PendingBackup(
+                self.path, folder, op=self.op, keep=s.backups_kept, background=False
+            )
+        taken = pending.take()
+        self._census = pending.census
+        return taken
 
     @property
     def workbook(self) -> Workbook:
@@ -270,19 +315,23 @@ class OpenpyxlMaster:
         If saving would lose parts of the workbook, the result is written
         beside the master instead. Every filesystem error becomes a
         :class:`~zhenggai.core.errors.SaveError` saying the master is unchanged.
+        On every way out (KeyboardInterrupt too) the temp file is removed, and
+        the backup unless the master was replaced.
         """
-        s = self.settings
         tmp = self.path.parent / f".~{self.path.stem}.{os.getpid()}.tmp{self.path.suffix}"
         changes, self._changes = self._changes, ChangeSet()
-        taken = take_backup(
-            self.path, self.path.parent / s.backup_folder, op=self.op, keep=s.backups_kept
-        )
+        self._book = None
+        taken: Taken | None = None
         done = False
         try:
+            taken = self._take_backup()
             if self.note_backup:
                 changes.extend(self._backup_record(taken))
-            engine, fallback = self._write_temp(tmp, changes)
-            lost = lost_parts(inventory(self.base or self.path), inventory(tmp))
+            engine, fallback, counted = self._write_temp(tmp, changes)
+            base = self.base or self.path
+            before = self._census if base == self.path and self._census else Census.take(base)
+            after = Census.take(tmp, known=before, counted=counted)
+            lost = lost_parts(before.totals(), after.totals())
             if lost:
                 return self._beside(tmp, lost, engine, fallback)
             self._replace(tmp)
@@ -295,12 +344,19 @@ class OpenpyxlMaster:
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            if not done:  # the master did not change: the copy taken for it is not a backup
+            if not done and taken is not None:  # the master did not change: not a backup
                 with contextlib.suppress(OSError):
                     taken.path.unlink()
 
-    def _write_temp(self, tmp: Path, changes: ChangeSet) -> tuple[str, str]:
-        """Write the new master to *tmp*, fsynced and read back; (engine, why openpyxl)."""
+    def _write_temp(
+        self, tmp: Path, changes: ChangeSet
+    ) -> tuple[str, str, dict[str, dict[str, int]]]:
+        """Write the new master to *tmp*, fsynced and checked.
+
+        Returns:
+            The engine, why openpyxl wrote it (when it did), and the marks of
+            :mod:`zhenggai.io.parts` counted while checking (member -> counts).
+        """
         engine, fallback = "openpyxl", ""
         patched: Patched | None = None
         if self.engine != "openpyxl" and self._wb is None:
@@ -319,8 +375,11 @@ class OpenpyxlMaster:
             names = self.workbook.sheetnames
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _verify(tmp, names, _expected(changes, appended))
-        return engine, fallback
+        expected = expected_cells(changes, appended)
+        if patched is not None:
+            return engine, fallback, verify_patched(tmp, self.base or self.path, names, expected)
+        verify_read_back(tmp, names, expected)
+        return engine, fallback, {}
 
     def _beside(self, tmp: Path, lost: list[str], engine: str, fallback: str) -> SaveResult:
         beside = self.path.with_name(f"{self.path.stem}.{self.op}结果{self.path.suffix}")
@@ -364,68 +423,12 @@ def backup_op(op: str) -> str:
     return f"{op}前备份"
 
 
-def _verify(tmp: Path, sheet_names: list[str], expected: dict[tuple[str, int, int], str]) -> None:
-    """Re-read *tmp* with calamine: the sheets in order, and every *expected* cell."""
-    book = open_book(tmp, accept=("xlsx", "xlsm"), trusted=True)
-    if book.sheet_names != sheet_names:
-        raise WorkbookError("保存校验失败：工作表与预期不一致，台账未改动。")
-    for (sheet, row, col), want in expected.items():
-        grid = book.grid(sheet)
-        got: Any = (
-            grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
-        )
-        if canonical(got) != want:
-            raise WorkbookError(
-                f"保存校验失败：{sheet} 第{row}行第{col}列读回的值与写入的不同，台账未改动。"
-            )
-
-
-def _read_back(value: Value) -> str:
-    """What a cell written with *value* reads back as, in canonical form."""
-    return canonical(storable(value) if isinstance(value, str) else value)
-
-
-def _expected(changes: ChangeSet, appended: dict[str, int]) -> dict[tuple[str, int, int], str]:
-    """The cells a saved file must read back: new column headers, every edit (the last
-    write of a cell wins) and each sheet's last appended row, which starts at *appended*."""
-    expected = {(c.sheet, c.row, c.col): _read_back(c.header) for c in changes.columns}
-    expected |= {(e.sheet, e.row, e.col): _read_back(e.value) for e in changes.edits}
-    rows_by_sheet: dict[str, list[list[Value]]] = {}
-    for name, rows in changes.appends:
-        rows_by_sheet.setdefault(name, []).extend(without_blank_tail(rows))
-    for name, rows in rows_by_sheet.items():
-        if rows and name in appended:
-            expected[(name, appended[name] + len(rows) - 1, 1)] = _read_back(rows[-1][0])
-    return expected
-
-
 def last_used_row(ws: Worksheet) -> int:
     """The last row holding a value (formatted empty rows below do not count)."""
     for r in range(ws.max_row, 0, -1):
         if any(c.value not in (None, "") for c in ws[r]):
             return r
     return 0
-
-
-def _remove_stale_temps(path: Path) -> None:
-    # Temp files of runs that were killed: their pid is in the name.
-    for tmp in path.parent.glob(f".~{glob_escape(path.stem)}.*.tmp{path.suffix}"):
-        pid = tmp.name.split(".")[-3] if tmp.name.count(".") >= 3 else ""
-        if pid.isdigit() and not _pid_alive(int(pid)):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def save_new(wb: Workbook, path: Path) -> None:
