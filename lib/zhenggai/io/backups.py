@@ -108,10 +108,12 @@ class PendingBackup:
     """A backup of *path* into *folder*, copied and verified in a background thread.
 
     Start it when the master is locked (nothing changes the master until the
-    save); :meth:`take` waits for it and gives it its real name just before the
-    save needs it; :meth:`discard` drops it when the command ends without
-    saving. Until :meth:`take`, the copy is only a ``.part`` file (with the pid
-    in its name, so :func:`remove_stale` knows a dead run's from a live one).
+    save); :meth:`ready` waits for it (the save needs its sha256 for 变更记录),
+    :meth:`commit` gives it its real name just before the master is replaced,
+    and :meth:`discard` drops it when the master is not replaced after all.
+    Until :meth:`commit`, the copy is only a ``.part`` file (with the pid in
+    its name, so :func:`remove_stale` knows a dead run's from a live one): a
+    run killed before the replace leaves no backup that looks real.
     The thread also counts the master's parts (:attr:`census`) for the save's
     parts check.
 
@@ -130,6 +132,8 @@ class PendingBackup:
         self._sha = ""
         self._error: BaseException | None = None
         self.census: Census | None = None
+        self._made = False  # the folder was made for this backup
+        self._committed = False
         self._thread: threading.Thread | None = None
         if background:
             self._thread = threading.Thread(target=self._copy, name="zhenggai-backup", daemon=True)
@@ -139,12 +143,14 @@ class PendingBackup:
 
     def _copy(self) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
             sha = _copy(self.path, self.part, self._cancel)
             verify_backup(self.part, sha256=sha, size=self.path.stat().st_size)
             self._sha = sha
             self.census = Census.take(self.part)
-        except BaseException as exc:  # handed to take(); the thread itself never fails
+        except BaseException as exc:  # handed to ready(); the thread itself never fails
             self._error = exc
             with contextlib.suppress(OSError):
                 self.part.unlink()
@@ -153,37 +159,58 @@ class PendingBackup:
         if self._thread is not None:
             self._thread.join()
 
-    def take(self) -> Taken:
-        """Wait for the copy and name it: the backup of the master as it was when locked.
+    def ready(self) -> Taken:
+        """Wait for the copy: the backup as it will be named, and the sha256 of its bytes.
 
         Raises:
             SaveError: the copy could not be written or does not verify; the
                 master has not been changed.
         """
         self._join()
-        try:
-            if self._error is not None:
-                raise self._error
-            os.replace(self.part, self.target)
-            with contextlib.suppress(OSError):
-                fsync_dir(self.folder)
-        except (OSError, WorkbookError) as exc:
+        if self._error is not None:
             with contextlib.suppress(OSError):
                 self.part.unlink()
-            why = describe(exc) if isinstance(exc, OSError) else str(exc)
-            raise SaveError(
-                f"无法在“{self.folder}”写入台账的备份（{why}），台账未改动。"
-                "请检查磁盘空间和文件夹的写入权限后重新运行。"
-            ) from exc
-        _prune(self.path, self.folder, self.keep)
+            raise self._failed(self._error)
         return Taken(self.target, self._sha)
 
+    def commit(self) -> Taken:
+        """Give the verified copy its real name (just before the master is replaced).
+
+        Raises:
+            SaveError: the rename failed; the master has not been changed.
+        """
+        taken = self.ready()
+        try:
+            os.replace(self.part, self.target)
+        except OSError as exc:
+            raise self._failed(exc) from exc
+        self._committed = True
+        with contextlib.suppress(OSError):
+            fsync_dir(self.folder)
+        _prune(self.path, self.folder, self.keep)
+        return taken
+
+    def _failed(self, exc: BaseException) -> BaseException:
+        if not isinstance(exc, OSError | WorkbookError):
+            return exc  # not a file error (a bug, an interrupt): as it is
+        why = describe(exc) if isinstance(exc, OSError) else str(exc)
+        error = SaveError(
+            f"无法在“{self.folder}”写入台账的备份（{why}），台账未改动。"
+            "请检查磁盘空间和文件夹的写入权限后重新运行。"
+        )
+        error.__cause__ = exc
+        return error
+
     def discard(self) -> None:
-        """Stop the copy and remove what it wrote (a named backup is the caller's to remove)."""
+        """Stop the copy and remove what it wrote, the named backup too: the master did not change."""
         self._cancel.set()
         self._join()
-        with contextlib.suppress(OSError):
-            self.part.unlink()
+        for file in (self.part, self.target) if self._committed else (self.part,):
+            with contextlib.suppress(OSError):
+                file.unlink()
+        if self._made:  # a dry run leaves no empty 备份 folder behind
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()
 
 
 def take_backup(path: Path, folder: Path, *, op: str, keep: int = 20) -> Taken:
@@ -193,7 +220,7 @@ def take_backup(path: Path, folder: Path, *, op: str, keep: int = 20) -> Taken:
         SaveError: the copy could not be written or does not verify; the
             master has not been changed.
     """
-    return PendingBackup(path, folder, op=op, keep=keep, background=False).take()
+    return PendingBackup(path, folder, op=op, keep=keep, background=False).commit()
 
 
 def remove_stale(path: Path, folder: Path | None = None) -> None:

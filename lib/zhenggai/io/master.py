@@ -157,7 +157,6 @@ class OpenpyxlMaster:
         self._book: CalamineBook | None = None
         self._changes = ChangeSet()
         self._pending: PendingBackup | None = None
-        self._census: Census | None = None  # the parts of the master, counted with its backup
 
     @property
     def source(self) -> CalamineBook:
@@ -236,7 +235,7 @@ class OpenpyxlMaster:
             self._pending.discard()
             self._pending = None
 
-    def _take_backup(self) -> Taken:
+    def _claim_backup(self) -> PendingBackup:
         """The backup of the master as it was when locked, in the folder the settings name."""
         s = self.settings
         folder = self.path.parent / s.backup_folder
@@ -247,9 +246,7 @@ class OpenpyxlMaster:
             pending = PendingBackup(
                 self.path, folder, op=self.op, keep=s.backups_kept, background=False
             )
-        taken = pending.take()
-        self._census = pending.census
-        return taken
+        return pending
 
     @property
     def workbook(self) -> Workbook:
@@ -321,19 +318,21 @@ class OpenpyxlMaster:
         tmp = self.path.parent / f".~{self.path.stem}.{os.getpid()}.tmp{self.path.suffix}"
         changes, self._changes = self._changes, ChangeSet()
         self._book = None
-        taken: Taken | None = None
+        pending = self._claim_backup()
         done = False
         try:
-            taken = self._take_backup()
+            taken = pending.ready()
             if self.note_backup:
                 changes.extend(self._backup_record(taken))
             engine, fallback, counted = self._write_temp(tmp, changes)
             base = self.base or self.path
-            before = self._census if base == self.path and self._census else Census.take(base)
+            mine = pending.census if base == self.path else None
+            before = mine or Census.take(base)
             after = Census.take(tmp, known=before, counted=counted)
             lost = lost_parts(before.totals(), after.totals())
             if lost:
                 return self._beside(tmp, lost, engine, fallback)
+            pending.commit()
             self._replace(tmp)
             done = True
             return SaveResult(self.path, True, taken.path, "", engine, fallback)
@@ -344,9 +343,8 @@ class OpenpyxlMaster:
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            if not done and taken is not None:  # the master did not change: not a backup
-                with contextlib.suppress(OSError):
-                    taken.path.unlink()
+            if not done:  # the master did not change: the copy is not a backup
+                pending.discard()
 
     def _write_temp(
         self, tmp: Path, changes: ChangeSet

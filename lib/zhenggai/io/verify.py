@@ -263,7 +263,7 @@ class _Rows:
             pos = region.find(b"<row", pos + len(fragment))
 
     def _check(self, number: int, fragment: bytes | None) -> None:
-        cells = _cells(fragment, number) if fragment is not None else {}
+        cells = _cells(fragment, self.sheet, number) if fragment is not None else {}
         for col, want in self.wanted[number].items():
             if not self._holds(cells.get(col), want):
                 raise _mismatch(self.sheet, number, col)
@@ -330,7 +330,7 @@ class Cell:
         self.t, self.s, self.v, self.text = t, s, "", ""
 
 
-def _cells(fragment: bytes, number: int) -> dict[int, Cell]:
+def _cells(fragment: bytes, sheet: str, number: int) -> dict[int, Cell]:
     """The cells of one ``<row>`` element, by 1-based column."""
     cells: dict[int, Cell] = {}
     path: list[str] = []
@@ -341,7 +341,7 @@ def _cells(fragment: bytes, number: int) -> dict[int, Cell]:
         if name == "c":
             m = _REF.fullmatch(attrs.get("r", ""))
             if m is None or int(m.group(2)) != number:
-                raise _failed(f"第{number}行有不在本行的单元格")
+                raise _failed(f"{sheet} 第{number}行有不在本行的单元格")
             cell = Cell(attrs.get("t", ""), int(attrs.get("s", "0") or 0))
             cells[column_index_from_string(m.group(1))] = cell
             current[:] = [cell]
@@ -364,7 +364,7 @@ def _cells(fragment: bytes, number: int) -> dict[int, Cell]:
     try:
         p.Parse(fragment, True)
     except (expat.ExpatError, ValueError) as exc:
-        raise _failed(f"第{number}行无法读回") from exc
+        raise _failed(f"{sheet} 第{number}行无法读回") from exc
     return cells
 
 
