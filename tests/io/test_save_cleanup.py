@@ -32,7 +32,8 @@ def _sha(path: Path) -> str:
 def _left(folder: Path) -> list[str]:
     """Everything a save may leave: temp files, lock files, backups and their parts."""
     names = [p.name for p in folder.glob(".~*")] + [p.name for p in folder.glob("~zhenggai*")]
-    return sorted(names + [p.name for p in (folder / "备份").glob("*")] * (folder / "备份").exists())
+    backup = folder / "备份"
+    return sorted(names + ([p.name for p in backup.iterdir()] if backup.exists() else []))
 
 
 def _edit() -> ChangeSet:
