@@ -43,7 +43,7 @@ VALUES: list[tuple[int, int, object]] = [
     (9, 14, datetime(2026, 11, 30, 9, 15, 42)),
     (10, 13, 42),
     (11, 13, -3.25),
-    (12, 13, 12345678901234),
+    (12, 13, 12345678901234567),  # beyond 2**53: compared exactly
     (13, 13, True),
     (14, 13, False),
     (15, 13, ""),
@@ -82,7 +82,9 @@ def test_every_value_type_is_accepted_and_reads_back_as_written(patched):
     assert grid[1][12] == "a<b & \"c\" > 'd'"
     assert grid[2][12] == "_x000D_ stays as typed, _x005F_ too"
     assert grid[7][13] == date(2026, 11, 30)
-    assert grid[11][12] == 12345678901234
+    assert grid[11][12] == float(
+        12345678901234567
+    )  # calamine reads a float; the file has every digit
     assert grid[12][12] is True and grid[13][12] is False
     assert grid[14][12] is None and grid[15][12] is None
 
@@ -158,6 +160,7 @@ WRONG_WRITES: dict[str, Callable[[bytes], bytes]] = {
     "date one day off": _sub(_cell(8, "N"), lambda c: c.replace(b"<v>46356", b"<v>46357")),
     "date without its date format": _sub(_cell(8, "N"), lambda c: re.sub(rb' s="\d+"', b"", c)),
     "number changed": _sub(_cell(10, "M"), lambda c: c.replace(b"<v>42</v>", b"<v>43</v>")),
+    "big number off by one": _sub(_cell(12, "M"), lambda c: c.replace(b"4567<", b"4568<")),
     "number written as text": _sub(
         _cell(11, "M"),
         lambda c: b'<c r="M11" t="inlineStr"><is><t>-3.25</t></is></c>',
@@ -180,8 +183,9 @@ WRONG_WRITES: dict[str, Callable[[bytes], bytes]] = {
 def test_a_wrong_write_is_refused(patched, wrong):
     base, out, changes, appended = patched
     rewrite_zip(out, {LEDGER_PART: WRONG_WRITES[wrong]})
-    with pytest.raises(WorkbookError, match=r"^保存校验失败：.*台账未改动。$"):
+    with pytest.raises(WorkbookError, match=r"^保存校验失败：.*台账未改动。$") as info:
         _check(base, out, changes, appended)
+    assert str(info.value).count("保存校验失败") == 1
 
 
 def test_the_last_appended_row_is_checked(patched):

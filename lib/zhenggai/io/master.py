@@ -224,7 +224,7 @@ class OpenpyxlMaster:
         remove_stale(self.path)
         try:
             s = self.settings if self._settings_given else settings_of(self.source)
-        except ZhenggaiError:
+        except (ZhenggaiError, OSError):
             return
         folder = self.path.parent / s.backup_folder
         remove_stale(self.path, folder)

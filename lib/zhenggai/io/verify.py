@@ -142,22 +142,26 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, rows: _Rows) -> dict[str
     """Decompress member *info* 1 MB at a time through expat, the mark counters and *rows*."""
     parser = new_parser(info.filename)
     counters = mark_counters(info.filename)
-    try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(CHUNK):
-                parser.Parse(chunk, False)
-                for counter in counters.values():
-                    counter.feed(chunk)
-                rows.feed(chunk)
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise _failed(
-            f"{info.filename} 不是完整的 XML（第{exc.lineno}行：{expat.ErrorString(exc.code)}）"
-        ) from exc
-    except WorkbookError as exc:  # a DOCTYPE or another encoding, from new_parser
-        raise _failed(f"{info.filename} 无法读回（{exc}）") from exc
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            _parse(parser, chunk, info.filename)
+            for counter in counters.values():
+                counter.feed(chunk)
+            rows.feed(chunk)
+    _parse(parser, b"", info.filename, final=True)
     rows.close()
     return {label: c.count for label, c in counters.items()}
+
+
+def _parse(parser: expat.XMLParserType, chunk: bytes, part: str, *, final: bool = False) -> None:
+    try:
+        parser.Parse(chunk, final)
+    except expat.ExpatError as exc:
+        raise _failed(
+            f"{part} 不是完整的 XML（第{exc.lineno}行：{expat.ErrorString(exc.code)}）"
+        ) from exc
+    except WorkbookError as exc:  # a DOCTYPE or another encoding, from new_parser
+        raise _failed(f"{part} 无法读回（{exc}）") from exc
 
 
 class _Styles:
@@ -288,6 +292,8 @@ class _Rows:
             return math.isclose(number, serial, rel_tol=0, abs_tol=1e-9) and self.styles.is_date(
                 cell.s
             )
+        if isinstance(want, int) and cell.v.strip().lstrip("-").isdigit():
+            number = int(cell.v)  # exact beyond 2**53, where floats are not
         return number == want and not self.styles.is_date(cell.s)
 
     def _text(self, cell: Cell) -> str:
