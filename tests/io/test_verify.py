@@ -188,12 +188,15 @@ def test_a_wrong_write_is_refused(patched, wrong):
     assert str(info.value).count("保存校验失败") == 1
 
 
-def test_the_last_appended_row_is_checked(patched):
+@pytest.mark.parametrize(
+    ("old", "new", "col"), [("2026-11-28 10:00", "2026-11-28 10:01", 1), ("办公室", "人事科", 3)]
+)
+def test_every_appended_cell_is_checked(patched, old, new, col):
     base, out, changes, appended = patched
     part = sheet_parts_of(out)["变更记录"]
     row = appended["变更记录"]
-    rewrite_zip(out, {part: lambda xml: xml.replace(b"2026-11-28 10:00", b"2026-11-28 10:01")})
-    with pytest.raises(WorkbookError, match=f"变更记录 第{row}行第1列"):
+    rewrite_zip(out, {part: lambda xml: xml.replace(old.encode(), new.encode())})
+    with pytest.raises(WorkbookError, match=f"变更记录 第{row}行第{col}列"):
         _check(base, out, changes, appended)
 
 

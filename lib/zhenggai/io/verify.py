@@ -62,7 +62,8 @@ def _failed(what: str) -> WorkbookError:
 
 def expected_cells(changes: ChangeSet, appended: Mapping[str, int]) -> dict[Key, Value]:
     """The cells a saved file must hold: new column headers, every edit (the last
-    write of a cell wins) and each sheet's last appended row, which starts at *appended*.
+    write of a cell wins) and every value of the rows appended to a sheet, which
+    start at row *appended[sheet]*.
 
     Text is given as the workbook holds it (:func:`~zhenggai.io.style.storable`).
     """
@@ -72,8 +73,9 @@ def expected_cells(changes: ChangeSet, appended: Mapping[str, int]) -> dict[Key,
     for name, rows in changes.appends:
         rows_by_sheet.setdefault(name, []).extend(without_blank_tail(rows))
     for name, rows in rows_by_sheet.items():
-        if rows and name in appended:
-            expected[(name, appended[name] + len(rows) - 1, 1)] = _stored(rows[-1][0])
+        for r, values in enumerate(rows, start=appended.get(name, 0)):
+            if name in appended:
+                expected |= {(name, r, c): _stored(v) for c, v in enumerate(values, start=1)}
     return expected
 
 
