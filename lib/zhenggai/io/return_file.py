@@ -177,7 +177,9 @@ def read_return(path: Path, *, root: Path | None = None, now: datetime | None = 
     *now* (the run's clock, naive local) bounds the save time the file claims.
     """
     name = path.relative_to(root).as_posix() if root is not None else path.name
-    ret = ReturnFile(path, name, "", datetime.now(UTC).replace(microsecond=0))
+    # until a save time is read: the run's time, the same for every file of the run
+    # (a clock read here made a run's output depend on how long reading took)
+    ret = ReturnFile(path, name, "", (now or datetime.now()).astimezone(UTC).replace(microsecond=0))
     try:
         ret.mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
         data = read_file(path)

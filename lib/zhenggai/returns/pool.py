@@ -345,7 +345,7 @@ def _one_by_one(
 def _died(path: Path, job: _Job) -> Outcome:
     """The outcome of a file whose worker died while reading or checking it."""
     name = path.relative_to(job.root).as_posix() if job.root is not None else path.name
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = job.now.astimezone(UTC).replace(microsecond=0)  # as read_return would give
     checked = _refuse(CheckedReturn(name, path, "", now), "读取进程意外退出")
     return Outcome(name, path, "", now, checked)
 
