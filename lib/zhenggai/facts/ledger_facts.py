@@ -27,7 +27,7 @@ from datetime import date
 from ..core.ledger import Ledger
 from ..core.problems import Problem
 from .evidence import EvidenceFacts, evidence_facts
-from .measures import Category, group_ledger, measure_key
+from .measures import Category, grouped
 from .punctuality import BatchReturns, latest_batch
 from .stats import Counts, UnitStats, count
 from .tiers import ItemTier, Tier, classify
@@ -92,8 +92,7 @@ def derive(ledger: Ledger, *, today: date) -> LedgerFacts:
         SettingsError: 设置 整改起始日期 is filled but not a date.
     """
     items = classify(ledger, today=today)
-    categories, grouping = group_ledger(ledger.table, names={f.key: f.name for f in ledger.spec})
-    keys = {row.number: measure_key(row) for row in ledger.table}
+    categories, grouping, keys = grouped(ledger.table, names={f.key: f.name for f in ledger.spec})
     counts = count(
         items,
         measure_key=lambda item: keys[item.row],
