@@ -46,6 +46,12 @@ def plain(text: str) -> str:
     >>> plain("一是健全制度；二是每季度开展检查。")
     '健全制度；每季度开展检查。'
     """
+    return _plain(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(text: str) -> str:
+    # Pure, and called for every unit's note and measure, several times each: once per text.
     text = flatten(text)
     return _INNER_ORDINAL.sub(lambda m: m[1] if m[1].strip() else "", text).strip()
 
