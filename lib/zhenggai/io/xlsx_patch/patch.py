@@ -52,6 +52,7 @@ from ..xmlparts import sheet_parts
 from .charts import add_content_types, place_drawing, redraw
 from .docparts import first_header, recalc_on_load, stamp_modified
 from .links import hyperlinks_xml, place_hyperlinks, relinked
+from .rows import row_cells
 from .styles import Styles, Unsupported, cell_xml, edited_cell
 
 __all__ = ["Patched", "Unsupported", "patch", "stamp_modified", "without_blank_tail"]
@@ -340,12 +341,7 @@ def _new_rows(
 
 
 def _edit_row(m: _Row, number: int, edits: dict[int, list[CellEdit]], styles: Styles) -> bytes:
-    cells: dict[int, bytes] = {}
-    for c in _CELL.finditer(m.inner or b""):
-        ref = _CELL_REF.search(c.group(1))
-        if ref is None or int(ref.group(2)) != number:
-            raise Unsupported(f"第{number}行的单元格没有位置")
-        cells[column_index_from_string(ref.group(1).decode())] = c.group(0)
+    cells = row_cells(m.inner or b"", number)
     for col, e in edits.items():
         old = cells.get(col, b"")
         if (b't="shared"' in old and b"ref=" in old) or b't="array"' in old:
