@@ -44,6 +44,7 @@ __all__ = [
     "ONGOING",
     "STATUSES",
     "Category",
+    "Grouped",
     "Measure",
     "UnitProgress",
     "group_ledger",
@@ -266,14 +267,47 @@ def group_ledger(
         The categories in ledger order, and the problems met: rows left out
         because a required text is empty, statuses outside the vocabulary.
     """
-    categories, problems, _ = grouped(table, names=names)
-    return categories, problems
+    g = grouped(table, names=names)
+    return g.categories(), g.problems
 
 
-def grouped(
-    table: Table, *, names: dict[str, str] | None = None
-) -> tuple[list[Category], list[Problem], dict[int, tuple[str, ...]]]:
-    """:func:`group_ledger`, and the :func:`measure_key` of every row by row number."""
+_Order = dict[str, tuple[str, dict[str, str], dict[tuple[str, str], list[Row]]]]
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """The rows grouped as :func:`group_ledger` groups them, the measures built on demand.
+
+    Attributes:
+        problems: as :func:`group_ledger` returns them.
+        keys: the :func:`measure_key` of every row, by row number.
+        findings: how many findings (distinct 存在问题 per category) there are.
+    """
+
+    problems: list[Problem]
+    keys: dict[int, tuple[str, ...]]
+    findings: int
+    order: _Order
+    texts: _Texts
+
+    def categories(self) -> list[Category]:
+        """The categories, their findings and measures (see :func:`group_ledger`)."""
+        return [
+            Category(
+                number,
+                name,
+                tuple(findings.values()),
+                tuple(
+                    _measure(name, findings[f], rows, self.texts)
+                    for (f, _), rows in measures.items()
+                ),
+            )
+            for number, (name, findings, measures) in enumerate(self.order.values(), start=1)
+        ]
+
+
+def grouped(table: Table, *, names: dict[str, str] | None = None) -> Grouped:
+    """:func:`group_ledger` in one pass over the rows, the measures built when asked for."""
     names = {
         "category": "问题类别",
         "problem": "存在问题",
@@ -284,7 +318,7 @@ def grouped(
     problems: list[Problem] = []
     keys: dict[int, tuple[str, ...]] = {}
     # category key -> (name, finding key -> text, measure key -> rows)
-    order: dict[str, tuple[str, dict[str, str], dict[tuple[str, str], list[Row]]]] = {}
+    order: _Order = {}
     for row in table.rows:
         flat = {k: texts.flat(row.text(k)) for k in ("category", "problem", "measure")}
         category, ckey = texts.heading(flat["category"])
@@ -302,16 +336,8 @@ def grouped(
         _, findings, measures = order.setdefault(ckey, (category, {}, {}))
         findings.setdefault(fkey, finding)
         measures.setdefault((fkey, mkey), []).append(row)
-    categories = [
-        Category(
-            number,
-            name,
-            tuple(findings.values()),
-            tuple(_measure(name, findings[f], rows, texts) for (f, _), rows in measures.items()),
-        )
-        for number, (name, findings, measures) in enumerate(order.values(), start=1)
-    ]
-    return categories, problems, keys
+    findings_count = sum(len(findings) for _, findings, _ in order.values())
+    return Grouped(problems, keys, findings_count, order, texts)
 
 
 def _measure(category: str, finding: str, rows: list[Row], texts: _Texts) -> Measure:
