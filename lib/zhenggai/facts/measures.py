@@ -35,7 +35,7 @@ from datetime import date
 
 from ..core.grid import Row, Table
 from ..core.problems import Code, Problem
-from ..core.text import cn_date, flatten, to_date
+from ..core.text import cn_date, flatten, is_clean, to_date
 
 __all__ = [
     "DONE",
@@ -220,6 +220,8 @@ class _Texts:
     def flat(self, text: str) -> str:
         if not text:
             return ""
+        if "\n" not in text and is_clean(text):
+            return text  # what flatten returns for clean one-line text, without the cache
         got = self._flat.get(text)
         if got is None:
             got = self._flat[text] = flatten(text)
