@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -156,3 +157,57 @@ def test_an_unknown_english_message_is_quoted_without_doubling_the_full_stop():
     from zhenggai.documents.wording import syntax_message
 
     assert syntax_message("something odd happened.") == "（something odd happened）。"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "m.__class__",
+        "m.__dataclass_fields__",
+        "m._hidden",
+        "m.units.__class__",
+        "m.method.__func__",
+        "m.method.__globals__",
+    ],
+)
+def test_the_documents_data_keeps_its_internals_from_templates(expression):
+    """The fast check for dataclass instances refuses what jinja2's sandbox refuses."""
+    from dataclasses import dataclass
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    @dataclass(frozen=True)
+    class M:
+        text: str
+        units: tuple[str, ...]
+        _hidden: str = "秘密"
+
+        def method(self) -> str:
+            return self.text
+
+    m = M("措施", ("甲", "乙"))
+    with pytest.raises(TemplateError):
+        render_paragraphs(Wording("恶意模板", "{{ " + expression + " }}"), {"m": m})
+    with pytest.raises(jinja2.exceptions.TemplateRuntimeError):  # jinja2's own sandbox agrees
+        SandboxedEnvironment(undefined=jinja2.StrictUndefined).from_string(
+            "{{ " + expression + " }}"
+        ).render(m=m)
+
+
+def test_the_documents_data_reads_as_before_in_templates():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class M:
+        text: str
+        units: tuple[str, ...]
+
+        @property
+        def first(self) -> str:
+            return self.units[0]
+
+    m = M("措施", ("甲", "乙"))
+    paras = render_paragraphs(
+        Wording("模板", "{{ m.text }}{{ m.first }}{{ m.units|length }}"), {"m": m}
+    )
+    assert [p.text for p in paras] == ["措施甲2"]

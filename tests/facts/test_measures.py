@@ -117,3 +117,124 @@ def test_grouping_keeps_every_row_and_keys_agree(rows):
     assert sum(len(m.rows) for m in measures) == len(rows)
     # the counting key groups rows exactly as the report does
     assert len({measure_key(r) for r in t.rows}) == len(measures)
+
+
+# --- the cached grouping equals the plain one, row by row ---------------------------
+
+
+def _reference(t):
+    """group_ledger as it was written before its texts were cached: every text worked out
+    from the row with the plain functions (flatten, text_key, the ordinal rule)."""
+    from zhenggai.core.text import flatten
+    from zhenggai.facts import measures as m
+
+    problems, order = [], {}
+    for r in t.rows:
+        missing = [k for k in ("category", "problem", "measure") if not flatten(r.text(k))]
+        if missing:
+            problems += [(k, r.number) for k in missing]
+            continue
+        category = m._strip_ordinal(flatten(r.text("category")))
+        finding = m._strip_ordinal(flatten(r.text("problem")))
+        measure = flatten(r.text("measure"))
+        status = flatten(r.text("status"))
+        if status not in m.STATUSES:
+            problems.append(("status", r.number))
+        _, findings, measures = order.setdefault(m._key(category), (category, {}, {}))
+        findings.setdefault(m._key(finding), finding)
+        measures.setdefault((m._key(finding), m._key(measure)), []).append(r)
+    out = []
+    for name, findings, measures in order.values():
+        groups = []
+        for (fkey, _), rows in measures.items():
+            units = tuple(
+                (
+                    x.text("id"),
+                    flatten(x.text("unit")),
+                    flatten(x.text("status")),
+                    flatten(x.text("progress")),
+                    flatten(x.text("evidence")),
+                    x.number,
+                )
+                for x in rows
+            )
+            kinds = dict.fromkeys(flatten(x.text("kind")) for x in rows)
+            deadlines = dict.fromkeys(m._deadline_text(x) for x in rows)
+            groups.append(
+                (
+                    findings[fkey],
+                    flatten(rows[0].text("measure")),
+                    "、".join(k for k in kinds if k),
+                    "、".join(d for d in deadlines if d),
+                    units,
+                )
+            )
+        out.append((name, tuple(findings.values()), groups))
+    return out, problems
+
+
+_MESSY = st.sampled_from(
+    [
+        "甲方面",
+        "一、甲方面",
+        " 甲方面。",
+        "甲\n方面",
+        "一、",
+        "（1）问题一",
+        "问题一；\n整改",
+        "",
+        None,
+        "措施 一",
+        "措施一。",
+        "\u3000措施一",
+        "1.5项措施",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _MESSY,
+            _MESSY,
+            _MESSY,
+            st.sampled_from(["办公室", " 人事科", None]),
+            _STATUSES,
+            st.sampled_from(["年底前", "2026年6月30日", None, "立行立改\n长期坚持"]),
+        ),
+        max_size=20,
+    )
+)
+def test_the_cached_grouping_equals_the_plain_row_by_row_one(rows):
+    grid_rows = []
+    for i, (c, p, m, u, s, d) in enumerate(rows, start=1):
+        grid_rows.append(
+            row(i, category=c, problem=p, measure=m, unit=u, status=s) | {"deadline": d}
+        )
+    t = table(grid_rows)
+    categories, problems = group_ledger(t)
+    got = [
+        (
+            c.name,
+            c.findings,
+            [
+                (
+                    x.finding,
+                    x.text,
+                    x.kind,
+                    x.deadline,
+                    tuple((u.id, u.unit, u.status, u.progress, u.evidence, u.row) for u in x.rows),
+                )
+                for x in c.measures
+            ],
+        )
+        for c in categories
+    ]
+    want, want_problems = _reference(t)
+    assert got == want
+    by_number = {r.number: r for r in t.rows}
+    assert [p.cell for p in problems] == [by_number[n].cell(k) for k, n in want_problems]
+    from zhenggai.facts.measures import grouped
+
+    assert grouped(t).keys == {r.number: measure_key(r) for r in t.rows}

@@ -119,3 +119,72 @@ def test_every_figure_obeys_the_one_rule(rows, basis):
     if basis == "自动":
         assert c.basis is (Basis.MEASURE if c.measures < c.items else Basis.ITEM)
     assert 0 <= t.rate <= 100
+
+
+# --- the one-row shortcut of the tally counts as merge_status does ----------------
+
+
+def _plain_tally(groups):
+    from zhenggai.facts.measures import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, merge_status
+    from zhenggai.facts.tiers import Tier
+
+    counts = {s: 0 for s in (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)}
+    overdue = partly = 0
+    for rows in groups:
+        statuses = [r.status.strip() for r in rows]
+        status = merge_status(statuses)
+        counts[status] += 1
+        overdue += any(r.tier is Tier.OVERDUE for r in rows)
+        partly += status == IN_PROGRESS and NOT_STARTED in statuses
+    return counts, overdue, partly
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    ["已完成", "正在整改", "未启动", "长期坚持", " 已完成", "基本完成", ""]
+                ),
+                st.booleans(),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        max_size=12,
+    )
+)
+def test_the_tally_counts_every_entry_as_merge_status_does(groups):
+    from zhenggai.core.deadline import parse_deadline
+    from zhenggai.facts.stats import _tally
+    from zhenggai.facts.tiers import ItemTier, Tier
+
+    deadline = parse_deadline("2026年6月30日", base_year=2026)
+    rows = [
+        [
+            ItemTier(
+                f"{g}-{i}",
+                "办公室",
+                2,
+                status,
+                "措施",
+                deadline,
+                Tier.OVERDUE if late else Tier.NORMAL,
+                -3 if late else 40,
+                None,
+            )
+            for i, (status, late) in enumerate(group)
+        ]
+        for g, group in enumerate(groups)
+    ]
+    got = _tally("办公室", rows)
+    counts, overdue, partly = _plain_tally(rows)
+    assert (got.total, got.done, got.in_progress, got.not_started, got.ongoing) == (
+        len(rows),
+        counts["已完成"],
+        counts["正在整改"],
+        counts["未启动"],
+        counts["长期坚持"],
+    )
+    assert (got.overdue, got.partly_started) == (overdue, partly)

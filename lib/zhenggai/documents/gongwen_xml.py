@@ -204,9 +204,18 @@ def ppr_flag(ppr: BaseOxmlElement, tag: str, value: str) -> None:
     ppr.insert_element_before(el, *(f"w:{t}" for t in later))
 
 
+_BREAKS = frozenset("\t\r\n")
+
+
 def add_run(paragraph: Paragraph, text: str, font: str, size: float, *, color: str = "") -> None:
     """A run of *text* in *font* and *size* (3号 text condensed to the 28-character line)."""
-    run = paragraph.add_run(text)
+    if text and _BREAKS.isdisjoint(text):
+        # One <w:t>, as python-docx writes text without tabs or line breaks, without its
+        # character-by-character loop (a province's report has ~10^7 characters).
+        run = paragraph.add_run()
+        run._r.add_t(text)
+    else:
+        run = paragraph.add_run(text)
     condense = char_spacing() if size == BODY_PT else 0
     rpr = run._r.get_or_add_rPr()
     set_fonts(rpr, font, size, condense=condense)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ..core.text import clause, cn_date, flatten
 from ..facts.measures import DONE, NOT_STARTED, ONGOING, Measure, UnitProgress
@@ -45,6 +46,12 @@ def plain(text: str) -> str:
     >>> plain("一是健全制度；二是每季度开展检查。")
     '健全制度；每季度开展检查。'
     """
+    return _plain(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(text: str) -> str:
+    # Pure, and called for every unit's note and measure, several times each: once per text.
     text = flatten(text)
     return _INNER_ORDINAL.sub(lambda m: m[1] if m[1].strip() else "", text).strip()
 
@@ -88,6 +95,12 @@ def _reduced(part: str, today: date) -> str:
 
 
 def _restates(part: str, targets: list[str]) -> bool:
+    return _restates_any(part, tuple(targets))
+
+
+@lru_cache(maxsize=1 << 16)
+def _restates_any(part: str, targets: tuple[str, ...]) -> bool:
+    # Pure, and a ledger repeats its progress notes and measures over many units: once each.
     m = _HEAD.match(part)
     rest = m["rest"] if m else part
     return any(covers(rest, t) and covers(t, rest) for t in targets)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -92,7 +93,12 @@ def covers(said: str, claim: str, *, share: float = 0.8) -> bool:
     a, b = _core(said), _core(claim)
     if len(b) < _MIN_CLAUSE or not a:
         return False
-    return _lcs(b, a) >= share * len(b)
+    need = share * len(b)
+    # A common subsequence uses each character at most as often as both texts hold it: when
+    # even that bound falls short, the quadratic count cannot reach the share either.
+    if sum(min(n, a.count(ch)) for ch, n in Counter(b).items()) < need:
+        return False
+    return _lcs(b, a) >= need
 
 
 def is_generic(progress: str) -> bool:

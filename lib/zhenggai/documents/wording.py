@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,24 @@ def load_template(path: Path, *, origin: str) -> Wording:
     raise TemplateError(f"模板文件不是文本文件：{path}（由{origin}指定）。请用 UTF-8 编码保存。")
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with the one check it makes on every attribute read made cheap for the
+    documents' own data (a report on 10^5 measures reads ~10^6 attributes).
+
+    For an instance of a dataclass, jinja2's :func:`~jinja2.sandbox.is_internal_attribute`
+    only refuses dunder names (its other cases are functions, methods, types, code, frames and
+    generators, which no dataclass instance is), so the rule is the same: no name starting
+    with "_". Every other object gets jinja2's own check.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if hasattr(type(obj), "__dataclass_fields__") and not isinstance(obj, type):
+            return not attr.startswith("_")
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -115,7 +132,7 @@ def _environment() -> SandboxedEnvironment:
         keep_trailing_newline=False,
     )
     env.filters.update(
-        cn=cn_number,
+        cn=lru_cache(maxsize=1 << 17)(cn_number),  # 一是…: a report counts to thousands
         cn_date=cn_date,
         clause=clause,
         brief=brief,

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from ..core.ledger import Ledger
 from ..core.problems import Problem
 from .evidence import EvidenceFacts, evidence_facts
-from .measures import Category, group_ledger, measure_key
+from .measures import Category, Grouped, grouped
 from .punctuality import BatchReturns, latest_batch
 from .stats import Counts, UnitStats, count
 from .tiers import ItemTier, Tier, classify
@@ -44,7 +45,6 @@ class LedgerFacts:
         items: every 台账 row's warning tier, in sheet order.
         counts: every figure under the one counting rule (设置 统计口径):
             per unit, in total, overdue entries.
-        categories: the rows grouped into categories, findings and measures.
         grouping: problems met while grouping (empty texts, statuses outside the vocabulary).
         batch: the latest batch's returns (None when no template was issued).
         evidence: evidence files per item, from the 佐证材料 sheet, and the done items without one.
@@ -53,10 +53,16 @@ class LedgerFacts:
     today: date
     items: tuple[ItemTier, ...]
     counts: Counts
-    categories: tuple[Category, ...]
     grouping: tuple[Problem, ...]
     batch: BatchReturns | None
     evidence: EvidenceFacts = field(default_factory=EvidenceFacts)
+    rows: Grouped | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def categories(self) -> tuple[Category, ...]:
+        """The rows grouped into categories, findings and measures (built when first read:
+        only the report reads them, and a province's ledger has 10^5 measures)."""
+        return tuple(self.rows.categories()) if self.rows is not None else ()
 
     @property
     def units(self) -> tuple[UnitStats, ...]:
@@ -92,12 +98,12 @@ def derive(ledger: Ledger, *, today: date) -> LedgerFacts:
         SettingsError: 设置 整改起始日期 is filled but not a date.
     """
     items = classify(ledger, today=today)
-    categories, grouping = group_ledger(ledger.table, names={f.key: f.name for f in ledger.spec})
-    keys = {row.number: measure_key(row) for row in ledger.table}
+    rows = grouped(ledger.table, names={f.key: f.name for f in ledger.spec})
+    keys = rows.keys
     counts = count(
         items,
         measure_key=lambda item: keys[item.row],
-        findings=sum(len(c.findings) for c in categories),
+        findings=rows.findings,
         setting=ledger.settings.count_basis,
         order=[u.name for u in ledger.units],
     )
@@ -105,8 +111,8 @@ def derive(ledger: Ledger, *, today: date) -> LedgerFacts:
         today=today,
         items=tuple(items),
         counts=counts,
-        categories=tuple(categories),
-        grouping=tuple(grouping),
+        grouping=tuple(rows.problems),
         batch=latest_batch(ledger, today=today),
         evidence=evidence_facts(ledger, items),
+        rows=rows,
     )

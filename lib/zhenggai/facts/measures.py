@@ -29,12 +29,13 @@ so their numbers always agree. The counting rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from ..core.grid import Row, Table
 from ..core.problems import Code, Problem
-from ..core.text import cn_date, flatten, to_date
+from ..core.text import cn_date, flatten, is_clean, to_date
 
 __all__ = [
     "DONE",
@@ -43,9 +44,11 @@ __all__ = [
     "ONGOING",
     "STATUSES",
     "Category",
+    "Grouped",
     "Measure",
     "UnitProgress",
     "group_ledger",
+    "grouped",
     "measure_key",
     "merge_status",
     "text_key",
@@ -177,19 +180,18 @@ def _cell(row: Row, key: str) -> str:
     return row.cell(key) if key in row.columns else ""
 
 
-def _row_problems(row: Row, table: Table, names: dict[str, str]) -> list[Problem]:
-    problems = []
-    for key in ("category", "problem", "measure"):
-        if not flatten(row.text(key)):
-            problems.append(
-                Problem(
-                    Code.REQUIRED_MISSING,
-                    f"“{names[key]}”为空，这一行没有写进报告正文（统计数字仍计入）。请补填后重新生成。",
-                    sheet=table.sheet,
-                    cell=_cell(row, key),
-                )
-            )
-    return problems
+def _missing_problems(
+    row: Row, table: Table, names: dict[str, str], missing: list[str]
+) -> list[Problem]:
+    return [
+        Problem(
+            Code.REQUIRED_MISSING,
+            f"“{names[key]}”为空，这一行没有写进报告正文（统计数字仍计入）。请补填后重新生成。",
+            sheet=table.sheet,
+            cell=_cell(row, key),
+        )
+        for key in missing
+    ]
 
 
 def _status_problem(row: Row, table: Table, status: str, name: str) -> Problem:
@@ -204,10 +206,54 @@ def _status_problem(row: Row, table: Table, status: str, name: str) -> Problem:
     return Problem(code, message, sheet=table.sheet, cell=_cell(row, "status"), value=status)
 
 
-def _deadline_text(row: Row) -> str:
+class _Texts:
+    """:func:`flatten`, the heading and comparison forms of texts, and deadline texts, each
+    worked out once per distinct value: a ledger repeats its units, statuses and categories
+    over thousands of rows (results are those of the plain functions)."""
+
+    def __init__(self) -> None:
+        self._flat: dict[str, str] = {}
+        self._heading: dict[str, tuple[str, str]] = {}
+        self._keys: dict[str, str] = {}
+        self._deadlines: dict[tuple[type, object], str] = {}
+
+    def flat(self, text: str) -> str:
+        if not text:
+            return ""
+        if "\n" not in text and is_clean(text):
+            return text  # what flatten returns for clean one-line text, without the cache
+        got = self._flat.get(text)
+        if got is None:
+            got = self._flat[text] = flatten(text)
+        return got
+
+    def key(self, text: str) -> str:
+        got = self._keys.get(text)
+        if got is None:
+            got = self._keys[text] = _key(text)
+        return got
+
+    def heading(self, text: str) -> tuple[str, str]:
+        """A category or finding without its ordinal, and its comparison key."""
+        got = self._heading.get(text)
+        if got is None:
+            plain = _strip_ordinal(text)
+            got = self._heading[text] = (plain, _key(plain))
+        return got
+
+    def deadline(self, row: Row) -> str:
+        value = row["deadline"]
+        k = (type(value), value)
+        got = self._deadlines.get(k)
+        if got is None:
+            got = self._deadlines[k] = _deadline_text(row, self.flat)
+        return got
+
+
+def _deadline_text(row: Row, flat: Callable[[str], str] = flatten) -> str:
     value = row["deadline"]
     day = to_date(value)
-    return cn_date(day) if day is not None else flatten(row.text("deadline"))
+    return cn_date(day) if day is not None else flat(row.text("deadline"))
 
 
 def group_ledger(
@@ -223,60 +269,99 @@ def group_ledger(
         The categories in ledger order, and the problems met: rows left out
         because a required text is empty, statuses outside the vocabulary.
     """
+    g = grouped(table, names=names)
+    return g.categories(), g.problems
+
+
+_Order = dict[str, tuple[str, dict[str, str], dict[tuple[str, str], list[Row]]]]
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """The rows grouped as :func:`group_ledger` groups them, the measures built on demand.
+
+    Attributes:
+        problems: as :func:`group_ledger` returns them.
+        keys: the :func:`measure_key` of every row, by row number.
+        findings: how many findings (distinct 存在问题 per category) there are.
+    """
+
+    problems: list[Problem]
+    keys: dict[int, tuple[str, ...]]
+    findings: int
+    order: _Order
+    texts: _Texts
+
+    def categories(self) -> list[Category]:
+        """The categories, their findings and measures (see :func:`group_ledger`)."""
+        return [
+            Category(
+                number,
+                name,
+                tuple(findings.values()),
+                tuple(
+                    _measure(name, findings[f], rows, self.texts)
+                    for (f, _), rows in measures.items()
+                ),
+            )
+            for number, (name, findings, measures) in enumerate(self.order.values(), start=1)
+        ]
+
+
+def grouped(table: Table, *, names: dict[str, str] | None = None) -> Grouped:
+    """:func:`group_ledger` in one pass over the rows, the measures built when asked for."""
     names = {
         "category": "问题类别",
         "problem": "存在问题",
         "measure": "整改措施",
         "status": "整改状态",
     } | (names or {})
+    texts = _Texts()
     problems: list[Problem] = []
+    keys: dict[int, tuple[str, ...]] = {}
     # category key -> (name, finding key -> text, measure key -> rows)
-    order: dict[str, tuple[str, dict[str, str], dict[tuple[str, str], list[Row]]]] = {}
+    order: _Order = {}
     for row in table.rows:
-        missing = _row_problems(row, table, names)
+        flat = {k: texts.flat(row.text(k)) for k in ("category", "problem", "measure")}
+        category, ckey = texts.heading(flat["category"])
+        finding, fkey = texts.heading(flat["problem"])
+        measure = flat["measure"]
+        mkey = texts.key(measure)
+        keys[row.number] = (ckey, fkey, mkey) if mkey else ("row", str(row.number))
+        missing = [k for k, text in flat.items() if not text]
         if missing:
-            problems += missing
+            problems += _missing_problems(row, table, names, missing)
             continue
-        category = _strip_ordinal(flatten(row.text("category")))
-        finding = _strip_ordinal(flatten(row.text("problem")))
-        measure = flatten(row.text("measure"))
-        status = flatten(row.text("status"))
+        status = texts.flat(row.text("status"))
         if status not in STATUSES:
             problems.append(_status_problem(row, table, status, names["status"]))
-        _, findings, measures = order.setdefault(_key(category), (category, {}, {}))
-        findings.setdefault(_key(finding), finding)
-        measures.setdefault((_key(finding), _key(measure)), []).append(row)
-    categories = [
-        Category(
-            number,
-            name,
-            tuple(findings.values()),
-            tuple(_measure(name, findings[fkey], rows) for (fkey, _), rows in measures.items()),
-        )
-        for number, (name, findings, measures) in enumerate(order.values(), start=1)
-    ]
-    return categories, problems
+        _, findings, measures = order.setdefault(ckey, (category, {}, {}))
+        findings.setdefault(fkey, finding)
+        measures.setdefault((fkey, mkey), []).append(row)
+    findings_count = sum(len(findings) for _, findings, _ in order.values())
+    return Grouped(problems, keys, findings_count, order, texts)
 
 
-def _measure(category: str, finding: str, rows: list[Row]) -> Measure:
+def _measure(category: str, finding: str, rows: list[Row], texts: _Texts) -> Measure:
+    flat = texts.flat
     progress = tuple(
         UnitProgress(
             id=r.text("id"),
-            unit=flatten(r.text("unit")),
-            status=flatten(r.text("status")),
-            progress=flatten(r.text("progress")),
+            unit=flat(r.text("unit")),
+            status=flat(r.text("status")),
+            progress=flat(r.text("progress")),
             done_date=to_date(r["done_date"]),
             row=r.number,
-            evidence=flatten(r.text("evidence")),
+            evidence=flat(r.text("evidence")),
         )
         for r in rows
     )
-    kinds = dict.fromkeys(flatten(r.text("kind")) for r in rows)
-    deadlines = dict.fromkeys(_deadline_text(r) for r in rows)
+    kinds = dict.fromkeys(flat(r.text("kind")) for r in rows)
+    deadlines = dict.fromkeys(texts.deadline(r) for r in rows)
     return Measure(
         category=category,
         finding=finding,
-        text=flatten(rows[0].text("measure")),
+        text=flat(rows[0].text("measure")),
         kind="、".join(k for k in kinds if k),
         deadline="、".join(d for d in deadlines if d),
         rows=progress,

@@ -238,6 +238,11 @@ def _tally(unit: str, groups: Iterable[list[ItemTier]]) -> UnitStats:
     overdue = partly = total = 0
     for rows in groups:
         total += 1
+        if len(rows) == 1:  # most entries: merge_status of one status, and never partly started
+            one = rows[0].status.strip()
+            counts[one if one in counts else IN_PROGRESS] += 1
+            overdue += rows[0].tier is Tier.OVERDUE
+            continue
         statuses = [r.status.strip() for r in rows]
         status = merge_status(statuses)
         counts[status] += 1

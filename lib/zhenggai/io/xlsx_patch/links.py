@@ -54,12 +54,15 @@ def rels_part(sheet_part: str) -> str:
     return posixpath.join(folder, "_rels", f"{name}.rels")
 
 
-def relink(old: bytes | None, targets: Sequence[str]) -> tuple[bytes | None, list[str]]:
+def relink(
+    old: bytes | None, targets: Sequence[str], *, extra: bytes = b""
+) -> tuple[bytes | None, list[str]]:
     """The sheet's relationships without its old hyperlinks, with one for each of *targets*.
 
     Args:
         old: the sheet's ``_rels`` part (None when it has none).
         targets: link paths relative to the workbook's folder, in order.
+        extra: a ``<Relationship>`` to add (a first drawing's; its id is not taken).
 
     Returns:
         The new part (None when there is nothing to write: no part and no link)
@@ -73,7 +76,7 @@ def relink(old: bytes | None, targets: Sequence[str]) -> tuple[bytes | None, lis
             continue
         kept.append(m.group(0))
         taken.add(attrs.get("Id", ""))
-    if old is None and not targets:
+    if old is None and not targets and not extra:
         return None, []
     ids: list[str] = []
     n = 0
@@ -89,7 +92,7 @@ def relink(old: bytes | None, targets: Sequence[str]) -> tuple[bytes | None, lis
     ]
     xml = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-        b'<Relationships xmlns="%s">%s</Relationships>' % (_RELS_NS, b"".join(kept + new))
+        b'<Relationships xmlns="%s">%s</Relationships>' % (_RELS_NS, b"".join([*kept, extra, *new]))
     )
     return xml, ids
 
@@ -116,11 +119,11 @@ def place_hyperlinks(tail: bytes, hyperlinks: bytes) -> bytes:
 
 
 def relinked(
-    zf: zipfile.ZipFile, sheet_part: str, table: SheetTable
+    zf: zipfile.ZipFile, sheet_part: str, table: SheetTable, *, extra: bytes = b""
 ) -> tuple[dict[str, bytes], list[str]]:
-    """The sheet's relationships part with *table*'s links in place of the old ones
-    ({} when there is nothing to write), and the relationship id of each link in cell order."""
+    """The sheet's relationships part with *table*'s links in place of the old ones, plus
+    *extra* ({} when there is nothing to write), and the relationship id of each link in cell order."""
     name = rels_part(sheet_part)
     old = zf.read(name) if name in zf.namelist() else None
-    rels, ids = relink(old, [table.links[k] for k in sorted(table.links)])
+    rels, ids = relink(old, [table.links[k] for k in sorted(table.links)], extra=extra)
     return ({name: rels} if rels is not None else {}), ids

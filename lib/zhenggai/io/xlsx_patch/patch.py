@@ -15,13 +15,13 @@ of the workbook unchanged except
 * ``xl/styles.xml``, to which the cell formats those cells need are appended;
 * ``xl/workbook.xml`` (recalculate on open) and ``docProps/core.xml`` (time saved).
 
-Charts of a sheet rewritten whole are drawn again by openpyxl's own chart
-serialisers into the drawing and chart parts the sheet already has.
+Charts of a sheet rewritten whole are drawn by openpyxl's own chart
+serialisers into the drawing and chart parts the sheet already has, or the
+first time into new ones (:mod:`.charts`).
 
 Whatever it cannot do simply and surely raises :class:`Unsupported` before the
 master is touched, and the caller saves through openpyxl instead: new sheets,
-new columns, charts a sheet does not have yet (the first run) or a drawing
-holding anything else, 1904 dates, cells without their ``r`` reference, rows
+new columns, a drawing holding anything besides the charts drawn again, 1904 dates, cells without their ``r`` reference, rows
 out of order, shared or array formulas in an edited cell, merged cells,
 links or rules over the rows of a sheet rewritten whole, or a header that
 moved.
@@ -49,9 +49,11 @@ from ...core.changes import CellEdit, ChangeSet, Fill, SheetTable
 from ...core.text import Value
 from ..style import column_widths
 from ..xmlparts import sheet_parts
-from .charts import redraw
+from .charts import add_content_types, place_drawing, redraw
+from .docparts import first_header, recalc_on_load, stamp_modified
 from .links import hyperlinks_xml, place_hyperlinks, relinked
-from .styles import Styles, Unsupported, cell_xml, edited_cell, set_attr
+from .rows import row_cells
+from .styles import Styles, Unsupported, cell_xml, edited_cell
 
 __all__ = ["Patched", "Unsupported", "patch", "stamp_modified", "without_blank_tail"]
 
@@ -89,6 +91,7 @@ class _SheetWork:
     table: SheetTable | None = None
     first_appended: int = 0  # set by the pre-scan
     link_ids: list[str] = field(default_factory=list)  # relationship id of each table link
+    drawing: bytes = b""  # the <drawing> element of a sheet's first charts
 
 
 @dataclass(frozen=True)
@@ -146,20 +149,28 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
         styles = Styles(zf.read("xl/styles.xml"))
         by_part = {w.part: w for w in work.values()}
         redrawn: dict[str, bytes] = {}
+        content_types: dict[str, str] = {}
         for table in changes.tables:
-            if table.charts:
-                redrawn |= redraw(zf, parts[table.name], table)
-            rels, work[table.name].link_ids = relinked(zf, parts[table.name], table)
+            w = work[table.name]
+            drawn = redraw(zf, w.part, table) if table.charts else None
+            if drawn is not None:
+                redrawn |= drawn.parts
+                content_types |= drawn.content_types
+                w.drawing = drawn.element
+            extra = drawn.relationship if drawn is not None else b""
+            rels, w.link_ids = relinked(zf, w.part, table, extra=extra)
             redrawn |= rels
         with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
             for info in zf.infolist():
                 name = info.filename
                 if name == "xl/workbook.xml":
-                    out.writestr(info, _recalc_on_load(workbook_xml))
+                    out.writestr(info, recalc_on_load(workbook_xml))
                 elif name == "docProps/core.xml":
                     out.writestr(info, stamp_modified(zf.read(info), now or datetime.now(UTC)))
                 elif name in redrawn:
                     out.writestr(info, redrawn[name])
+                elif name == "[Content_Types].xml" and content_types:
+                    out.writestr(info, add_content_types(zf.read(info), content_types))
                 elif name != "xl/styles.xml":
                     # streamed: the unchanged 台账 of a big master is 100 MB of XML
                     target = zipfile.ZipInfo(name, info.date_time)
@@ -171,7 +182,7 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
                                 sink.write(piece)
                         else:
                             shutil.copyfileobj(fh, sink, CHUNK)
-            for name in redrawn.keys() - set(zf.namelist()):  # a sheet's first links
+            for name in redrawn.keys() - set(zf.namelist()):  # a sheet's first links, charts
                 out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), redrawn[name])
             # styles.xml last: the sheets above added the formats they need
             out.writestr(zf.getinfo("xl/styles.xml"), styles.render())
@@ -280,7 +291,7 @@ def _last_value_row(zf: zipfile.ZipFile, part: str) -> int:
 
 def _patch_sheet(fh: IO[bytes], w: _SheetWork, styles: Styles) -> Iterator[bytes]:
     if w.table is not None:
-        yield from _rewrite_table(fh, w.table, styles, w.link_ids)
+        yield from _rewrite_table(fh, w, styles)
         return
     pending = dict(w.edits)
     order = sorted(pending, reverse=True)  # popped from the end: ascending
@@ -330,12 +341,7 @@ def _new_rows(
 
 
 def _edit_row(m: _Row, number: int, edits: dict[int, list[CellEdit]], styles: Styles) -> bytes:
-    cells: dict[int, bytes] = {}
-    for c in _CELL.finditer(m.inner or b""):
-        ref = _CELL_REF.search(c.group(1))
-        if ref is None or int(ref.group(2)) != number:
-            raise Unsupported(f"第{number}行的单元格没有位置")
-        cells[column_index_from_string(ref.group(1).decode())] = c.group(0)
+    cells = row_cells(m.inner or b"", number)
     for col, e in edits.items():
         old = cells.get(col, b"")
         if (b't="shared"' in old and b"ref=" in old) or b't="array"' in old:
@@ -372,10 +378,10 @@ def _widen_dimension(head: bytes, w: _SheetWork, appended_end: int) -> bytes:
     return head[: m.start(1)] + new.encode() + head[m.end(1) :]
 
 
-def _rewrite_table(
-    fh: IO[bytes], table: SheetTable, styles: Styles, link_ids: Sequence[str]
-) -> Iterator[bytes]:
+def _rewrite_table(fh: IO[bytes], w: _SheetWork, styles: Styles) -> Iterator[bytes]:
     """A sheet rewritten whole: keep its head and tail, replace every row and every link."""
+    assert w.table is not None
+    table = w.table
     header_styles: dict[int, int] = {}
     head = b""
     number = 0
@@ -395,8 +401,13 @@ def _rewrite_table(
                         )
         else:
             data = place_hyperlinks(data, b"")  # the old rows' links go with them
-            if _ROW_BOUND.search(data) or (not table.charts and _DRAWING.search(data)):
+            if _ROW_BOUND.search(data) or (
+                (not table.charts or w.drawing) and _DRAWING.search(data)
+            ):
                 raise Unsupported(f"{table.name}: 含合并单元格、链接、条件格式、数据验证或图形")
+            if table.header and not header_styles and b"<pane" not in head:
+                head = first_header(head, table.header_row)  # a sheet's first table
+                header_styles = {1: styles.header()}
             if table.header and not header_styles:
                 raise Unsupported(f"{table.name}: 原表头没有格式")
             if table.header and not re.search(
@@ -407,8 +418,8 @@ def _rewrite_table(
             last = _first_data_row(table) + len(table.rows) - 1
             yield _table_head(head, table, ncols, last)
             yield from _table_rows(table, header_styles, styles)
-            links = hyperlinks_xml(sorted(table.links), link_ids)
-            yield place_hyperlinks(_table_tail(data, table, last), links)
+            links = hyperlinks_xml(sorted(table.links), w.link_ids)
+            yield place_drawing(place_hyperlinks(_table_tail(data, table, last), links), w.drawing)
 
 
 def _first_data_row(table: SheetTable) -> int:
@@ -474,25 +485,3 @@ def _table_rows(
             base = styles.xf(plain, wrap=c in table.wrap, fmt=table.number_formats.get(c))
             out.append(cell_xml(number, c, base, value, colour, styles))
         yield b'<row r="%d">%s</row>' % (number, b"".join(out))
-
-
-# --- workbook.xml, core.xml -------------------------------------------------------
-
-
-def _recalc_on_load(xml: bytes) -> bytes:
-    """Ask Excel to recalculate formulas on open: edited cells may feed them."""
-    m = re.search(rb"<calcPr\b[^>]*?/?>", xml)
-    if m is None:
-        return xml
-    return xml[: m.start()] + set_attr(m.group(0), b"fullCalcOnLoad", b"1") + xml[m.end() :]
-
-
-def stamp_modified(xml: bytes, when: datetime) -> bytes:
-    """``docProps/core.xml`` with its modified time set to *when* (stored in UTC, as Excel does)."""
-    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(
-        rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
-        lambda m: m.group(1) + stamp + m.group(2),
-        xml,
-        count=1,
-    )

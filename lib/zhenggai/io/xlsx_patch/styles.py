@@ -90,6 +90,9 @@ _FILL = re.compile(rb"<fill\b[^>]*?(?:/>|>.*?</fill>)", re.S)
 _FONT = re.compile(rb"<font\b[^>]*?(?:/>|>.*?</font>)", re.S)
 
 
+_BORDER = re.compile(rb"<border\b[^>]*?(?:/>|>.*?</border>)", re.S)
+
+
 _NUMFMT = re.compile(rb"<numFmt\b[^>]*/>")
 
 
@@ -141,6 +144,8 @@ class Styles:
         self.nfonts = len(_FONT.findall(fonts.group(1) or b""))
         self.new_fonts: list[bytes] = []
         self._title: int | None = None
+        self._header: int | None = None
+        self.new_borders: list[bytes] = []
         self._link: int | None = None
         declared = _block(xml, b"numFmts")  # (dxfs hold numFmts of their own: not these)
         self.formats: dict[str, int] = {}
@@ -179,6 +184,38 @@ class Styles:
             )
             self._title = len(self.xfs) + len(self.new_xfs) - 1
         return self._title
+
+    def header(self) -> int:
+        """The cell format of a header cell where the sheet has none yet (as style.style_header):
+        微软雅黑 bold, the header fill, thin grey borders, centred and wrapped."""
+        if self._header is None:
+            borders = _block(self.xml, b"borders")
+            if borders is None:
+                raise Unsupported("styles.xml 缺少 borders")
+            side = b'<%s style="thin"><color rgb="00BFBFBF"/></%s>'
+            self.new_borders.append(
+                b"<border>%s<diagonal/></border>"
+                % b"".join(side % (s, s) for s in (b"left", b"right", b"top", b"bottom"))
+            )
+            self.new_fonts.append(
+                b'<font><b val="1"/><name val="%s"/></font>' % "微软雅黑".encode()
+            )
+            border_id = len(_BORDER.findall(borders.group(1) or b"")) + len(self.new_borders) - 1
+            tag, _ = _open_xf(self.xfs[0])
+            for name, value in (
+                (b"fontId", b"%d" % (self.nfonts + len(self.new_fonts) - 1)),
+                (b"fillId", b"%d" % self.fill_id(Fill.HEADER)),
+                (b"borderId", b"%d" % border_id),
+                (b"applyFont", b"1"),
+                (b"applyFill", b"1"),
+                (b"applyBorder", b"1"),
+                (b"applyAlignment", b"1"),
+            ):
+                tag = set_attr(tag, name, value)
+            body = b'<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+            self.new_xfs.append(tag + body)
+            self._header = len(self.xfs) + len(self.new_xfs) - 1
+        return self._header
 
     def link(self) -> int:
         """The cell format of a hyperlink: blue, underlined (as style.LINK_FONT)."""
@@ -276,6 +313,7 @@ class Styles:
         for tag, new in (
             (b"fonts", self.new_fonts),
             (b"fills", self.new_fills),
+            (b"borders", self.new_borders),
             (b"cellXfs", self.new_xfs),
         ):
             if new:
@@ -301,7 +339,9 @@ def _append(xml: bytes, block: re.Match[bytes], tag: bytes, new: list[bytes]) ->
         whole = whole[:-2] + b">" + b"</" + tag + b">"
     at = whole.rfind(b"</")
     whole = whole[:at] + b"".join(new) + whole[at:]
-    pattern = {b"cellXfs": _XF, b"fills": _FILL, b"fonts": _FONT}.get(tag, _NUMFMT)
+    pattern = {b"cellXfs": _XF, b"fills": _FILL, b"fonts": _FONT, b"borders": _BORDER}.get(
+        tag, _NUMFMT
+    )
     return xml[: block.start()] + _counted(whole, len(pattern.findall(whole))) + xml[block.end() :]
 
 
