@@ -34,7 +34,6 @@ Example:
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -50,6 +49,7 @@ from ...core.text import Value
 from ..style import column_widths
 from ..xmlparts import sheet_parts
 from .charts import add_content_types, place_drawing, redraw
+from .copy import copy_member
 from .docparts import first_header, recalc_on_load, stamp_modified
 from .links import hyperlinks_xml, place_hyperlinks, relinked
 from .rows import row_cells
@@ -171,17 +171,16 @@ def patch(src: Path, dst: Path, changes: ChangeSet, *, now: datetime | None = No
                     out.writestr(info, redrawn[name])
                 elif name == "[Content_Types].xml" and content_types:
                     out.writestr(info, add_content_types(zf.read(info), content_types))
+                elif name != "xl/styles.xml" and name not in by_part:
+                    copy_member(zf, info, out)  # as compressed: the 台账 is 100 MB of XML
                 elif name != "xl/styles.xml":
-                    # streamed: the unchanged 台账 of a big master is 100 MB of XML
+                    # streamed: the patched 台账 of a big master is 100 MB of XML
                     target = zipfile.ZipInfo(name, info.date_time)
                     target.compress_type = zipfile.ZIP_DEFLATED
                     target.external_attr = info.external_attr
                     with zf.open(info) as fh, out.open(target, "w", force_zip64=True) as sink:
-                        if name in by_part:
-                            for piece in _patch_sheet(fh, by_part[name], styles):
-                                sink.write(piece)
-                        else:
-                            shutil.copyfileobj(fh, sink, CHUNK)
+                        for piece in _patch_sheet(fh, by_part[name], styles):
+                            sink.write(piece)
             for name in redrawn.keys() - set(zf.namelist()):  # a sheet's first links, charts
                 out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), redrawn[name])
             # styles.xml last: the sheets above added the formats they need
