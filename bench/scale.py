@@ -73,6 +73,7 @@ class Run:
     children_mb: int = 0  # sum of the VmHWM of every process below it
     together_mb: int = 0  # largest sum of VmRSS over the tree at one poll
     children: int = 0  # processes seen below it
+    largest_child_mb: int = 0  # the largest VmHWM among them
     out: str = ""
     err: str = ""
 
@@ -164,6 +165,7 @@ def run_tree(cmd: Sequence[str], env: dict[str, str] | None = None) -> Run:
             sum(peaks.values()) // 1024,
             together // 1024,
             len(peaks),
+            max(peaks.values(), default=0) // 1024,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
         )
@@ -236,7 +238,7 @@ def end_to_end(root: Path, units: int, repeat: int, results: Results) -> Path:
             print(
                 f"  {units}x{ROWS} run {i + 1} {mode:9s}: (c) {c:6.2f}s  (a) {run.seconds:6.2f}s"
                 f"  a/c {run.seconds / c:4.2f}  RSS main {run.main_mb} MB"
-                f" + {run.children} children {run.children_mb} MB"
+                f" + {run.children} children {run.children_mb} MB (largest {run.largest_child_mb})"
                 f" (at once {run.together_mb} MB)  exit {run.code}",
                 flush=True,
             )
