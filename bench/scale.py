@@ -142,12 +142,18 @@ def run_tree(cmd: Sequence[str], env: dict[str, str] | None = None) -> Run:
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, env=env)
         main = together = 0
         peaks: dict[int, int] = {}
+        born: dict[int, float] = {}
         while proc.poll() is None:
             now = _kb(proc.pid)
             if now is None:
                 break
             main, rss = max(main, now[0]), now[1]
             for kid in _descendants(proc.pid):
+                # Between fork and exec a child still shows its parent's memory
+                # (vfork shares it): read a child from 0.2 s after it was first
+                # seen. Its VmHWM then covers everything since its exec.
+                if time.perf_counter() - born.setdefault(kid, time.perf_counter()) < 0.2:
+                    continue
                 seen = _kb(kid)
                 if seen is not None:
                     peaks[kid] = max(peaks.get(kid, 0), seen[0])
