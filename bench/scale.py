@@ -49,6 +49,7 @@ from typing import Any
 
 from bench.consolidate import NOW, ZHENGGAI, floor, machine
 from tests.support.synthetic import returned_world
+from zhenggai.core.ledger import Ledger
 from zhenggai.io.master import read_ledger
 from zhenggai.returns.consolidate import consolidate
 
@@ -99,6 +100,8 @@ class Pair:
 class Results:
     consolidate: dict[tuple[int, str], list[Pair]] = field(default_factory=dict)
     per_return: dict[int, list[float]] = field(default_factory=dict)  # ms per return
+    one_return: dict[int, list[float]] = field(default_factory=dict)  # ms, the first alone
+    marginal: dict[int, list[float]] = field(default_factory=dict)  # ms per further return
     documents: dict[str, list[Pair]] = field(default_factory=dict)
     documents_rows: int = 0
     jobs_supported: bool = True
@@ -254,8 +257,22 @@ def end_to_end(root: Path, units: int, repeat: int, results: Results) -> Path:
     return kept
 
 
+def _check_merge(ledger: Ledger, files: list[Path], one_core: dict[str, Any]) -> float:
+    """Seconds for ``consolidate()`` of *files* into *ledger* (one changed row in ten)."""
+    began = time.perf_counter()
+    result = consolidate(ledger, files, root=files[0].parent, now=NOW, **one_core)
+    seconds = time.perf_counter() - began
+    if result.n_changes != len(files) * ROWS // 10:
+        raise SystemExit(f"{result.n_changes} changes from {len(files)} returns")
+    return seconds
+
+
 def per_return(root: Path, totals: Sequence[int], repeat: int, results: Results) -> None:
-    """Check + merge of the same 50 returns into growing masters, ms per return."""
+    """Check + merge of the same 50 returns into growing masters, ms per return.
+
+    Also the run of the first return alone: what the 49 others add, divided
+    by 49, is the cost of one more return, apart from the run's fixed cost.
+    """
     one_core: dict[str, Any] = {}
     if "jobs" in inspect.signature(consolidate).parameters:
         one_core["jobs"] = 1
@@ -264,13 +281,17 @@ def per_return(root: Path, totals: Sequence[int], repeat: int, results: Results)
         pristine, files = world(root, CURVE_UNITS, total)
         ledger = read_ledger(pristine)
         for i in range(repeat):
-            began = time.perf_counter()
-            result = consolidate(ledger, files, root=files[0].parent, now=NOW, **one_core)
-            ms = (time.perf_counter() - began) * 1000 / len(files)
-            if result.n_changes != CURVE_UNITS * ROWS // 10:
-                raise SystemExit(f"{total} rows: {result.n_changes} changes, not 500")
+            every = _check_merge(ledger, files, one_core)
+            one = _check_merge(ledger, files[:1], one_core)
+            ms, more = every * 1000 / len(files), (every - one) * 1000 / (len(files) - 1)
             results.per_return.setdefault(total, []).append(ms)
-            print(f"  master {total:7,d} rows, run {i + 1}: {ms:6.2f} ms per return", flush=True)
+            results.one_return.setdefault(total, []).append(one * 1000)
+            results.marginal.setdefault(total, []).append(more)
+            print(
+                f"  master {total:7,d} rows, run {i + 1}: {ms:6.2f} ms per return"
+                f" | one return alone {one * 1000:6.1f} ms | each further return {more:6.2f} ms",
+                flush=True,
+            )
         del ledger
 
 
@@ -332,16 +353,24 @@ def report(results: Results) -> list[tuple[str, bool | None, str]]:
             f" | **{max(r.total_mb for r in runs)}** | {max(r.together_mb for r in runs)} |"
         )
     if results.per_return:
-        print("\n| master rows | check + merge, ms per return (50 returns, one core) |")
-        print("|---|---|")
+        print("\n| master rows | check + merge of 50 returns, ms per return | one return alone, ms"
+              " | each further return, ms |")  # fmt: skip
+        print("|---|---|---|---|")
         for total, ms in results.per_return.items():
-            print(f"| {total:,d} | {_med(ms)} |")
+            print(
+                f"| {total:,d} | **{_med(ms)}** | {_med(results.one_return[total], '{:.0f}')}"
+                f" | {_med(results.marginal[total])} |"
+            )
         first, last = min(results.per_return), max(results.per_return)
         if first != last:
-            growth = statistics.median(results.per_return[last]) / statistics.median(
-                results.per_return[first]
+            growth = [
+                statistics.median(series[last]) / statistics.median(series[first])
+                for series in (results.per_return, results.marginal)
+            ]
+            print(
+                f"\n{last:,d} rows / {first:,d} rows: {growth[0]:.2f}× per return,"
+                f" {growth[1]:.2f}× per further return"
             )
-            print(f"\n{last:,d} rows / {first:,d} rows: {growth:.2f}× per return")
     if results.documents:
         print(f"\n| on the {results.documents_rows:,d}-row consolidated master | master read"
               " floor s | command s | ratio | RSS MB |")  # fmt: skip
