@@ -20,11 +20,13 @@ Builds its data once under --dir with ``tests.support.synthetic.returned_world``
 2. Time per return as the master grows: the same 50 returns (50 units x 100
    rows) checked and merged by ``consolidate()`` in this process, one core, into
    masters of 5,000, 50,000 and 100,000 rows (the master read once, outside the
-   timing); milliseconds per return. The curve should stay flat.
+   timing); ms per return, and per further return (the first one alone apart).
 3. ``zhenggai overdue``, ``zhenggai bulletin --docx`` and ``zhenggai report --docx``
    as subprocesses, each on a fresh copy of the consolidated master of the
    largest size (100,000 rows), each right after the master's read floor
-   (calamine reading every sheet of the master once, in this process).
+   (calamine reading every sheet of the master once, in this process); and
+   overdue again, the next day, on a master it has run on (--documents-only:
+   this part alone, on the master the last run consolidated).
 
 Prints the machine, every run, medians with ranges, and each target met or not.
 If the installed ``zhenggai consolidate`` has no ``--jobs`` (click exits 2), the
