@@ -52,7 +52,7 @@ from .charts import add_content_types, place_drawing, redraw
 from .copy import copy_member
 from .docparts import first_header, recalc_on_load, stamp_modified
 from .links import hyperlinks_xml, place_hyperlinks, relinked
-from .rows import row_cells
+from .rows import row_cells, spliced
 from .styles import Styles, Unsupported, cell_xml, edited_cell
 
 __all__ = ["Patched", "Unsupported", "patch", "stamp_modified", "without_blank_tail"]
@@ -340,6 +340,9 @@ def _new_rows(
 
 
 def _edit_row(m: _Row, number: int, edits: dict[int, list[CellEdit]], styles: Styles) -> bytes:
+    inner = spliced(m.inner or b"", number, edits, styles)
+    if inner is not None:
+        return b"<row%s>%s</row>" % (_SPANS.sub(b"", m.attrs), inner)
     cells = row_cells(m.inner or b"", number)
     for col, e in edits.items():
         old = cells.get(col, b"")
