@@ -74,6 +74,10 @@ def small_disk(folder: Path, *, size_kb: int) -> Iterator[None]:
 def _python_for_nobody() -> list[str] | None:
     """A Python ``nobody`` can run with this checkout's packages (same minor version)."""
     site = next(Path(sys.prefix).glob("lib/python3*/site-packages"), None)
+    if site is None:
+        return None
+    # the checkout must be readable by nobody too (a clone in a 0700 temporary folder is not)
+    env = f"PYTHONPATH={site}:{REPO / 'lib'}:{REPO}"
     for exe in (sys.executable, "/usr/bin/python3"):
         check = subprocess.run(
             [
@@ -82,13 +86,13 @@ def _python_for_nobody() -> list[str] | None:
                 "-s",
                 "/bin/sh",
                 "-c",
-                f"{exe} -c 'import sys; print(sys.version_info[:2])'",
+                f"env {env} {exe} -c 'import sys, zhenggai.cli; print(sys.version_info[:2])'",
             ],
             capture_output=True,
             text=True,
         )
         if check.returncode == 0 and check.stdout.strip() == str(tuple(sys.version_info[:2])):
-            return [exe, str(site)] if site else None
+            return [exe, str(site)]
     return None
 
 
@@ -101,7 +105,9 @@ def as_other_user(args: Sequence[str], *, timeout: float = 120) -> subprocess.Co
         )
     found = _python_for_nobody()
     if found is None or shutil.which("su") is None:
-        pytest.skip("no Python that user nobody can run")
+        pytest.skip(
+            "no Python that user nobody can run with this checkout (is its folder readable?)"
+        )
     exe, site = found
     env = f"PYTHONPATH={site}:{REPO / 'lib'}:{REPO} LANG=C.UTF-8 HOME=/tmp"
     quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in args)
