@@ -132,46 +132,8 @@ def make_templates(
     result.problems += _deadline_passed(ledger, batch, now.date())
     by_unit = _open_rows(ledger, result.problems)
     known = [u.name for u in ledger.units]
-    missing = [name for name in by_unit if name and name not in known]
-    for name in missing:
-        first = by_unit[name][0]
-        several = len(split_list(name)) > 1
-        result.problems.append(
-            Problem(
-                Code.UNIT_UNKNOWN,
-                f"责任单位“{name}”不在“单位”表中（{len(by_unit[name])} 行），未生成模板。"
-                + (
-                    "一行写了几个单位的，请先拆成每个单位一行"
-                    "（zhenggai import 上级模板.xlsx --into 台账.xlsx --split-by 责任单位）。"
-                    if several
-                    else "请在“单位”表补上该单位，或改正台账中的单位名称。"
-                ),
-                sheet=LEDGER,
-                cell=first.cell("unit"),
-                value=name,
-            )
-        )
-    if by_unit.get(""):
-        rows = by_unit[""]
-        result.problems.append(
-            Problem(
-                Code.REQUIRED_MISSING,
-                f"{len(rows)} 行的责任单位为空（如编号“{rows[0].text('id')}”），没有放入任何模板。"
-                "请在台账中填写责任单位后重新生成。",
-                sheet=LEDGER,
-                cell=rows[0].cell("unit"),
-            )
-        )
     wanted = list(units) if units else known
-    for name in wanted:
-        if units and name not in known and name not in by_unit:
-            result.problems.append(
-                Problem(
-                    Code.UNIT_UNKNOWN,
-                    f"没有单位“{name}”：“单位”表和台账中都没有，请检查名称。",
-                    value=name,
-                )
-            )
+    result.problems += _unit_problems(by_unit, known, units)
     todo = [n for n in wanted if n in known and by_unit.get(n)]
     result.no_rows = [n for n in wanted if n in known and not by_unit.get(n)]
     log = ReturnsLog.from_grid(ledger.grid(RETURNS.name))
@@ -192,6 +154,53 @@ def make_templates(
             progress(i, len(todo), name)
     result.changes = log.changes()
     return result
+
+
+def _unit_problems(
+    by_unit: dict[str, list[Row]], known: list[str], units: Sequence[str] | None
+) -> list[Problem]:
+    """Rows whose 责任单位 is not in 单位, rows without one, and asked-for units that do not exist."""
+    problems: list[Problem] = []
+    missing = [name for name in by_unit if name and name not in known]
+    for name in missing:
+        first = by_unit[name][0]
+        several = len(split_list(name)) > 1
+        problems.append(
+            Problem(
+                Code.UNIT_UNKNOWN,
+                f"责任单位“{name}”不在“单位”表中（{len(by_unit[name])} 行），未生成模板。"
+                + (
+                    "一行写了几个单位的，请先拆成每个单位一行"
+                    "（zhenggai import 上级模板.xlsx --into 台账.xlsx --split-by 责任单位）。"
+                    if several
+                    else "请在“单位”表补上该单位，或改正台账中的单位名称。"
+                ),
+                sheet=LEDGER,
+                cell=first.cell("unit"),
+                value=name,
+            )
+        )
+    if by_unit.get(""):
+        rows = by_unit[""]
+        problems.append(
+            Problem(
+                Code.REQUIRED_MISSING,
+                f"{len(rows)} 行的责任单位为空（如编号“{rows[0].text('id')}”），没有放入任何模板。"
+                "请在台账中填写责任单位后重新生成。",
+                sheet=LEDGER,
+                cell=rows[0].cell("unit"),
+            )
+        )
+    for name in units or ():
+        if name not in known and name not in by_unit:
+            problems.append(
+                Problem(
+                    Code.UNIT_UNKNOWN,
+                    f"没有单位“{name}”：“单位”表和台账中都没有，请检查名称。",
+                    value=name,
+                )
+            )
+    return problems
 
 
 def _not_written(unit: str, exc: OutputError) -> Problem:
