@@ -37,6 +37,8 @@ __all__ = [
     "ZhCommand",
     "ZhGroup",
     "document_json",
+    "draft_exit",
+    "draft_written",
     "echo_json",
     "err",
     "error_text",
@@ -242,3 +244,30 @@ def document_json(document: Document) -> dict[str, Any]:
         "title": document.title,
         "paragraphs": [{"kind": str(p.kind), "text": p.text} for p in document.paras],
     }
+
+
+def draft_written(
+    sheet: str, saved: SaveResult | None, docx: Path | None, problems: list[Problem]
+) -> int:
+    """The end of ``bulletin`` and ``report``: what was written, the problems, the exit code.
+
+    Placeholders left in 设置 are warned about before drafting
+    (:func:`warn_placeholders`), so they are not listed again and do not fail.
+    """
+    written: list[tuple[str, Path | str]] = []
+    if saved is not None:
+        written.append((f"“{sheet}”表", saved.path))
+        if saved.reason:
+            err.print(styled(("注意：", "yellow"), saved.reason))
+    if docx is not None:
+        written.append(("Word 文件", docx))
+    print_paths(written)
+    print_problems(
+        [p for p in problems if p.code is not Code.SETTING_PLACEHOLDER], title="起草时发现的问题"
+    )
+    return draft_exit(problems)
+
+
+def draft_exit(problems: list[Problem]) -> int:
+    """1 when a problem needs fixing; placeholders are warned about, they do not fail."""
+    return EXIT_PROBLEMS if any(not p.code.is_notice for p in problems) else EXIT_OK

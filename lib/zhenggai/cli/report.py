@@ -7,28 +7,23 @@ from pathlib import Path
 import click
 
 from ..core.errors import after
-from ..core.problems import Code, Problem
 from ..core.sheets import REPORT
 from ..documents.gongwen import write_docx
 from ..documents.report import ReportResult, draft_report
 from ..documents.wording import load_template
 from ..io.master import SaveResult, update_master
 from ._base import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
     ZhCommand,
     document_json,
+    draft_exit,
+    draft_written,
     echo_json,
-    err,
     json_option,
     master_argument,
     option,
     out,
-    print_paths,
-    print_problems,
     problems_json,
     saved_json,
-    styled,
     today_option,
     warn_placeholders,
 )
@@ -87,29 +82,12 @@ def report_command(
                 "saved": saved_json(saved),
             }
         )
-        return _exit(result.problems)
-    written: list[tuple[str, Path | str]] = []
-    if saved is not None:
-        written.append((f"“{REPORT.name}”表", saved.path))
-        if saved.reason:
-            err.print(styled(("注意：", "yellow"), saved.reason))
-    if docx is not None:
-        written.append(("Word 文件", docx))
+        return draft_exit(result.problems)
     if show_text:
         out.print(result.document.text())
         out.print()
     _summary(result)
-    print_paths(written)
-    print_problems(
-        [p for p in result.problems if p.code is not Code.SETTING_PLACEHOLDER],
-        title="起草时发现的问题",
-    )
-    return _exit(result.problems)
-
-
-def _exit(problems: list[Problem]) -> int:
-    """1 when a problem needs fixing; placeholders are warned about, they do not fail."""
-    return EXIT_PROBLEMS if any(not p.code.is_notice for p in problems) else EXIT_OK
+    return draft_written(REPORT.name, saved, docx, result.problems)
 
 
 def _summary(result: ReportResult) -> None:
