@@ -13,8 +13,6 @@ allow, so a value can be checked by the rules of the office that issued it.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import tempfile
 import zipfile
@@ -27,8 +25,7 @@ import openpyxl
 from openpyxl.utils import range_boundaries
 
 from ..core.text import Value
-from .calamine import open_book
-from .output import writing
+from .master import save_new
 from .style import write_value
 from .xlsx_patch import stamp_modified
 
@@ -59,20 +56,8 @@ def write_cells(
     wb = openpyxl.load_workbook(source)
     for (sheet, cell), value in cells.items():
         write_value(wb[sheet][cell], value)
-    tmp = dest.with_name(f".~{dest.stem}.{os.getpid()}.tmp{dest.suffix}")
-    with writing(dest):
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            wb.save(tmp)
-            if saved is not None:
-                set_saved(tmp, saved)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            open_book(tmp, trusted=True)  # it must read back
-            os.replace(tmp, dest)
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+    finish = None if saved is None else lambda tmp: set_saved(tmp, saved)
+    save_new(wb, dest, finish=finish)
     return dest
 
 

@@ -429,8 +429,11 @@ def last_used_row(ws: Worksheet) -> int:
     return 0
 
 
-def save_new(wb: Workbook, path: Path) -> None:
-    """Write a brand-new workbook atomically (temp file, fsync, replace).
+def save_new(wb: Workbook, path: Path, *, finish: Callable[[Path], None] | None = None) -> None:
+    """Write a workbook atomically (temp file, fsync, read back, replace).
+
+    *finish* may change the temp file once openpyxl has written it (e.g. its
+    recorded save time) before it is synced and checked.
 
     Raises:
         OutputError: the file is open in Excel/WPS, the folder is read-only, the disk full.
@@ -440,6 +443,8 @@ def save_new(wb: Workbook, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             wb.save(tmp)
+            if finish is not None:
+                finish(tmp)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             open_book(tmp, trusted=True)  # it must read back
