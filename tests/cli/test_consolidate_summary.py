@@ -21,6 +21,12 @@ def test_many_files_list_only_those_that_need_a_look(tmp_path, capsys):
     damaged.write_bytes(b"PK\x03\x04 not a workbook at all")
     shutil.copy2(files[7], returns / f"转发-{files[7].name}")  # the same file sent twice
 
+    # a dry run writes no 回收情况: the line points to --json instead
+    main(["consolidate", str(master), str(returns), "--jobs", "2", "--dry-run"])
+    text = capsys.readouterr().out.replace("\n", "")
+    assert f"另有 {units + 1 - 2} 个文件可以汇总、没有问题" in text and "--json" in text
+    assert "回收情况" not in text
+
     code = main(["consolidate", str(master), str(returns), "--jobs", "2"])
     text = capsys.readouterr().out.replace("\n", "")  # wrapped at the terminal width
     assert code == 1

@@ -115,7 +115,7 @@ def consolidate_command(
             data["collect"] = collected.to_json()
         echo_json(data)
         return EXIT_OK if clean else EXIT_PROBLEMS
-    _summary(result)
+    _summary(result, dry_run=dry_run)
     problems = [p for f in result.files for p in f.problems]
     print_problems(problems, title="校验问题")
     print_problems(
@@ -154,7 +154,7 @@ SHOWN = 50
 """Beyond this many files the summary table leaves out the files merged without a remark."""
 
 
-def _summary(result: ConsolidateResult) -> None:
+def _summary(result: ConsolidateResult, *, dry_run: bool) -> None:
     """Every file's verdict; at province scale only the files that need a look.
 
     A table of 1,000 rows helps nobody and takes seconds to draw: past
@@ -181,9 +181,13 @@ def _summary(result: ConsolidateResult) -> None:
     if files:
         out.print(table)
     if len(files) < len(result.files):
+        # a dry run writes no 回收情况: only --json lists every file then
+        where = (
+            "加 --json 可列出每个文件" if dry_run else "各单位最近一份报送的结论见台账“回收情况”表"
+        )
+        verb = "可以汇总" if dry_run else "已汇总"
         out.print(
-            f"另有 {len(result.files) - len(files)} 个文件已汇总、没有问题，未逐个列出"
-            "（每个文件的结论见台账“回收情况”表）。"
+            f"另有 {len(result.files) - len(files)} 个文件{verb}、没有问题，未逐个列出（{where}）。"
         )
     out.print(
         f"共 {len(result.files)} 个文件，修改 {result.n_changes} 处，冲突 {result.n_conflicts} 处"
